@@ -1,0 +1,138 @@
+//! Login, logout, first-login password change, and who am I.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{domain::role::Role, error::AppError};
+
+/// The signed-in account as the browser sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub union_name: Option<String>,
+    pub must_change_password: bool,
+}
+
+#[server(endpoint = "me")]
+pub async fn who_am_i() -> Result<Option<Me>, AppError> {
+    use crate::server::{auth, unions};
+    let db = auth::db()?;
+    let session = auth::session().await?;
+    let Some(u) = auth::current_user(&db, &session).await? else { return Ok(None) };
+    let union_name = match u.union_id {
+        Some(id) => unions::node(&db, id).await?.map(|n| n.name),
+        None => None,
+    };
+    Ok(Some(Me {
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role(),
+        union_name,
+        must_change_password: u.must_change_password,
+    }))
+}
+
+#[server(endpoint = "login")]
+pub async fn login(username: String, password: String) -> Result<(), AppError> {
+    use crate::server::{audit, auth, db::now};
+    let db = auth::db()?;
+    let username = username.trim().to_string();
+    if username.is_empty() || password.is_empty() {
+        return Err(AppError::invalid("username", "请输入账号和密码。"));
+    }
+    let address = auth::client_address().await;
+    auth::check_throttle(&db, &username, &address).await?;
+    let record = auth::login_record(&db, &username).await?;
+    let (user, hash) = match record {
+        Some((u, h)) => (Some(u), Some(h)),
+        None => (None, None),
+    };
+    let ok = auth::verify_password(password, hash).await?;
+    let user = match user {
+        Some(u) if ok => u,
+        _ => {
+            let left = auth::record_failure(&db, &username, &address).await?;
+            audit::record(&db.pool, None, "login_failed", &format!("user:{username}"), &address).await?;
+            let message = if left > 0 {
+                format!("账号或密码错误，再错{left}次账号将被锁定15分钟。")
+            } else {
+                "该账号连续登录失败次数过多，已被锁定15分钟。请稍后再试，或联系上级工会重置密码。".to_string()
+            };
+            return Err(if left > 0 { AppError::invalid("password", message) } else { AppError::Locked { message } });
+        }
+    };
+    if user.disabled {
+        return Err(AppError::refused("该账号已停用，请联系上级工会。"));
+    }
+    auth::clear_failures(&db.pool, &username).await?;
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(user.id)
+        .execute(&db.pool)
+        .await?;
+    let session = auth::session().await?;
+    auth::sign_in(&session, user.id, user.auth_version).await?;
+    audit::record(&db.pool, Some(user.id), "login", &format!("user:{}", user.username), &address).await?;
+    let target = if user.must_change_password { "/change-password" } else { user.role().home() };
+    leptos_axum::redirect(target);
+    Ok(())
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::auth;
+    let session = auth::session().await?;
+    auth::sign_out(&session).await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Changes the caller's password; the only call (with logout) open to an account that still
+/// has its initial password. Other sessions of the account end.
+#[server(endpoint = "change_password")]
+pub async fn change_password(current: String, new: String, confirm: String) -> Result<(), AppError> {
+    use crate::{domain::password, server::{accounts, audit, auth}};
+    let db = auth::db()?;
+    let session = auth::session().await?;
+    let user = auth::current_user(&db, &session).await?.ok_or(AppError::Unauthenticated)?;
+    let mut errors = Vec::new();
+    if let Err(m) = password::check_new(&new, &user.username) {
+        errors.push(("new", m.to_string()));
+    } else if new == current {
+        errors.push(("new", "新密码不能与原密码相同。".to_string()));
+    }
+    if new != confirm {
+        errors.push(("confirm", "两次输入的新密码不一致。".to_string()));
+    }
+    let (_, hash) = auth::login_record(&db, &user.username).await?.ok_or(AppError::Unauthenticated)?;
+    if !auth::verify_password(current, Some(hash)).await? {
+        errors.insert(0, ("current", "原密码不正确。".to_string()));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid {
+            errors: errors
+                .into_iter()
+                .map(|(f, m)| crate::domain::FieldError { field: f.into(), message: m })
+                .collect(),
+        });
+    }
+    let hash = auth::hash_password(new).await?;
+    let mut tx = db.begin_write().await?;
+    let version = accounts::set_password(&mut tx, user.id, &hash, false).await?;
+    audit::record(&mut *tx, Some(user.id), "password_changed", &format!("user:{}", user.username), "").await?;
+    tx.commit().await?;
+    auth::sign_in(&session, user.id, version).await?;
+    leptos_axum::redirect(user.role().home());
+    Ok(())
+}
+
+/// Where a role lands; used by the login page when already signed in.
+pub fn home_of(me: &Me) -> &'static str {
+    if me.must_change_password {
+        "/change-password"
+    } else {
+        me.role.home()
+    }
+}

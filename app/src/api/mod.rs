@@ -1,0 +1,7 @@
+//! Server functions, grouped by area, and the types that cross the wire. Each one checks the
+//! caller first (`server::auth::require`).
+
+pub mod accounts;
+pub mod auth;
+pub mod overview;
+pub mod union_info;

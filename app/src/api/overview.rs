@@ -1,0 +1,331 @@
+//! What each portal opens on: a supervisor's subtree, a union's progress, a bank's workload,
+//! a member's own card.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    domain::{card::CardState, role::{Role, UnionLevel}},
+    error::AppError,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateCount {
+    pub state: CardState,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChildUnion {
+    pub id: i64,
+    pub name: String,
+    pub level: UnionLevel,
+    pub grassroots: i64,
+    pub members: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupervisorOverview {
+    pub id: i64,
+    pub name: String,
+    pub level: UnionLevel,
+    /// Set when drilled down below the supervisor's own union.
+    pub parent_id: Option<i64>,
+    pub grassroots_total: i64,
+    pub grassroots_activated: i64,
+    pub grassroots_info_complete: i64,
+    pub members_total: i64,
+    pub by_state: Vec<StateCount>,
+    pub children: Vec<ChildUnion>,
+}
+
+#[cfg(feature = "ssr")]
+async fn count_by_state<'q>(
+    db: &crate::server::Db,
+    query: sqlx::query::QueryAs<'q, sqlx::Any, (String, i64), sqlx::any::AnyArguments<'q>>,
+) -> Result<Vec<StateCount>, sqlx::Error> {
+    let rows = query.fetch_all(&db.pool).await?;
+    Ok(CardState::ALL
+        .into_iter()
+        .map(|state| StateCount {
+            state,
+            count: rows.iter().find(|(s, _)| s == state.as_str()).map(|(_, n)| *n).unwrap_or(0),
+        })
+        .collect())
+}
+
+#[server(endpoint = "overview/supervisor")]
+pub async fn get_supervisor_overview(union_id: Option<i64>) -> Result<SupervisorOverview, AppError> {
+    use crate::server::{auth, unions};
+    let (db, me) = auth::require(&[Role::Supervisor]).await?;
+    let own = unions::node(&db, me.union_id()?).await?.ok_or(AppError::Forbidden)?;
+    let node = match union_id {
+        Some(id) if id != own.id => {
+            let n = unions::node(&db, id).await?.ok_or(AppError::NotFound)?;
+            if !own.contains(&n) {
+                return Err(AppError::Forbidden);
+            }
+            n
+        }
+        _ => own.clone(),
+    };
+    let (lo, hi) = node.subtree_range();
+    let count = |sql: &'static str| {
+        let (lo, hi, pool) = (lo.clone(), hi.clone(), db.pool.clone());
+        async move { sqlx::query_scalar::<_, i64>(sql).bind(lo).bind(hi).fetch_one(&pool).await }
+    };
+    let grassroots_total =
+        count("SELECT COUNT(*) FROM unions WHERE path >= $1 AND path < $2 AND level = 'grassroots'").await?;
+    let grassroots_activated = count(
+        "SELECT COUNT(DISTINCT n.id) FROM unions n JOIN users u ON u.union_id = n.id \
+         WHERE n.path >= $1 AND n.path < $2 AND n.level = 'grassroots' AND u.must_change_password = 0",
+    )
+    .await?;
+    let grassroots_info_complete = count(
+        "SELECT COUNT(*) FROM unions WHERE path >= $1 AND path < $2 AND level = 'grassroots' \
+         AND pickup_branch IS NOT NULL AND credit_code IS NOT NULL",
+    )
+    .await?;
+    let by_state = count_by_state(
+        &db,
+        sqlx::query_as(
+            "SELECT m.card_state, COUNT(*) FROM members m JOIN unions n ON n.id = m.union_id \
+             WHERE n.path >= $1 AND n.path < $2 GROUP BY m.card_state",
+        )
+        .bind(&lo)
+        .bind(&hi),
+    )
+    .await?;
+    let members_total = by_state.iter().map(|s| s.count).sum();
+
+    // Per child: grassroots unions and members below it, folded from one grouped query.
+    let children: Vec<unions::UnionNode> = sqlx::query_as(
+        "SELECT id, parent_id, level, name, path FROM unions WHERE parent_id = $1 ORDER BY name LIMIT 500",
+    )
+    .bind(node.id)
+    .fetch_all(&db.pool)
+    .await?;
+    let grassroots: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT n.path, COUNT(m.id) FROM unions n LEFT JOIN members m ON m.union_id = n.id \
+         WHERE n.path >= $1 AND n.path < $2 AND n.level = 'grassroots' GROUP BY n.path",
+    )
+    .bind(&lo)
+    .bind(&hi)
+    .fetch_all(&db.pool)
+    .await?;
+    let children = children
+        .into_iter()
+        .map(|c| {
+            let below = grassroots.iter().filter(|(p, _)| p.starts_with(&c.path));
+            let (g, m) = below.fold((0, 0), |(g, m), (_, n)| (g + 1, m + n));
+            ChildUnion { id: c.id, level: c.level(), name: c.name, grassroots: g, members: m }
+        })
+        .collect();
+    Ok(SupervisorOverview {
+        id: node.id,
+        parent_id: if node.id == own.id { None } else { node.parent_id },
+        name: node.name.clone(),
+        level: node.level(),
+        grassroots_total,
+        grassroots_activated,
+        grassroots_info_complete,
+        members_total,
+        by_state,
+        children,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnionOverview {
+    pub name: String,
+    /// Required info still missing: import and card applications are locked until it is done.
+    pub missing: Vec<String>,
+    pub by_state: Vec<StateCount>,
+    pub members_total: i64,
+}
+
+#[server(endpoint = "overview/union")]
+pub async fn get_union_overview() -> Result<UnionOverview, AppError> {
+    use crate::server::{auth, unions};
+    let (db, me) = auth::require(&[Role::Union]).await?;
+    let union_id = me.union_id()?;
+    let form = unions::info(&db, union_id).await?;
+    let by_state = count_by_state(
+        &db,
+        sqlx::query_as("SELECT card_state, COUNT(*) FROM members WHERE union_id = $1 GROUP BY card_state")
+            .bind(union_id),
+    )
+    .await?;
+    Ok(UnionOverview {
+        missing: form.missing().into_iter().map(String::from).collect(),
+        name: form.union_name,
+        members_total: by_state.iter().map(|s| s.count).sum(),
+        by_state,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberItem {
+    pub id: i64,
+    pub name: String,
+    pub id_number_masked: String,
+    pub phone_masked: String,
+    pub department: String,
+    pub card_state: CardState,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberPage {
+    pub items: Vec<MemberItem>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+pub const MEMBER_PAGE_SIZE: i64 = 20;
+
+/// The union's own members, searched by name, ID tail or phone; ID and phone masked.
+#[server(endpoint = "members/list")]
+pub async fn list_members(query: String, state: String, page: i64) -> Result<MemberPage, AppError> {
+    use crate::{domain::{mask_id, phone::mask}, server::auth};
+    let (db, me) = auth::require(&[Role::Union]).await?;
+    let union_id = me.union_id()?;
+    let query = query.trim().to_string();
+    let page = page.max(1);
+    let state = CardState::parse(&state).map(|s| s.as_str()).unwrap_or("");
+    let digits = !query.is_empty() && query.chars().all(|c| c.is_ascii_alphanumeric()) && query.chars().any(|c| c.is_ascii_digit());
+    let pattern = if digits { format!("%{}", query.to_ascii_uppercase()) } else { format!("%{query}%") };
+    let filter = "FROM members WHERE union_id = $1 AND ($2 = '' OR card_state = $2) AND \
+                  ($3 = '' OR (CASE WHEN $4 THEN id_number LIKE $5 OR phone LIKE $5 ELSE name LIKE $5 END))";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filter}"))
+        .bind(union_id)
+        .bind(state)
+        .bind(&query)
+        .bind(digits)
+        .bind(&pattern)
+        .fetch_one(&db.pool)
+        .await?;
+    let rows: Vec<(i64, String, String, String, Option<String>, String)> = sqlx::query_as(&format!(
+        "SELECT id, name, id_number, phone, department, card_state {filter} ORDER BY id LIMIT $6 OFFSET $7"
+    ))
+    .bind(union_id)
+    .bind(state)
+    .bind(&query)
+    .bind(digits)
+    .bind(&pattern)
+    .bind(MEMBER_PAGE_SIZE)
+    .bind((page - 1) * MEMBER_PAGE_SIZE)
+    .fetch_all(&db.pool)
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|(id, name, idn, phone, dept, st)| MemberItem {
+            id,
+            name,
+            id_number_masked: mask_id(&idn),
+            phone_masked: mask(&phone),
+            department: dept.unwrap_or_default(),
+            card_state: CardState::parse(&st).unwrap_or(CardState::Pending),
+        })
+        .collect();
+    Ok(MemberPage { items, total, page, page_size: MEMBER_PAGE_SIZE })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BranchLoad {
+    pub code: String,
+    pub name: String,
+    pub unions: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BankOverview {
+    pub bank_name: String,
+    pub branches: Vec<BranchLoad>,
+    pub by_state: Vec<StateCount>,
+}
+
+#[server(endpoint = "overview/bank")]
+pub async fn get_bank_overview() -> Result<BankOverview, AppError> {
+    use crate::server::auth;
+    let (db, me) = auth::require(&[Role::Bank]).await?;
+    let bank_id = me.bank_id.ok_or(AppError::Forbidden)?;
+    let bank_name: String = sqlx::query_scalar("SELECT name FROM banks WHERE id = $1")
+        .bind(bank_id)
+        .fetch_one(&db.pool)
+        .await?;
+    let branches: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT b.code, b.name, COUNT(u.id) FROM bank_branches b LEFT JOIN unions u ON u.pickup_branch = b.code \
+         WHERE b.bank_id = $1 GROUP BY b.code, b.name ORDER BY b.code",
+    )
+    .bind(bank_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let by_state = count_by_state(
+        &db,
+        sqlx::query_as(
+            "SELECT m.card_state, COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id \
+             JOIN bank_branches b ON b.code = u.pickup_branch WHERE b.bank_id = $1 \
+             GROUP BY m.card_state",
+        )
+        .bind(bank_id),
+    )
+    .await?;
+    Ok(BankOverview {
+        bank_name,
+        branches: branches.into_iter().map(|(code, name, unions)| BranchLoad { code, name, unions }).collect(),
+        by_state,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardEvent {
+    pub state: CardState,
+    pub at: i64,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyCard {
+    pub name: String,
+    pub union_name: String,
+    pub id_number_masked: String,
+    pub phone_masked: String,
+    pub department: String,
+    pub card_state: CardState,
+    pub events: Vec<CardEvent>,
+}
+
+#[server(endpoint = "me/card")]
+pub async fn get_my_card() -> Result<MyCard, AppError> {
+    use crate::{domain::{mask_id, phone::mask}, server::auth};
+    let (db, me) = auth::require(&[Role::Member]).await?;
+    let member_id = me.member_id.ok_or(AppError::NotFound)?;
+    let (name, union_name, idn, phone, dept, st): (String, String, String, String, Option<String>, String) =
+        sqlx::query_as(
+            "SELECT m.name, u.name, m.id_number, m.phone, m.department, m.card_state FROM members m \
+             JOIN unions u ON u.id = m.union_id WHERE m.id = $1",
+        )
+        .bind(member_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let events: Vec<(String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT to_state, at, reason FROM card_events WHERE member_id = $1 ORDER BY at, id",
+    )
+    .bind(member_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(MyCard {
+        name,
+        union_name,
+        id_number_masked: mask_id(&idn),
+        phone_masked: mask(&phone),
+        department: dept.unwrap_or_default(),
+        card_state: CardState::parse(&st).unwrap_or(CardState::Pending),
+        events: events
+            .into_iter()
+            .filter_map(|(s, at, reason)| Some(CardEvent { state: CardState::parse(&s)?, at, reason }))
+            .collect(),
+    })
+}

@@ -1,0 +1,69 @@
+//! A grassroots union's 单位信息 and 工会组织信息.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    domain::{role::Role, union_info::UnionInfoForm},
+    error::AppError,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BranchOption {
+    pub code: String,
+    pub name: String,
+    pub bank_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnionInfoView {
+    pub form: UnionInfoForm,
+    pub branches: Vec<BranchOption>,
+    /// Labels of required fields still empty; import and card applications wait for these.
+    pub missing: Vec<String>,
+}
+
+#[cfg(feature = "ssr")]
+async fn view_of(db: &crate::server::Db, union_id: i64) -> Result<UnionInfoView, AppError> {
+    use crate::server::unions;
+    let form = unions::info(db, union_id).await?;
+    let branches = unions::branches(db)
+        .await?
+        .into_iter()
+        .map(|b| BranchOption { code: b.code, name: b.name, bank_name: b.bank_name })
+        .collect();
+    let missing = form.missing().into_iter().map(String::from).collect();
+    Ok(UnionInfoView { form, branches, missing })
+}
+
+#[server(endpoint = "union/info")]
+pub async fn get_union_info() -> Result<UnionInfoView, AppError> {
+    use crate::server::auth;
+    let (db, me) = auth::require(&[Role::Union]).await?;
+    view_of(&db, me.union_id()?).await
+}
+
+#[server(endpoint = "union/info/save")]
+pub async fn save_union_info(info: UnionInfoForm) -> Result<UnionInfoView, AppError> {
+    use crate::server::{audit, auth, db::is_unique_violation, unions};
+    let (db, me) = auth::require(&[Role::Union]).await?;
+    let union_id = me.union_id()?;
+    let checked = info.parse().map_err(|errors| AppError::Invalid { errors })?;
+    if !unions::branch_exists(&db, &checked.pickup_branch).await? {
+        return Err(AppError::invalid("pickup_branch", "无效的领卡网点！"));
+    }
+    if unions::name_taken(&db, &checked.union_name, Some(union_id)).await? {
+        return Err(AppError::invalid("union_name", "该工会名称已被其他工会登记，请核对工会全称。"));
+    }
+    let mut tx = db.begin_write().await?;
+    match unions::save_info(&mut tx, union_id, &checked).await {
+        Ok(()) => {}
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::invalid("union_name", "该工会名称已被其他工会登记，请核对工会全称。"))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit::record(&mut *tx, Some(me.id), "union_info_saved", &format!("union:{union_id}"), "").await?;
+    tx.commit().await?;
+    view_of(&db, union_id).await
+}

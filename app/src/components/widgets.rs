@@ -1,0 +1,56 @@
+use leptos::prelude::*;
+
+use crate::{api::overview::StateCount, error::AppError};
+
+/// The message of a failed server call, announced to screen readers.
+#[component]
+pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            // field errors stand under their fields; this is the summary
+            let text = match &e {
+                AppError::Invalid { errors } if errors.len() > 1 => {
+                    format!("有{}处填写有误，请按提示修改。", errors.len())
+                }
+                e => e.to_string(),
+            };
+            view! { <p class="error" role="alert">{text}</p> }
+        })
+    }
+}
+
+/// The message under one form field, from the server's answer or the browser's own check.
+#[component]
+pub fn FieldMessage(#[prop(into)] id: String, #[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || message.get().map(|m| view! { <p class="field-error" id=id.clone() role="alert">{m}</p> })
+}
+
+#[component]
+pub fn StateCounts(counts: Vec<StateCount>) -> impl IntoView {
+    view! {
+        <ul class="state-counts">
+            {counts
+                .into_iter()
+                .map(|c| view! {
+                    <li class=format!("state state-{}", c.state.as_str())>
+                        <span class="count">{c.count}</span>
+                        <span class="label">{c.state.label()}</span>
+                    </li>
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// Previous / next for a paged list.
+#[component]
+pub fn Pager(page: i64, total: i64, page_size: i64, on_page: Callback<i64>) -> impl IntoView {
+    let pages = ((total + page_size - 1) / page_size).max(1);
+    view! {
+        <nav class="pager" aria-label="分页">
+            <button type="button" disabled=page <= 1 on:click=move |_| on_page.run(page - 1)>"上一页"</button>
+            <span>{format!("第 {page} / {pages} 页，共 {total} 条")}</span>
+            <button type="button" disabled=page >= pages on:click=move |_| on_page.run(page + 1)>"下一页"</button>
+        </nav>
+    }
+}

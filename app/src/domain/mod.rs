@@ -1,0 +1,65 @@
+//! Domain rules shared by the server and the browser: pure, no I/O.
+
+pub mod card;
+pub mod credit_code;
+pub mod id_number;
+pub mod password;
+pub mod phone;
+pub mod role;
+pub mod union_info;
+
+use serde::{Deserialize, Serialize};
+
+/// A problem with one form field or cell, in the words shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// `4403**********123X`: the first four and last four characters of an ID number.
+pub fn mask_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
+}
+
+/// A stored timestamp as Beijing time, `2026-11-27 21:05`.
+pub fn format_time(ts: i64) -> String {
+    let secs = ts + 8 * 3600;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
+}
+
+/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_show_in_beijing_time() {
+        // 2026-02-13T02:00:00Z is 10:00 in Beijing
+        assert_eq!(super::format_time(1_770_948_000), "2026-02-13 10:00");
+    }
+
+    #[test]
+    fn an_id_number_is_masked_as_domain_md_shows() {
+        assert_eq!(super::mask_id("44030419900101123X"), "4403**********123X");
+    }
+}

@@ -1,0 +1,58 @@
+//! UnionCard (会员服务卡): the shared application crate. Domain rules and page components
+//! compile for both the server (`ssr`) and the browser (`hydrate`); `server` is server-only.
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    use pages::*;
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/unioncard.css"/>
+        <Title text="会员服务卡"/>
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=home::HomeRedirect/>
+                <Route path=path!("/login") view=login::LoginPage/>
+                <Route path=path!("/change-password") view=change_password::ChangePasswordPage/>
+                <Route path=path!("/supervisor") view=supervisor::OverviewPage/>
+                <Route path=path!("/supervisor/accounts") view=supervisor::AccountsPage/>
+                <Route path=path!("/union") view=union::HomePage/>
+                <Route path=path!("/union/info") view=union::InfoPage/>
+                <Route path=path!("/union/members") view=union::MembersPage/>
+                <Route path=path!("/bank") view=bank::BankHomePage/>
+                <Route path=path!("/me") view=member::MyCardPage/>
+            </Routes>
+        </Router>
+    }
+}

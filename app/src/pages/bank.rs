@@ -1,0 +1,37 @@
+//! The bank desk: its branches and the cards of the unions that pick up there.
+
+use leptos::prelude::*;
+
+use crate::{api::overview::get_bank_overview, components::{Portal, StateCounts}, domain::role::Role};
+
+#[component]
+pub fn BankHomePage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_bank_overview());
+    view! {
+        <Portal role=Role::Bank title="工作台">
+            <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(o) => view! {
+                            <h1>{o.bank_name.clone()}</h1>
+                            <h2>"对接工会的会员服务卡"</h2>
+                            <StateCounts counts=o.by_state.clone()/>
+                            <h2>"网点"</h2>
+                            <div class="table-wrap">
+                                <table>
+                                    <thead><tr><th scope="col">"行号"</th><th scope="col">"网点名称"</th><th scope="col">"对接工会"</th></tr></thead>
+                                    <tbody>
+                                        {o.branches.iter().map(|b| view! {
+                                            <tr><td class="mono">{b.code.clone()}</td><td>{b.name.clone()}</td><td>{b.unions}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Portal>
+    }
+}

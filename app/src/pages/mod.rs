@@ -1,0 +1,36 @@
+//! Pages, grouped by portal.
+
+pub mod bank;
+pub mod change_password;
+pub mod home;
+pub mod login;
+pub mod member;
+pub mod supervisor;
+pub mod union;
+
+use leptos::prelude::*;
+
+use crate::components::PublicFrame;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <PublicFrame>
+            <h1>"页面不存在"</h1>
+            <p><a href="/">"返回首页"</a></p>
+        </PublicFrame>
+    }
+}
+
+/// The error of the last call of an action, if it failed.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<crate::error::AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}

@@ -1,0 +1,241 @@
+//! 工会业务工作平台: a supervising union's view of its subtree and the accounts below it.
+
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_query_map};
+
+use super::action_error;
+use crate::{
+    api::{
+        accounts::{list_accounts, parent_options, CreateAccount, Credentials, ResetPassword, SetAccountDisabled},
+        overview::get_supervisor_overview,
+    },
+    components::{ErrorNotice, FieldMessage, Pager, Portal, StateCounts},
+    domain::{format_time, role::Role},
+};
+
+#[component]
+pub fn OverviewPage() -> impl IntoView {
+    let query = use_query_map();
+    let union_id = move || query.read().get("union").and_then(|s| s.parse::<i64>().ok());
+    let data = Resource::new(union_id, get_supervisor_overview);
+    view! {
+        <Portal role=Role::Supervisor title="工作概览">
+            <Suspense fallback=|| view! { <p role="status">"正在统计…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(o) => {
+                            let rate = |n: i64| if o.grassroots_total == 0 { "—".to_string() } else {
+                                format!("{:.0}%", n as f64 * 100.0 / o.grassroots_total as f64)
+                            };
+                            view! {
+                                <h1>{o.name.clone()}</h1>
+                                <p class="subtitle">{o.level.label()}
+                                    {o.parent_id.map(|p| view! { " · " <A href=format!("/supervisor?union={p}")>"返回上一级"</A> })}
+                                </p>
+                                <section class="stats" aria-label="下属基层工会">
+                                    <div class="stat"><span class="value">{o.grassroots_total}</span><span class="label">"基层工会"</span></div>
+                                    <div class="stat"><span class="value">{o.grassroots_activated}</span>
+                                        <span class="label">"已激活账号 "{rate(o.grassroots_activated)}</span></div>
+                                    <div class="stat"><span class="value">{o.grassroots_info_complete}</span>
+                                        <span class="label">"已完善信息 "{rate(o.grassroots_info_complete)}</span></div>
+                                    <div class="stat"><span class="value">{o.members_total}</span><span class="label">"会员"</span></div>
+                                </section>
+                                <h2>"会员服务卡办理进度"</h2>
+                                <StateCounts counts=o.by_state.clone()/>
+                                <h2>"下属工会"</h2>
+                                {if o.children.is_empty() {
+                                    view! { <p class="empty">"暂无下属工会。可在“账号管理”中开设。"</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="table-wrap">
+                                            <table>
+                                                <thead><tr><th scope="col">"工会名称"</th><th scope="col">"类型"</th>
+                                                    <th scope="col">"基层工会"</th><th scope="col">"会员"</th></tr></thead>
+                                                <tbody>
+                                                    {o.children.iter().map(|c| {
+                                                        let name = c.name.clone();
+                                                        let link = (c.level != crate::domain::role::UnionLevel::Grassroots)
+                                                            .then(|| format!("/supervisor?union={}", c.id));
+                                                        view! {
+                                                            <tr>
+                                                                <td>{match link {
+                                                                    Some(href) => view! { <A href=href>{name}</A> }.into_any(),
+                                                                    None => name.into_any(),
+                                                                }}</td>
+                                                                <td>{c.level.label()}</td>
+                                                                <td>{c.grassroots}</td>
+                                                                <td>{c.members}</td>
+                                                            </tr>
+                                                        }
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                    }.into_any()
+                                }}
+                            }
+                            .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </Portal>
+    }
+}
+
+#[component]
+fn CredentialsBox(creds: Credentials, #[prop(into)] heading: String) -> impl IntoView {
+    view! {
+        <div class="credentials" role="status">
+            <h3>{heading}</h3>
+            <p>"请将账号和初始密码告知"<strong>{creds.union_name}</strong>"。初始密码只显示这一次，对方首次登录时须修改。"</p>
+            <dl>
+                <dt>"账号"</dt><dd><code class="username">{creds.username}</code></dd>
+                <dt>"初始密码"</dt><dd><code class="initial-password">{creds.initial_password}</code></dd>
+            </dl>
+        </div>
+    }
+}
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let create = ServerAction::<CreateAccount>::new();
+    let reset = ServerAction::<ResetPassword>::new();
+    let disable = ServerAction::<SetAccountDisabled>::new();
+    let search = RwSignal::new(String::new());
+    let page = RwSignal::new(1i64);
+    let list = Resource::new(
+        move || (search.get(), page.get(), create.version().get(), reset.version().get(), disable.version().get()),
+        |(q, p, ..)| list_accounts(q, p),
+    );
+    let parents = Resource::new(move || create.version().get(), |_| parent_options());
+    let parent_sel = RwSignal::new(String::new());
+    let create_error = action_error(create);
+    let field = move |f: &'static str| Signal::derive(move || create_error.get().and_then(|e| e.field_message(f)));
+
+    view! {
+        <Portal role=Role::Supervisor title="账号管理">
+            <h1>"账号管理"</h1>
+            <section class="card" aria-labelledby="create-heading">
+                <h2 id="create-heading">"开设下级工会账号"</h2>
+                <ActionForm action=create attr:class="form grid" attr:novalidate=true>
+                    <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
+                        {move || Suspend::new(async move {
+                            let opts = parents.await.unwrap_or_default();
+                            if parent_sel.get_untracked().is_empty() {
+                                if let Some(first) = opts.first() {
+                                    parent_sel.set(first.id.to_string());
+                                }
+                            }
+                            let levels_opts = opts.clone();
+                            let levels = move || {
+                                let sel = parent_sel.get();
+                                levels_opts
+                                    .iter()
+                                    .find(|o| o.id.to_string() == sel)
+                                    .map(|o| o.child_levels.clone())
+                                    .unwrap_or_default()
+                            };
+                            view! {
+                                <div class="field">
+                                    <label for="parent_id">"上级工会"</label>
+                                    <select id="parent_id" name="parent_id" on:change=move |ev| parent_sel.set(event_target_value(&ev))
+                                        prop:value=move || parent_sel.get()>
+                                        {opts.iter().map(|o| view! {
+                                            <option value=o.id.to_string()>{format!("{}（{}）", o.name, o.level.label())}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="level">"开设类型"</label>
+                                    <select id="level" name="level" aria-describedby="level-error">
+                                        {move || levels().into_iter().map(|l| view! {
+                                            <option value=l.as_str()>{format!("{}（{}账号）", l.label(), l.account_role().label())}</option>
+                                        }).collect_view()}
+                                    </select>
+                                    <FieldMessage id="level-error" message=field("level")/>
+                                </div>
+                            }
+                        })}
+                    </Suspense>
+                    <div class="field">
+                        <label for="union_name">"工会全称"</label>
+                        <input id="union_name" name="union_name" type="text" required
+                            placeholder="如：深圳市某某有限公司工会委员会" aria-describedby="union_name-error"/>
+                        <FieldMessage id="union_name-error" message=field("union_name")/>
+                    </div>
+                    <div class="field">
+                        <label for="new_username">"登录账号"</label>
+                        <input id="new_username" name="username" type="text" required autocomplete="off"
+                            aria-describedby="username-rule username-error"/>
+                        <p class="hint" id="username-rule">"4至32位字母、数字或 _ - . 符号。"</p>
+                        <FieldMessage id="username-error" message=field("username")/>
+                    </div>
+                    <ErrorNotice error=create_error/>
+                    <div class="actions">
+                        <button type="submit" class="primary" disabled=move || create.pending().get()>"开设账号"</button>
+                    </div>
+                </ActionForm>
+                {move || create.value().get().and_then(|r| r.ok()).map(|c| view! { <CredentialsBox creds=c heading="账号已开设"/> })}
+            </section>
+
+            <section class="card" aria-labelledby="list-heading">
+                <h2 id="list-heading">"下级账号"</h2>
+                <div class="field search">
+                    <label for="account-search">"搜索账号或工会名称"</label>
+                    <input id="account-search" type="search" prop:value=move || search.get()
+                        on:change=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
+                </div>
+                {move || reset.value().get().map(|r| match r {
+                    Ok(c) => view! { <CredentialsBox creds=c heading="密码已重置"/> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                })}
+                <ErrorNotice error=action_error(disable)/>
+                <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
+                    {move || Suspend::new(async move {
+                        match list.await {
+                            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                            Ok(p) if p.items.is_empty() => view! { <p class="empty">"没有符合条件的账号。"</p> }.into_any(),
+                            Ok(p) => view! {
+                                <div class="table-wrap">
+                                    <table>
+                                        <thead><tr>
+                                            <th scope="col">"账号"</th><th scope="col">"工会名称"</th><th scope="col">"类型"</th>
+                                            <th scope="col">"状态"</th><th scope="col">"最近登录"</th><th scope="col">"操作"</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {p.items.iter().map(|a| {
+                                                let id = a.id;
+                                                let disabled = a.disabled;
+                                                let status = if a.disabled { "已停用" } else if a.pending_activation { "待激活" } else { "正常" };
+                                                view! {
+                                                    <tr>
+                                                        <td>{a.username.clone()}</td>
+                                                        <td>{a.union_name.clone()}</td>
+                                                        <td>{a.level.label()}</td>
+                                                        <td><span class=format!("badge {}", if disabled { "off" } else if a.pending_activation { "wait" } else { "ok" })>{status}</span></td>
+                                                        <td>{a.last_login_at.map(format_time).unwrap_or_else(|| "从未登录".into())}</td>
+                                                        <td class="row-actions">
+                                                            <button type="button" aria-label=format!("重置 {} 的密码", a.username)
+                                                                on:click=move |_| { reset.dispatch(ResetPassword { user_id: id }); }>"重置密码"</button>
+                                                            <button type="button" aria-label=format!("{} {}", if disabled { "启用" } else { "停用" }, a.username)
+                                                                on:click=move |_| { disable.dispatch(SetAccountDisabled { user_id: id, disabled: !disabled }); }>
+                                                                {if disabled { "启用" } else { "停用" }}
+                                                            </button>
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                <Pager page=p.page total=p.total page_size=p.page_size on_page=Callback::new(move |n| page.set(n))/>
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </Portal>
+    }
+}

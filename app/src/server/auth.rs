@@ -1,0 +1,275 @@
+//! Passwords, sessions and the caller checks every server function starts with.
+
+use std::{net::SocketAddr, sync::LazyLock};
+
+use argon2::{
+    password_hash::{rand_core::OsRng, SaltString},
+    Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
+};
+use leptos::prelude::use_context;
+use rand::Rng;
+use tower_sessions::Session;
+
+use super::db::{now, Db};
+use crate::{
+    domain::role::Role,
+    error::{AppError, AppResult},
+};
+
+pub const SESSION_USER_ID: &str = "user_id";
+pub const SESSION_AUTH_VERSION: &str = "auth_version";
+
+/// Failed logins an account may have in the window before it is locked.
+pub const ACCOUNT_FAILURE_LIMIT: i64 = 5;
+/// Failed logins one address may have in the window (for all accounts) before it is refused.
+pub const ADDRESS_FAILURE_LIMIT: i64 = 30;
+pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+
+/// Argon2id with the OWASP minimum: 19 MiB, 2 passes, 1 lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19_456, 2, 1, None).expect("valid Argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+fn hash_blocking(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("Argon2 hashing cannot fail with valid parameters")
+        .to_string()
+}
+
+/// A hash of nothing anyone knows: verified against when the account does not exist, so a
+/// wrong account name takes as long as a wrong password.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_blocking("unioncard-no-such-account"));
+
+/// Hashes off the async executor: Argon2 takes tens of milliseconds of CPU.
+pub async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || hash_blocking(&password)).await.map_err(|e| {
+        tracing::error!(error = %e, "password hashing task failed");
+        AppError::Internal
+    })
+}
+
+pub async fn verify_password(password: String, hash: Option<String>) -> AppResult<bool> {
+    tokio::task::spawn_blocking(move || {
+        let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
+        let Ok(parsed) = PasswordHash::new(&hash) else { return false };
+        argon2().verify_password(password.as_bytes(), &parsed).is_ok()
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "password verification task failed");
+        AppError::Internal
+    })
+}
+
+/// A one-time initial password: 10 characters with no look-alikes (0/O, 1/l/I).
+pub fn generate_initial_password() -> String {
+    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+    const DIGITS: &[u8] = b"23456789";
+    let mut rng = rand::rngs::OsRng;
+    loop {
+        let pw: String = (0..10)
+            .map(|_| {
+                let set = if rng.gen_bool(0.35) { DIGITS } else { LETTERS };
+                set[rng.gen_range(0..set.len())] as char
+            })
+            .collect();
+        if pw.chars().any(|c| c.is_ascii_digit()) && pw.chars().any(|c| c.is_ascii_alphabetic()) {
+            return pw;
+        }
+    }
+}
+
+/// The signed-in account as the server sees it. Not `Serialize`: the hash never leaves.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub union_id: Option<i64>,
+    pub bank_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub must_change_password: bool,
+    pub disabled: bool,
+    pub auth_version: i64,
+}
+
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for AuthUser {
+    fn from_row(row: &sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        Ok(AuthUser {
+            id: row.try_get("id")?,
+            username: row.try_get("username")?,
+            display_name: row.try_get("display_name")?,
+            role: row.try_get("role")?,
+            union_id: row.try_get("union_id")?,
+            bank_id: row.try_get("bank_id")?,
+            member_id: row.try_get("member_id")?,
+            must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+            disabled: row.try_get::<i64, _>("disabled")? != 0,
+            auth_version: row.try_get("auth_version")?,
+        })
+    }
+}
+
+impl AuthUser {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Member)
+    }
+
+    /// The union this account runs; every supervisor and union account has one.
+    pub fn union_id(&self) -> AppResult<i64> {
+        self.union_id.ok_or(AppError::Forbidden)
+    }
+}
+
+pub const USER_COLUMNS: &str = "id, username, display_name, role, union_id, bank_id, member_id, \
+                                must_change_password, disabled, auth_version";
+
+pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<AuthUser>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub fn db() -> AppResult<Db> {
+    use_context::<Db>().ok_or_else(|| {
+        tracing::error!("no database in the request context");
+        AppError::Internal
+    })
+}
+
+pub async fn session() -> AppResult<Session> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "no session layer");
+        AppError::Internal
+    })
+}
+
+/// The caller's address, for login throttling.
+pub async fn client_address() -> String {
+    match leptos_axum::extract::<axum::extract::ConnectInfo<SocketAddr>>().await {
+        Ok(axum::extract::ConnectInfo(addr)) => addr.ip().to_string(),
+        Err(_) => "unknown".into(),
+    }
+}
+
+fn session_error(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "session store error");
+    AppError::Internal
+}
+
+/// The signed-in account, or `None`. A disabled account, or a session from before a password
+/// reset, is signed out here.
+pub async fn current_user(db: &Db, session: &Session) -> AppResult<Option<AuthUser>> {
+    let Some(id) = session.get::<i64>(SESSION_USER_ID).await.map_err(session_error)? else {
+        return Ok(None);
+    };
+    let version = session.get::<i64>(SESSION_AUTH_VERSION).await.map_err(session_error)?;
+    match user_by_id(db, id).await? {
+        Some(u) if !u.disabled && Some(u.auth_version) == version => Ok(Some(u)),
+        _ => {
+            session.flush().await.map_err(session_error)?;
+            Ok(None)
+        }
+    }
+}
+
+/// First line of every server function: who is calling, and may their role do this?
+/// An account that still has its initial password may do nothing but change it or log out.
+pub async fn require(roles: &[Role]) -> AppResult<(Db, AuthUser)> {
+    let db = db()?;
+    let session = session().await?;
+    let user = current_user(&db, &session).await?.ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    if !roles.contains(&user.role()) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((db, user))
+}
+
+/// Signs `user` in on this session under a fresh session id.
+pub async fn sign_in(session: &Session, user_id: i64, auth_version: i64) -> AppResult<()> {
+    session.cycle_id().await.map_err(session_error)?;
+    session.insert(SESSION_USER_ID, user_id).await.map_err(session_error)?;
+    session.insert(SESSION_AUTH_VERSION, auth_version).await.map_err(session_error)?;
+    Ok(())
+}
+
+pub async fn sign_out(session: &Session) -> AppResult<()> {
+    session.flush().await.map_err(session_error)
+}
+
+/// Refuses a login attempt while the account or the address is locked.
+pub async fn check_throttle(db: &Db, username: &str, address: &str) -> AppResult<()> {
+    let since = now() - FAILURE_WINDOW_SECS;
+    let by_account: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
+            .bind(username)
+            .bind(since)
+            .fetch_one(&db.pool)
+            .await?;
+    if by_account >= ACCOUNT_FAILURE_LIMIT {
+        return Err(AppError::Locked {
+            message: "该账号连续登录失败次数过多，已被锁定15分钟。请稍后再试，或联系上级工会重置密码。".into(),
+        });
+    }
+    let by_address: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at > $2")
+            .bind(address)
+            .bind(since)
+            .fetch_one(&db.pool)
+            .await?;
+    if by_address >= ADDRESS_FAILURE_LIMIT {
+        return Err(AppError::Locked {
+            message: "本机登录失败次数过多，请15分钟后再试。".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Records a failure and says how many tries the account has left.
+pub async fn record_failure(db: &Db, username: &str, address: &str) -> AppResult<i64> {
+    let at = now();
+    sqlx::query("INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3)")
+        .bind(username)
+        .bind(address)
+        .bind(at)
+        .execute(&db.pool)
+        .await?;
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
+            .bind(username)
+            .bind(at - FAILURE_WINDOW_SECS)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok((ACCOUNT_FAILURE_LIMIT - count).max(0))
+}
+
+pub async fn clear_failures<'e, E>(exec: E, username: &str) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query("DELETE FROM login_failures WHERE username = $1")
+        .bind(username)
+        .execute(exec)
+        .await?;
+    Ok(())
+}
+
+/// Fetches the stored hash for a login attempt.
+pub async fn login_record(db: &Db, username: &str) -> Result<Option<(AuthUser, String)>, sqlx::Error> {
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some((id, hash)) = row else { return Ok(None) };
+    Ok(user_by_id(db, id).await?.map(|u| (u, hash)))
+}

@@ -1,0 +1,113 @@
+//! The UnionCard server: the axum router around the Leptos app, sessions in the database,
+//! the cross-site request guard, and the demo data.
+
+pub mod seed;
+
+use std::{net::SocketAddr, time::Duration};
+
+use app::{server::{session_store::DbSessionStore, Db}, shell, App};
+use axum::{
+    extract::Request,
+    http::{header, HeaderValue, Method, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::{cookie::SameSite, session_store::ExpiredDeletion, Expiry, SessionManagerLayer};
+
+pub const SESSION_COOKIE: &str = "unioncard_session";
+/// Signed-in sessions end after this long without a request.
+pub const IDLE_MINUTES: i64 = 30;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub leptos_options: LeptosOptions,
+    /// Mark the session cookie `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// Refuses a state-changing request sent by another site's page. Browsers label such requests
+/// with `Sec-Fetch-Site` and `Origin`; clients that send neither (scripts, the CLI) are not
+/// browsers acting for a signed-in user and pass.
+async fn refuse_cross_site(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let cross = match fetch_site {
+        Some(site) => !matches!(site, "same-origin" | "none"),
+        None => match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+            Some(origin) => {
+                let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+                let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
+                origin_host.is_empty() || origin_host != host
+            }
+            None => false,
+        },
+    };
+    if cross {
+        tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
+        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "跨站请求已被拒绝。请在本系统页面内操作。")
+            .into_response();
+    }
+    next.run(req).await
+}
+
+/// The whole application as a router.
+pub fn router(db: Db, settings: Settings) -> Router {
+    let options = settings.leptos_options.clone();
+    let routes = generate_route_list(App);
+    let store = DbSessionStore::new(db.clone());
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(IDLE_MINUTES)));
+    let context_db = db.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(
+            &options,
+            routes,
+            move || provide_context(context_db.clone()),
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(middleware::from_fn(refuse_cross_site))
+        .layer(sessions)
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .with_state(options)
+}
+
+/// Deletes expired sessions every ten minutes, for as long as the server runs.
+pub fn spawn_session_cleanup(db: Db) {
+    tokio::spawn(async move {
+        let store = DbSessionStore::new(db);
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+}
+
+/// Serves until the process is stopped.
+pub async fn serve(listener: tokio::net::TcpListener, db: Db, settings: Settings) -> std::io::Result<()> {
+    spawn_session_cleanup(db.clone());
+    let app = router(db, settings);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
+}
+

@@ -1,0 +1,84 @@
+//! `unioncard`: serve the application, run migrations, load the demo data.
+
+use std::net::SocketAddr;
+
+use app::server::{db::DEFAULT_URL, Db};
+use clap::{Parser, Subcommand};
+use leptos::prelude::get_configuration;
+use unioncard_server::{seed, serve, Settings};
+
+#[derive(Parser)]
+#[command(name = "unioncard", about = "会员服务卡：工会会员信息采集与会员服务卡办理")]
+struct Cli {
+    /// sqlite://path/to/file.db (default) or postgres://user@host/db
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (the default).
+    Serve {
+        /// Address to listen on; defaults to LEPTOS_SITE_ADDR or 127.0.0.1:3000.
+        #[arg(long, env = "UNIONCARD_ADDR")]
+        addr: Option<SocketAddr>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Fill an empty database with the demo city (idempotent).
+    SeedDemo,
+}
+
+async fn open(url: &str) -> Result<Db, String> {
+    let db = Db::connect(url).await.map_err(|e| format!("无法连接数据库：{e}"))?;
+    db.migrate().await.map_err(|e| format!("数据库迁移失败：{e}"))?;
+    Ok(db)
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let db = open(&cli.database_url).await?;
+    match cli.command.unwrap_or(Command::Serve { addr: None }) {
+        Command::Migrate => {
+            println!("数据库已是最新结构。");
+        }
+        Command::SeedDemo => match seed::seed_demo(&db).await.map_err(|e| format!("写入演示数据失败：{e}"))? {
+            seed::Outcome::Seeded => println!("已写入演示数据。演示账号密码均为 {}。", seed::DEMO_PASSWORD),
+            seed::Outcome::AlreadyHasData => println!("数据库中已有账号，未写入演示数据。"),
+        },
+        Command::Serve { addr } => {
+            let conf = get_configuration(None).map_err(|e| format!("读取站点配置失败：{e}"))?;
+            let mut options = conf.leptos_options;
+            if options.output_name.is_empty() {
+                // started without cargo-leptos: the bundle it builds is named after the project
+                options.output_name = "unioncard".into();
+            }
+            if let Some(a) = addr {
+                options.site_addr = a;
+            }
+            let addr = options.site_addr;
+            let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("无法监听 {addr}：{e}"))?;
+            let secure = std::env::var("UNIONCARD_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
+            tracing::info!("listening on http://{addr}");
+            println!("会员服务卡已启动：http://{addr}");
+            serve(listener, db, Settings { leptos_options: options, secure_cookies: secure })
+                .await
+                .map_err(|e| format!("服务异常退出：{e}"))?;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("{e}");
+        std::process::exit(1);
+    }
+}
