@@ -4,8 +4,11 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::domain::role::Role;
+
 use crate::{
-    domain::{card::CardState, role::{Role, UnionLevel}},
+    domain::{card::CardState, role::UnionLevel},
     error::AppError,
 };
 

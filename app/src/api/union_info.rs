@@ -3,8 +3,11 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::domain::role::Role;
+
 use crate::{
-    domain::{role::Role, union_info::UnionInfoForm},
+    domain::union_info::UnionInfoForm,
     error::AppError,
 };
 

@@ -70,7 +70,7 @@ fn PortalFrame(me: Me, children: Children) -> impl IntoView {
                 <ul>
                     {nav_links(me.role)
                         .iter()
-                        .map(|(href, label)| view! { <li><A href=*href>{*label}</A></li> })
+                        .map(|(href, label)| view! { <li><A href=*href exact=true>{*label}</A></li> })
                         .collect_view()}
                 </ul>
             </nav>

@@ -48,9 +48,9 @@ pub fn Pager(page: i64, total: i64, page_size: i64, on_page: Callback<i64>) -> i
     let pages = ((total + page_size - 1) / page_size).max(1);
     view! {
         <nav class="pager" aria-label="分页">
-            <button type="button" disabled=page <= 1 on:click=move |_| on_page.run(page - 1)>"上一页"</button>
+            <button type="button" disabled={page <= 1} on:click=move |_| on_page.run(page - 1)>"上一页"</button>
             <span>{format!("第 {page} / {pages} 页，共 {total} 条")}</span>
-            <button type="button" disabled=page >= pages on:click=move |_| on_page.run(page + 1)>"下一页"</button>
+            <button type="button" disabled={page >= pages} on:click=move |_| on_page.run(page + 1)>"下一页"</button>
         </nav>
     }
 }

@@ -100,8 +100,8 @@ impl UnionLevel {
     /// The levels a union of this level may open directly below itself.
     pub fn children(self) -> &'static [UnionLevel] {
         match self {
-            UnionLevel::City => &[UnionLevel::District, UnionLevel::Street, UnionLevel::Grassroots],
-            UnionLevel::District => &[UnionLevel::Street, UnionLevel::Grassroots],
+            UnionLevel::City => &[UnionLevel::Grassroots, UnionLevel::District, UnionLevel::Street],
+            UnionLevel::District => &[UnionLevel::Grassroots, UnionLevel::Street],
             UnionLevel::Street => &[UnionLevel::Grassroots],
             UnionLevel::Grassroots => &[],
         }
