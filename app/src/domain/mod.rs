@@ -6,6 +6,7 @@ pub mod id_number;
 pub mod password;
 pub mod phone;
 pub mod role;
+pub mod sheet;
 pub mod union_info;
 
 use serde::{Deserialize, Serialize};
