@@ -51,6 +51,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/union") view=union::HomePage/>
                 <Route path=path!("/union/info") view=union::InfoPage/>
                 <Route path=path!("/union/members") view=union::MembersPage/>
+                <Route path=path!("/union/import") view=import::ImportPage/>
+                <Route path=path!("/union/members/:id") view=member_edit::MemberPage/>
                 <Route path=path!("/bank") view=bank::BankHomePage/>
                 <Route path=path!("/me") view=member::MyCardPage/>
             </Routes>

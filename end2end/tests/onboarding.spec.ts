@@ -23,6 +23,16 @@ const NEW_PASSWORD = 'Kaika2026x';
 /** The note that locks import until 单位信息 is complete. */
 const infoLock = (page: Page) => page.getByRole('note').filter({ hasText: '请先完善单位信息' });
 
+/** Types every field of the 单位信息 form except the credit code. */
+async function fillInfo(page: Page, unionName: string, unitName: string): Promise<void> {
+  await page.locator('#union_name').fill(unionName);
+  await page.locator('#unit_name').fill(unitName);
+  await page.locator('#address').fill('深圳市福田区深南大道2012号');
+  await page.locator('#contact_person').fill('陈静');
+  await page.locator('#contact_phone').fill(CONTACT_PHONE);
+  await page.locator('#pickup_branch').selectOption(BRANCH_FUTIAN);
+}
+
 test('a supervisor opens a grassroots union account and the union activates it with a new password', async ({ page }) => {
   await loginAs(page, 'futian', DEMO_PASSWORD, '/supervisor');
   const account = await createGrassrootsAccount(page, 'kaika');
@@ -79,12 +89,8 @@ test('a new union completes its 单位信息, a bad credit code is pointed out f
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('单位信息与工会组织信息');
   await expect(page.locator('p.notice')).toContainText('尚未填写');
 
-  await page.locator('#union_name').fill(account.unionName);
-  await page.locator('#unit_name').fill(account.unionName.replace('工会委员会', ''));
-  await page.locator('#address').fill('深圳市福田区深南大道2012号');
-  await page.locator('#contact_person').fill('陈静');
-  await page.locator('#contact_phone').fill(CONTACT_PHONE);
-  await page.locator('#pickup_branch').selectOption(BRANCH_FUTIAN);
+  const unitName = account.unionName.replace('工会委员会', '');
+  await fillInfo(page, account.unionName, unitName);
 
   // A credit code with a wrong check character: the field says so as it is typed …
   await page.locator('#credit_code').fill('91110000600037341M');
@@ -96,16 +102,20 @@ test('a new union completes its 单位信息, a bad credit code is pointed out f
   await refused;
   await expect(page.locator('p.error[role="alert"]')).toHaveText('统一社会信用代码校验位不正确，请核对营业执照。');
   await expect(page.getByText('已保存。')).toHaveCount(0);
-  await expect(page.locator('#unit_name'), 'typed values survive a refused save').toHaveValue(
-    account.unionName.replace('工会委员会', ''),
-  );
+  // (soft: the rest of the test goes on after typing the fields again)
+  await expect.soft(page.locator('#unit_name'), 'typed values survive a refused save').toHaveValue(unitName);
+  await expect.soft(page.locator('#pickup_branch'), 'the chosen branch survives a refused save').toHaveValue(BRANCH_FUTIAN);
+  await fillInfo(page, account.unionName, unitName);
   await page.locator('#credit_code').fill('9111000060003734');
   await expect(creditError).toHaveText('统一社会信用代码应为18位。');
 
   await page.locator('#credit_code').fill(VALID_CREDIT_CODE);
-  await expect(creditError).toHaveCount(0);
+  // (soft: the server's earlier message should not linger under a corrected field)
+  await expect.soft(creditError, 'no error under a corrected credit code').toHaveCount(0);
   await page.getByRole('button', { name: '保存' }).click();
   await expect(page.getByRole('status').filter({ hasText: '已保存。' })).toBeVisible();
+  await expect(creditError).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page.locator('p.notice')).toHaveCount(0);
 
   // Saved for good: a fresh load shows the values and no missing fields.

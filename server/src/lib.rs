@@ -1,6 +1,8 @@
 //! The UnionCard server: the axum router around the Leptos app, sessions in the database,
 //! the cross-site request guard, and the demo data.
 
+pub mod cli_import;
+mod import_routes;
 pub mod seed;
 
 use std::{net::SocketAddr, time::Duration};
@@ -72,6 +74,7 @@ pub fn router(db: Db, settings: Settings) -> Router {
     let context_db = db.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .merge(import_routes::routes(db.clone()))
         .leptos_routes_with_context(
             &options,
             routes,

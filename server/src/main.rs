@@ -29,6 +29,19 @@ enum Command {
     Migrate,
     /// Fill an empty database with the demo city (idempotent).
     SeedDemo,
+    /// Import a member list (.xlsx) into a grassroots union: all members or none.
+    Import {
+        /// The union's registered full name, as in B3 of the template.
+        #[arg(long = "union")]
+        union_name: String,
+        /// Check only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print one JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+        file: std::path::PathBuf,
+    },
 }
 
 async fn open(url: &str) -> Result<Db, String> {
@@ -40,6 +53,15 @@ async fn open(url: &str) -> Result<Db, String> {
 async fn run(cli: Cli) -> Result<(), String> {
     let db = open(&cli.database_url).await?;
     match cli.command.unwrap_or(Command::Serve { addr: None }) {
+        Command::Import { union_name, dry_run, json, file } => {
+            let outcome = unioncard_server::cli_import::run(&db, &union_name, &file, dry_run).await;
+            if json {
+                println!("{}", outcome.json);
+            } else {
+                print!("{}", unioncard_server::cli_import::describe(&outcome));
+            }
+            std::process::exit(outcome.exit);
+        }
         Command::Migrate => {
             println!("数据库已是最新结构。");
         }
@@ -76,9 +98,19 @@ async fn main() {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
-    if let Err(e) = run(Cli::parse()).await {
+    let cli = Cli::parse();
+    let json = matches!(cli.command, Some(Command::Import { json: true, .. }));
+    let importing = matches!(cli.command, Some(Command::Import { .. }));
+    if let Err(e) = run(cli).await {
+        if json {
+            // `--json` promises one object on stdout even when the database is unreachable
+            println!("{}", serde_json::json!({"rows": 0, "imported": 0, "errors": [
+                {"row": null, "column": null, "field": "数据库", "code": "database_unavailable", "message": e, "hint": ""}]}));
+            std::process::exit(2);
+        }
         eprintln!("{e}");
-        std::process::exit(1);
+        std::process::exit(if importing { 2 } else { 1 });
     }
 }

@@ -3,5 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod import;
+pub mod members;
 pub mod overview;
 pub mod union_info;

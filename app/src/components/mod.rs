@@ -4,4 +4,4 @@ mod layout;
 mod widgets;
 
 pub use layout::{Portal, PublicFrame};
-pub use widgets::{ErrorNotice, FieldMessage, Pager, StateCounts};
+pub use widgets::{ErrorNotice, FieldMessage, Pager, StateCounts, TableRegion};

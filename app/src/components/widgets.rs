@@ -54,3 +54,11 @@ pub fn Pager(page: i64, total: i64, page_size: i64, on_page: Callback<i64>) -> i
         </nav>
     }
 }
+
+/// A table that scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
+#[component]
+pub fn TableRegion(#[prop(into)] label: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-wrap" role="region" aria-label=label tabindex="0">{children()}</div>
+    }
+}

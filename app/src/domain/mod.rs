@@ -2,11 +2,14 @@
 
 pub mod card;
 pub mod credit_code;
+pub mod id_document;
 pub mod id_number;
+pub mod member;
 pub mod password;
 pub mod phone;
 pub mod role;
 pub mod sheet;
+pub mod template;
 pub mod union_info;
 
 use serde::{Deserialize, Serialize};

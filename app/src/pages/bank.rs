@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::{api::overview::get_bank_overview, components::{Portal, StateCounts}, domain::role::Role};
+use crate::{api::overview::get_bank_overview, components::{TableRegion, Portal, StateCounts}, domain::role::Role};
 
 #[component]
 pub fn BankHomePage() -> impl IntoView {
@@ -18,7 +18,7 @@ pub fn BankHomePage() -> impl IntoView {
                             <h2>"对接工会的会员服务卡"</h2>
                             <StateCounts counts=o.by_state.clone()/>
                             <h2>"网点"</h2>
-                            <div class="table-wrap">
+                            <TableRegion label="网点列表">
                                 <table>
                                     <thead><tr><th scope="col">"行号"</th><th scope="col">"网点名称"</th><th scope="col">"对接工会"</th></tr></thead>
                                     <tbody>
@@ -27,7 +27,7 @@ pub fn BankHomePage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </TableRegion>
                         }.into_any(),
                     }
                 })}

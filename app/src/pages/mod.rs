@@ -3,8 +3,10 @@
 pub mod bank;
 pub mod change_password;
 pub mod home;
+pub mod import;
 pub mod login;
 pub mod member;
+pub mod member_edit;
 pub mod supervisor;
 pub mod union;
 

@@ -9,7 +9,7 @@ use crate::{
         accounts::{list_accounts, parent_options, CreateAccount, Credentials, ResetPassword, SetAccountDisabled},
         overview::get_supervisor_overview,
     },
-    components::{ErrorNotice, FieldMessage, Pager, Portal, StateCounts},
+    components::{TableRegion, ErrorNotice, FieldMessage, Pager, Portal, StateCounts},
     domain::{format_time, role::Role},
 };
 
@@ -48,7 +48,7 @@ pub fn OverviewPage() -> impl IntoView {
                                     view! { <p class="empty">"暂无下属工会。可在“账号管理”中开设。"</p> }.into_any()
                                 } else {
                                     view! {
-                                        <div class="table-wrap">
+                                        <TableRegion label="下属工会列表">
                                             <table>
                                                 <thead><tr><th scope="col">"工会名称"</th><th scope="col">"类型"</th>
                                                     <th scope="col">"基层工会"</th><th scope="col">"会员"</th></tr></thead>
@@ -71,7 +71,7 @@ pub fn OverviewPage() -> impl IntoView {
                                                     }).collect_view()}
                                                 </tbody>
                                             </table>
-                                        </div>
+                                        </TableRegion>
                                     }.into_any()
                                 }}
                             }
@@ -198,7 +198,7 @@ pub fn AccountsPage() -> impl IntoView {
                             Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                             Ok(p) if p.items.is_empty() => view! { <p class="empty">"没有符合条件的账号。"</p> }.into_any(),
                             Ok(p) => view! {
-                                <div class="table-wrap">
+                                <TableRegion label="账号列表">
                                     <table>
                                         <thead><tr>
                                             <th scope="col">"账号"</th><th scope="col">"工会名称"</th><th scope="col">"类型"</th>
@@ -229,7 +229,7 @@ pub fn AccountsPage() -> impl IntoView {
                                             }).collect_view()}
                                         </tbody>
                                     </table>
-                                </div>
+                                </TableRegion>
                                 <Pager page=p.page total=p.total page_size=p.page_size on_page=Callback::new(move |n| page.set(n))/>
                             }.into_any(),
                         }

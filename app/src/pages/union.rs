@@ -9,8 +9,8 @@ use crate::{
         overview::{list_members, get_union_overview},
         union_info::{get_union_info, SaveUnionInfo, UnionInfoView},
     },
-    components::{ErrorNotice, FieldMessage, Pager, Portal, StateCounts},
-    domain::{card::CardState, role::Role},
+    components::{TableRegion, ErrorNotice, FieldMessage, Pager, Portal, StateCounts},
+    domain::{card::CardState, role::Role, union_info::UnionInfoForm},
 };
 
 /// Why import and card applications are locked, naming what is missing.
@@ -60,7 +60,8 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 pub fn InfoPage() -> impl IntoView {
     let save = ServerAction::<SaveUnionInfo>::new();
-    let data = Resource::new(move || save.version().get(), |_| get_union_info());
+    // loaded once: after a save the form keeps what the clerk typed, whether it was accepted or not
+    let data = Resource::new(|| (), |_| get_union_info());
     view! {
         <Portal role=Role::Union title="单位信息">
             <h1>"单位信息与工会组织信息"</h1>
@@ -83,11 +84,21 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl Into
     let saved = move || save.value().get().is_some_and(|r| r.is_ok());
     // The same check the server runs, live, for what has been typed so far.
     let local = Memo::new(move |_| form.get().parse().err().unwrap_or_default());
+    // What was submitted when the server last refused: its message stands only while the field
+    // still holds the value it was about.
+    let refused = RwSignal::new(None::<UnionInfoForm>);
+    Effect::new(move |_| {
+        if let Some(Err(_)) = save.value().get() {
+            refused.set(Some(form.get_untracked()));
+        }
+    });
     let message = move |f: &'static str| {
         Signal::derive(move || {
             let typed = !form.read().get(f).trim().is_empty();
-            local.read().iter().find(|e| e.field == f && typed).map(|e| e.message.clone())
-                .or_else(|| server_error.get().and_then(|e| e.field_message(f)))
+            local.read().iter().find(|e| e.field == f && typed).map(|e| e.message.clone()).or_else(|| {
+                let same = refused.read().as_ref().is_some_and(|r| r.get(f) == form.read().get(f));
+                same.then(|| server_error.get().and_then(|e| e.field_message(f))).flatten()
+            })
         })
     };
     let input = move |f: &'static str, label: &'static str, hint: &'static str| {
@@ -116,11 +127,18 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl Into
             </div>
         }
     };
-    let missing = view.missing.clone();
+    let initial_missing = view.missing.clone();
+    let missing = move || match save.value().get() {
+        Some(Ok(v)) => v.missing,
+        _ => initial_missing.clone(),
+    };
     view! {
-        {(!missing.is_empty()).then(|| view! {
-            <p class="notice">"尚未填写：" {missing.join("、")} "。完善后才能导入会员和办理会员服务卡。"</p>
-        })}
+        {move || {
+            let missing = missing();
+            (!missing.is_empty()).then(|| view! {
+                <p class="notice">"尚未填写：" {missing.join("、")} "。完善后才能导入会员和办理会员服务卡。"</p>
+            })
+        }}
         <ActionForm action=save attr:class="form grid" attr:novalidate=true>
             <fieldset>
                 <legend>"工会组织信息"</legend>
@@ -168,7 +186,16 @@ pub fn MembersPage() -> impl IntoView {
             <h1>"会员信息"</h1>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    overview.await.ok().map(|o| view! { <InfoLock missing=o.missing/> })
+                    overview.await.ok().map(|o| if o.missing.is_empty() {
+                        view! {
+                            <div class="actions toolbar">
+                                <a class="button" href="/union/template.xlsx" download rel="external">"下载会员模板"</a>
+                                <A href="/union/import" attr:class="button primary">"导入会员"</A>
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! { <InfoLock missing=o.missing/> }.into_any()
+                    })
                 })}
             </Suspense>
             <div class="filters">
@@ -191,14 +218,14 @@ pub fn MembersPage() -> impl IntoView {
                         Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                         Ok(p) if p.items.is_empty() => view! { <p class="empty">"没有符合条件的会员。"</p> }.into_any(),
                         Ok(p) => view! {
-                            <div class="table-wrap">
+                            <TableRegion label="会员列表">
                                 <table>
                                     <thead><tr><th scope="col">"姓名"</th><th scope="col">"证件号码"</th><th scope="col">"手机号码"</th>
                                         <th scope="col">"部门"</th><th scope="col">"办卡状态"</th></tr></thead>
                                     <tbody>
-                                        {p.items.iter().map(|m| view! {
+                                        {p.items.iter().cloned().map(|m| view! {
                                             <tr>
-                                                <td>{m.name.clone()}</td>
+                                                <td><A href=format!("/union/members/{}", m.id)>{m.name.clone()}</A></td>
                                                 <td class="mono">{m.id_number_masked.clone()}</td>
                                                 <td class="mono">{m.phone_masked.clone()}</td>
                                                 <td>{m.department.clone()}</td>
@@ -207,7 +234,7 @@ pub fn MembersPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </TableRegion>
                             <Pager page=p.page total=p.total page_size=p.page_size on_page=Callback::new(move |n| page.set(n))/>
                         }.into_any(),
                     }

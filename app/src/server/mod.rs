@@ -5,7 +5,9 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod db;
+pub mod import;
 pub mod session_store;
 pub mod unions;
+pub mod xlsx;
 
 pub use db::{Backend, Db};

@@ -1,0 +1,48 @@
+//! 导入会员: what the preview of an upload says, and the commit.
+//! The upload itself is a plain POST of the file's bytes (`/api/import/upload`), so the page can
+//! show a progress bar; the template and the error report are downloads.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{domain::sheet::{ImportIssue, NormKind}, error::AppError};
+
+/// Upload limit: a 100,000-member template is about 5 MB.
+pub const MAX_UPLOAD_BYTES: usize = 30 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NormCount {
+    pub kind: NormKind,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    /// Refers to the stored upload, for the commit and the error report.
+    pub import_id: String,
+    pub file_name: String,
+    /// Member rows read from the sheet.
+    pub rows: usize,
+    /// Rows without any error.
+    pub ok_rows: usize,
+    /// Every error of the file, in sheet order.
+    pub issues: Vec<ImportIssue>,
+    /// What normalisation changed, by kind.
+    pub normalised: Vec<NormCount>,
+    /// Set once committed: how many members were added.
+    pub imported: Option<usize>,
+}
+
+impl ImportPreview {
+    pub fn can_commit(&self) -> bool {
+        self.issues.is_empty() && self.imported.is_none() && self.rows > 0
+    }
+}
+
+/// Writes the previewed upload's members, all or nothing, after checking it again.
+#[server(endpoint = "import/commit")]
+pub async fn commit_import(import_id: String) -> Result<ImportPreview, AppError> {
+    use crate::{domain::role::Role, server::{auth, import}};
+    let (db, me) = auth::require(&[Role::Union]).await?;
+    import::commit(&db, &me, &import_id).await
+}

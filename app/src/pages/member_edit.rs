@@ -1,0 +1,164 @@
+//! 会员信息 → one member: the full record for the union's clerk, edited with the template's
+//! own rules (checked as the clerk types), and removal while no card is under way.
+
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::action_error;
+use crate::{
+    api::members::{get_member, DeleteMember, MemberDetail, UpdateMember},
+    components::{ErrorNotice, FieldMessage, Portal},
+    domain::{id_document::IdType, member::MemberInput, role::Role},
+};
+
+#[component]
+pub fn MemberPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let save = ServerAction::<UpdateMember>::new();
+    let data = Resource::new(id, get_member);
+    view! {
+        <Portal role=Role::Union title="会员详情">
+            <p><A href="/union/members">"← 返回会员信息"</A></p>
+            <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(d) => view! { <MemberForm detail=d save=save/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Portal>
+    }
+}
+
+fn set_field(m: &mut MemberInput, field: &str, v: String) {
+    match field {
+        "name" => m.name = v,
+        "id_type" => m.id_type = v,
+        "id_number" => m.id_number = v,
+        "country" => m.country = v,
+        "sex" => m.sex = v,
+        "birth_date" => m.birth_date = v,
+        "phone" => m.phone = v,
+        "ethnicity" => m.ethnicity = v,
+        "education" => m.education = v,
+        "migrant_worker" => m.migrant_worker = v,
+        "department" => m.department = v,
+        "remark" => m.remark = v,
+        _ => {}
+    }
+}
+
+fn get_field<'a>(m: &'a MemberInput, field: &str) -> &'a str {
+    match field {
+        "name" => &m.name,
+        "id_type" => &m.id_type,
+        "id_number" => &m.id_number,
+        "country" => &m.country,
+        "sex" => &m.sex,
+        "birth_date" => &m.birth_date,
+        "phone" => &m.phone,
+        "ethnicity" => &m.ethnicity,
+        "education" => &m.education,
+        "migrant_worker" => &m.migrant_worker,
+        "department" => &m.department,
+        "remark" => &m.remark,
+        _ => "",
+    }
+}
+
+#[component]
+fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl IntoView {
+    let form = RwSignal::new(detail.input.clone());
+    let today = detail.today.clone();
+    let server_error = action_error(save);
+    let saved = move || save.value().get().is_some_and(|r| r.is_ok());
+    // the template's rules, run in the browser on what is typed
+    let local = Memo::new(move |_| form.get().parse(&today).err().unwrap_or_default());
+    let message = move |f: &'static str| {
+        Signal::derive(move || {
+            local.read().iter().find(|e| e.field == f).map(|e| e.message.clone())
+                .or_else(|| server_error.get().and_then(|e| e.field_message(f)))
+        })
+    };
+    let text = move |f: &'static str, label: &'static str, required: bool| {
+        let err_id = format!("{f}-error");
+        view! {
+            <div class="field">
+                <label for=f>{label}{required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
+                <input id=f name=format!("input[{f}]") type="text" aria-describedby=err_id.clone()
+                    prop:value=move || get_field(&form.read(), f).to_string()
+                    on:input=move |ev| form.update(|m| set_field(m, f, event_target_value(&ev)))/>
+                <FieldMessage id=err_id message=message(f)/>
+            </div>
+        }
+    };
+    let choice = move |f: &'static str, label: &'static str, options: Vec<&'static str>| {
+        let err_id = format!("{f}-error");
+        view! {
+            <div class="field">
+                <label for=f>{label}</label>
+                <select id=f name=format!("input[{f}]") aria-describedby=err_id.clone()
+                    prop:value=move || get_field(&form.read(), f).to_string()
+                    on:change=move |ev| form.update(|m| set_field(m, f, event_target_value(&ev)))>
+                    <option value="">"（空）"</option>
+                    {options.into_iter().map(|o| view! { <option value=o>{o}</option> }).collect_view()}
+                </select>
+                <FieldMessage id=err_id message=message(f)/>
+            </div>
+        }
+    };
+    let delete = ServerAction::<DeleteMember>::new();
+    let confirming = RwSignal::new(false);
+    let id = detail.id;
+    view! {
+        <h1>{detail.input.name.clone()}</h1>
+        <p class="subtitle">"办卡状态：" {detail.card_state.label()}</p>
+        <p class="hint">"此页显示完整证件号码和手机号码，每次查看都会记入操作日志。"</p>
+        <ActionForm action=save attr:class="form grid" attr:novalidate=true>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <fieldset>
+                <legend>"身份信息"</legend>
+                {text("name", "姓名", true)}
+                {choice("id_type", "证件类型", IdType::ALL.iter().map(|t| t.label()).collect())}
+                {text("id_number", "证件号码", true)}
+                {text("country", "国家/地区", false)}
+                {choice("sex", "性别", vec!["男", "女"])}
+                {text("birth_date", "出生日期", false)}
+            </fieldset>
+            <fieldset>
+                <legend>"联系与其他"</legend>
+                {text("phone", "手机号码", true)}
+                {text("ethnicity", "民族", false)}
+                {text("education", "学历", false)}
+                {choice("migrant_worker", "是否农民工", vec!["是", "否"])}
+                {text("department", "部门", false)}
+                {text("remark", "备注", false)}
+            </fieldset>
+            <ErrorNotice error=server_error/>
+            {move || saved().then(|| view! { <p class="success" role="status">"已保存。"</p> })}
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || save.pending().get() || !local.read().is_empty()>"保存修改"</button>
+            </div>
+        </ActionForm>
+        {detail.removable().then(|| view! {
+            <section class="card danger" aria-labelledby="remove-heading">
+                <h2 id="remove-heading">"删除会员"</h2>
+                <p>"删除后该会员将不再出现在会员信息中。仅未办卡的会员可以删除。"</p>
+                <ErrorNotice error=action_error(delete)/>
+                {move || if confirming.get() {
+                    view! {
+                        <p role="alert">"确定删除该会员吗？此操作不能撤销。"</p>
+                        <div class="actions">
+                            <button type="button" class="primary" on:click=move |_| { delete.dispatch(DeleteMember { id }); }>"确认删除"</button>
+                            <button type="button" on:click=move |_| confirming.set(false)>"取消"</button>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! { <button type="button" on:click=move |_| confirming.set(true)>"删除会员"</button> }.into_any()
+                }}
+            </section>
+        })}
+    }
+}

@@ -1,0 +1,345 @@
+//! The import pipeline shared by the web upload and `unioncard import`: read the workbook
+//! safely, apply the template's rules, check IDs against the database, then store the upload
+//! for preview or write every member at once.
+
+use std::collections::HashMap;
+
+use super::{
+    audit,
+    db::{now, Db},
+    unions,
+    xlsx::{self, ReadLimits},
+};
+use crate::{
+    api::import::{ImportPreview, NormCount},
+    domain::{
+        member::MemberRecord,
+        sheet::{ImportIssue, NormKind, Sheet},
+        template::{existing_id_issue, validate_sheet, ExistingId, SheetReport, TemplateContext},
+    },
+    error::AppError,
+};
+
+/// Rows per INSERT statement: 14 values each stays under both engines' parameter limits.
+const INSERT_BATCH: usize = 500;
+
+/// Today in Beijing as YYYYMMDD: the latest birth date an ID may carry.
+pub fn today() -> String {
+    let (y, m, d) = crate::domain::civil_from_days((now() + 8 * 3600).div_euclid(86_400));
+    format!("{y:04}{m:02}{d:02}")
+}
+
+/// What the rules need to know about the union: its registered name and its bank's branches.
+/// Refused while the union's own information is incomplete.
+pub async fn context(db: &Db, union_id: i64) -> Result<TemplateContext, AppError> {
+    let info = unions::info(db, union_id).await?;
+    let missing = info.missing();
+    if !missing.is_empty() {
+        return Err(AppError::refused(format!(
+            "请先完善单位信息和工会组织信息（尚未填写：{}），再导入会员。",
+            missing.join("、")
+        )));
+    }
+    let branch_codes: Vec<String> = sqlx::query_scalar(
+        "SELECT code FROM bank_branches WHERE bank_id = (SELECT bank_id FROM bank_branches WHERE code = $1) ORDER BY code",
+    )
+    .bind(&info.pickup_branch)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(TemplateContext { union_name: info.union_name, branch_codes, today: today() })
+}
+
+/// Why an upload could not be checked at all.
+#[derive(Debug)]
+pub enum CheckError {
+    /// The file itself was refused (not a workbook, too large, hostile): a stable code and
+    /// the Chinese message.
+    File { code: String, message: String },
+    App(AppError),
+}
+
+impl From<AppError> for CheckError {
+    fn from(e: AppError) -> Self {
+        CheckError::App(e)
+    }
+}
+
+impl From<sqlx::Error> for CheckError {
+    fn from(e: sqlx::Error) -> Self {
+        CheckError::App(e.into())
+    }
+}
+
+impl From<CheckError> for AppError {
+    fn from(e: CheckError) -> Self {
+        match e {
+            CheckError::File { message, .. } => AppError::refused(message),
+            CheckError::App(a) => a,
+        }
+    }
+}
+
+pub struct Checked {
+    pub sheet: Sheet,
+    pub report: SheetReport,
+    /// The rules' issues and the database's, in sheet order.
+    pub issues: Vec<ImportIssue>,
+}
+
+impl Checked {
+    pub fn preview(&self, import_id: &str, file_name: &str, imported: Option<usize>) -> ImportPreview {
+        let bad_rows: std::collections::HashSet<u32> = self.issues.iter().filter_map(|i| i.row).collect();
+        let mut counts: HashMap<NormKind, usize> = HashMap::new();
+        for n in &self.report.normalisations {
+            *counts.entry(n.kind).or_default() += 1;
+        }
+        let mut normalised: Vec<NormCount> = counts.into_iter().map(|(kind, count)| NormCount { kind, count }).collect();
+        normalised.sort_by_key(|n| n.kind as u8);
+        let bad_members = bad_rows.iter().filter(|r| **r >= 5).count();
+        ImportPreview {
+            import_id: import_id.to_string(),
+            file_name: file_name.to_string(),
+            rows: self.report.rows_read,
+            ok_rows: self.report.rows_read.saturating_sub(bad_members),
+            issues: self.issues.clone(),
+            normalised,
+            imported,
+        }
+    }
+}
+
+/// Reads and checks an upload. A file that cannot be read at all is an error; a file with
+/// mistakes is a `Checked` with issues.
+pub async fn check(db: &Db, union_id: i64, bytes: Vec<u8>) -> Result<Checked, CheckError> {
+    let ctx = context(db, union_id).await?;
+    let (sheet, report) = tokio::task::spawn_blocking(move || {
+        let sheet = xlsx::read_first_sheet(&bytes, &ReadLimits::default())?;
+        let report = validate_sheet(&sheet, &ctx);
+        Ok::<_, xlsx::XlsxError>((sheet, report))
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "spreadsheet task failed");
+        CheckError::App(AppError::Internal)
+    })?
+    .map_err(|e| CheckError::File { code: e.code().to_string(), message: e.message() })?;
+    let mut issues = report.issues.clone();
+    issues.extend(existing_ids(db, union_id, &report.members).await?);
+    issues.sort_by_key(|i| (i.row.unwrap_or(0), i.column.clone().unwrap_or_default()));
+    Ok(Checked { sheet, report, issues })
+}
+
+/// IDs of the file already on record: in this union, under another name, or in another union.
+async fn existing_ids(db: &Db, union_id: i64, members: &[(u32, MemberRecord)]) -> Result<Vec<ImportIssue>, sqlx::Error> {
+    let union_name = unions::node(db, union_id).await?.map(|n| n.name).unwrap_or_default();
+    let mut found: HashMap<String, (i64, String)> = HashMap::new();
+    for chunk in members.chunks(INSERT_BATCH) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id_number, union_id, name FROM members WHERE id_number IN ({})", placeholders.join(", "));
+        let mut q = sqlx::query_as::<_, (String, i64, String)>(&sql);
+        for (_, m) in chunk {
+            q = q.bind(&m.id_number);
+        }
+        for (id, u, name) in q.fetch_all(&db.pool).await? {
+            found.insert(id, (u, name));
+        }
+    }
+    Ok(members
+        .iter()
+        .filter_map(|(row, m)| {
+            let (owner, name) = found.get(&m.id_number)?;
+            let kind = if name != &m.name {
+                ExistingId::NameMismatch
+            } else if *owner == union_id {
+                ExistingId::InThisUnion
+            } else {
+                ExistingId::InOtherUnion
+            };
+            Some(existing_id_issue(*row, kind, &union_name))
+        })
+        .collect())
+}
+
+fn new_import_id() -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    (0..24).map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.gen_range(0..36)])).collect()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    // A cheap fingerprint to recognise the same file again; not a security boundary.
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("{:016x}-{}", h.finish(), bytes.len())
+}
+
+/// Checks an upload and keeps it for the preview; nothing is written to the members.
+pub async fn preview(db: &Db, union_id: i64, actor: Option<i64>, file_name: &str, bytes: Vec<u8>) -> Result<(ImportPreview, Checked), CheckError> {
+    let stored = bytes.clone();
+    let checked = check(db, union_id, bytes).await?;
+    let id = new_import_id();
+    sqlx::query(
+        "INSERT INTO imports (id, union_id, user_id, file_name, file_sha256, file, rows_read, error_count, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'previewed', $9)",
+    )
+    .bind(&id)
+    .bind(union_id)
+    .bind(actor)
+    .bind(file_name)
+    .bind(sha256_hex(&stored))
+    .bind(stored)
+    .bind(checked.report.rows_read as i64)
+    .bind(checked.issues.len() as i64)
+    .bind(now())
+    .execute(&db.pool)
+    .await?;
+    audit::record(&db.pool, actor, "import_previewed", &format!("union:{union_id}"), &format!("{id} rows={}", checked.report.rows_read)).await?;
+    Ok((checked.preview(&id, file_name, None), checked))
+}
+
+/// Loads a stored upload of this union: (file name, bytes, committed?).
+async fn stored(db: &Db, union_id: i64, import_id: &str) -> Result<(String, Vec<u8>, bool), AppError> {
+    let row: Option<(String, Vec<u8>, String)> =
+        sqlx::query_as("SELECT file_name, file, status FROM imports WHERE id = $1 AND union_id = $2")
+            .bind(import_id)
+            .bind(union_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let (name, file, status) = row.ok_or(AppError::NotFound)?;
+    Ok((name, file, status == "committed"))
+}
+
+/// Writes every member of a previewed upload, or none. The file is checked again first, since
+/// the database may have changed since the preview.
+pub async fn commit(db: &Db, user: &super::auth::AuthUser, import_id: &str) -> Result<ImportPreview, AppError> {
+    commit_as(db, user.union_id()?, Some(user.id), import_id).await
+}
+
+pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &str) -> Result<ImportPreview, AppError> {
+    let (file_name, bytes, committed) = stored(db, union_id, import_id).await?;
+    if committed {
+        return Err(AppError::refused("该文件已导入，请勿重复提交。"));
+    }
+    let checked = check(db, union_id, bytes).await.map_err(AppError::from)?;
+    if !checked.issues.is_empty() {
+        return Ok(checked.preview(import_id, &file_name, None));
+    }
+    let mut tx = db.begin_write().await?;
+    // Claim the upload first: a second, concurrent commit finds it taken and writes nothing.
+    let claimed = sqlx::query("UPDATE imports SET status = 'committed', committed_at = $1, imported = $2 WHERE id = $3 AND status = 'previewed'")
+        .bind(now())
+        .bind(checked.report.members.len() as i64)
+        .bind(import_id)
+        .execute(&mut *tx)
+        .await?;
+    if claimed.rows_affected() != 1 {
+        return Err(AppError::refused("该文件已导入，请勿重复提交。"));
+    }
+    let written = insert_members(&mut tx, union_id, actor, &checked.report.members).await;
+    match written {
+        Ok(()) => {}
+        Err(e) if super::db::is_unique_violation(&e) => {
+            return Err(AppError::refused("导入期间有其他人录入了相同证件号码的会员，请重新上传文件核对。"));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit::record(&mut *tx, actor, "import_committed", &format!("union:{union_id}"), &format!("{import_id} members={}", checked.report.members.len())).await?;
+    tx.commit().await?;
+    Ok(checked.preview(import_id, &file_name, Some(checked.report.members.len())))
+}
+
+/// Multi-row inserts, then one statement for every new member's first card event.
+pub async fn insert_members(tx: &mut super::db::Tx, union_id: i64, actor: Option<i64>, members: &[(u32, MemberRecord)]) -> Result<(), sqlx::Error> {
+    let at = now();
+    const COLS: usize = 14;
+    for chunk in members.chunks(INSERT_BATCH) {
+        let mut sql = String::with_capacity(chunk.len() * 80 + 200);
+        sql.push_str(
+            "INSERT INTO members (union_id, name, id_type, id_number, country, sex, birth_date, phone, ethnicity, \
+             education, migrant_worker, department, remark, created_at, card_state, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            let b = i * COLS;
+            sql.push('(');
+            for c in 1..=COLS {
+                sql.push('$');
+                sql.push_str(&(b + c).to_string());
+                sql.push(',');
+            }
+            sql.push_str(&format!("'pending', ${})", b + COLS));
+        }
+        let mut q = sqlx::query(&sql);
+        for (_, m) in chunk {
+            let r = crate::domain::member::StoredMember::from(m);
+            q = q
+                .bind(union_id)
+                .bind(r.name)
+                .bind(r.id_type)
+                .bind(r.id_number)
+                .bind(r.country)
+                .bind(r.sex)
+                .bind(r.birth_date)
+                .bind(r.phone)
+                .bind(r.ethnicity)
+                .bind(r.education)
+                .bind(r.migrant_worker)
+                .bind(r.department)
+                .bind(r.remark)
+                .bind(at);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    sqlx::query(
+        "INSERT INTO card_events (member_id, from_state, to_state, actor_id, reason, at) \
+         SELECT m.id, NULL, 'pending', $1, NULL, $2 FROM members m \
+         WHERE m.union_id = $3 AND NOT EXISTS (SELECT 1 FROM card_events e WHERE e.member_id = m.id)",
+    )
+    .bind(actor)
+    .bind(at)
+    .bind(union_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The clerk's own rows with the bad cells marked, for download.
+pub async fn error_report(db: &Db, union_id: i64, actor: i64, import_id: &str) -> Result<(String, Vec<u8>), AppError> {
+    let (file_name, bytes, _) = stored(db, union_id, import_id).await?;
+    let checked = check(db, union_id, bytes).await.map_err(AppError::from)?;
+    let out = tokio::task::spawn_blocking(move || xlsx::error_report(&checked.sheet, &checked.issues))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e.message(), "error report failed");
+            AppError::Internal
+        })?;
+    audit::record(&db.pool, Some(actor), "import_report_exported", &format!("union:{union_id}"), import_id).await?;
+    let stem = file_name.trim_end_matches(".xlsx").trim_end_matches(".XLSX");
+    Ok((format!("{stem}-错误报告.xlsx"), out))
+}
+
+/// The union's template with its registered name in B3 and its bank's branches.
+pub async fn template(db: &Db, union_id: i64, actor: i64) -> Result<Vec<u8>, AppError> {
+    let ctx = context(db, union_id).await?;
+    let branches: Vec<(String, String)> = sqlx::query_as(
+        "SELECT code, name FROM bank_branches WHERE bank_id = (SELECT b.bank_id FROM bank_branches b \
+         JOIN unions u ON u.pickup_branch = b.code WHERE u.id = $1) ORDER BY code",
+    )
+    .bind(union_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let name = ctx.union_name.clone();
+    let out = tokio::task::spawn_blocking(move || xlsx::template(&name, &branches))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e.message(), "template failed");
+            AppError::Internal
+        })?;
+    audit::record(&db.pool, Some(actor), "template_downloaded", &format!("union:{union_id}"), "").await?;
+    Ok(out)
+}

@@ -1,0 +1,53 @@
+// A grassroots union's member list: paging, search and the card-state filter. The seed gives
+// 深圳市示例电子有限公司工会委员会 (shili) 24 members, one of them 黄丽.
+import { expect, test } from '@playwright/test';
+
+import { DEMO_PASSWORD, loginAs, open } from './helpers';
+
+test('a union pages through its members, finds one by name and filters them by card state', async ({ page }) => {
+  await loginAs(page, 'shili', DEMO_PASSWORD, '/union');
+  await open(page, '/union/members');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('会员信息');
+  // A demo union has complete 单位信息: nothing is locked.
+  await expect(page.getByText('请先完善单位信息')).toHaveCount(0);
+
+  const pager = page.getByRole('navigation', { name: '分页' });
+  const previous = pager.getByRole('button', { name: '上一页', exact: true });
+  const next = pager.getByRole('button', { name: '下一页', exact: true });
+  const bodyRows = page.locator('table tbody tr');
+  await expect(pager).toContainText('第 1 / 2 页，共 24 条');
+  await expect(bodyRows).toHaveCount(20);
+  await expect(previous).toBeDisabled();
+  await expect(next).toBeEnabled();
+
+  await next.click();
+  await expect(pager).toContainText('第 2 / 2 页，共 24 条');
+  await expect(bodyRows).toHaveCount(4);
+  await expect(next).toBeDisabled();
+  await expect(previous).toBeEnabled();
+  await previous.click();
+  await expect(pager).toContainText('第 1 / 2 页');
+
+  // Search by name (runs when the field changes).
+  const search = page.getByLabel('姓名、证件号码后几位或手机号');
+  await search.fill('黄丽');
+  await search.press('Enter');
+  await expect(bodyRows).toHaveCount(1);
+  await expect(bodyRows.first()).toContainText('黄丽');
+  await expect(bodyRows.first()).toContainText('已发放');
+  // Identity numbers and phone numbers are masked.
+  await expect(bodyRows.first().locator('td.mono').first()).toContainText('*');
+
+  // Filter by card state: every row shown has that state.
+  await search.fill('');
+  await search.press('Enter');
+  await page.getByLabel('办卡状态').selectOption({ label: '已激活' });
+  await expect(pager).not.toContainText('共 24 条');
+  const tags = page.locator('table tbody .state-tag');
+  await expect(tags.first()).toHaveText('已激活');
+  for (const text of await tags.allInnerTexts()) expect(text.trim()).toBe('已激活');
+
+  await search.fill('不存在的名字');
+  await search.press('Enter');
+  await expect(page.getByText('没有符合条件的会员。')).toBeVisible();
+});

@@ -1,0 +1,156 @@
+//! Benchmark: a 100,000-member file through the whole import (read, check, commit) and the
+//! member list of a 100,000-member union, on SQLite and PostgreSQL.
+//!
+//!     cargo bench -p server --bench import_100k              # both engines
+//!     cargo bench -p server --bench import_100k -- sqlite    # one engine
+//!
+//! Each engine runs in its own process so its peak memory (VmHWM) is its own.
+
+use std::time::{Duration, Instant};
+
+use app::server::{import, Db};
+use leptos::config::LeptosOptions;
+use sqlx::{any::install_default_drivers, AnyConnection, Connection, Executor};
+use unioncard_server::{seed, serve, Settings};
+
+const MEMBERS: u32 = 100_000;
+
+fn check_char(first17: &str) -> char {
+    app::domain::id_number::check_char(first17).unwrap()
+}
+
+/// A filled-in template for 深圳市示例电子有限公司工会委员会 with `n` valid, distinct members.
+fn workbook(n: u32) -> Vec<u8> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let text = Format::new().set_num_format("@");
+    ws.write(0, 0, "附件2").unwrap();
+    ws.write(0, 1, "工会会员信息采集汇总表").unwrap();
+    ws.write(1, 0, "填写说明").unwrap();
+    let row3 = [
+        "*填报工会", seed::UNION_A, "*单位类型", "60", "*职工平均月收入", "2", "*领卡网点", "104584000101", "*是否加载深圳通", "是",
+    ];
+    for (c, v) in row3.iter().enumerate() {
+        ws.write_string(2, c as u16, *v).unwrap();
+    }
+    let headers = ["序号", "*姓名", "证件类型", "*证件号码", "国家/地区", "性别", "出生日期", "*手机号码", "民族", "学历", "是否农民工", "部门", "备注"];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(3, c as u16, *h).unwrap();
+    }
+    let names = ["王伟", "李芳", "张敏", "刘洋", "陈静", "杨磊", "赵军", "吴艳"];
+    for i in 0..n {
+        let r = 4 + i;
+        // distinct: birth dates over 1970–1999 and a sequence number
+        let day = i % 28 + 1;
+        let month = (i / 28) % 12 + 1;
+        let year = 1970 + (i / 336) % 30;
+        let seq = 100 + (i / 10_080) % 900;
+        let first = format!("440305{year:04}{month:02}{day:02}{seq:03}");
+        let id = format!("{first}{}", check_char(&first));
+        ws.write_number(r, 0, f64::from(i + 1)).unwrap();
+        ws.write_string(r, 1, names[(i % 8) as usize]).unwrap();
+        ws.write_string_with_format(r, 3, &id, &text).unwrap();
+        ws.write_string_with_format(r, 7, &format!("139{:08}", i), &text).unwrap();
+        ws.write_string(r, 8, "汉族").unwrap();
+        ws.write_string(r, 11, ["生产部", "行政部", "仓储部"][(i % 3) as usize]).unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+async fn fresh(engine: &str) -> (String, Option<tempfile::TempDir>) {
+    if engine == "sqlite" {
+        let dir = tempfile::tempdir().unwrap();
+        (format!("sqlite://{}/bench.db", dir.path().display()), Some(dir))
+    } else {
+        install_default_drivers();
+        let admin = std::env::var("UNIONCARD_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("unioncard_test_bench_{:08x}", rand::random::<u32>());
+        let mut c = AnyConnection::connect(&admin).await.unwrap();
+        c.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+        (format!("{}/{name}", admin.rsplit_once('/').unwrap().0), None)
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+async fn run(engine: &str) {
+    let file = workbook(MEMBERS);
+    let (url, _dir) = fresh(engine).await;
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    seed::seed_demo(&db).await.unwrap();
+    let union_id: i64 = sqlx::query_scalar("SELECT id FROM unions WHERE name = $1").bind(seed::UNION_A).fetch_one(&db.pool).await.unwrap();
+    let before_mb = peak_rss_mb();
+
+    let t = Instant::now();
+    let checked = import::check(&db, union_id, file.clone()).await.map_err(|e| format!("{e:?}")).unwrap();
+    let check_time = t.elapsed();
+    assert!(checked.issues.is_empty(), "the generated file is clean: {:?}", &checked.issues[..checked.issues.len().min(3)]);
+    drop(checked);
+
+    let t = Instant::now();
+    let (p, _) = import::preview(&db, union_id, None, "bench.xlsx", file).await.map_err(|e| format!("{e:?}")).unwrap();
+    let done = import::commit_as(&db, union_id, None, &p.import_id).await.unwrap();
+    let import_time = t.elapsed();
+    assert_eq!(done.imported, Some(MEMBERS as usize));
+    let peak = peak_rss_mb();
+
+    // the member list of a union with 100,000+ members, through HTTP like the browser
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let options = LeptosOptions::builder().output_name("unioncard").site_addr(addr).build();
+    tokio::spawn(serve(listener, db.clone(), Settings { leptos_options: options, secure_cookies: false }));
+    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    client.post(format!("http://{addr}/api/login")).form(&[("username", "shili"), ("password", seed::DEMO_PASSWORD)]).send().await.unwrap();
+    let cases: [(&str, [(&str, &str); 3]); 5] = [
+        ("first page", [("query", ""), ("state", ""), ("page", "1")]),
+        ("last page", [("query", ""), ("state", ""), ("page", "5000")]),
+        ("name search", [("query", "陈静"), ("state", ""), ("page", "1")]),
+        ("ID tail search", [("query", "1234"), ("state", ""), ("page", "1")]),
+        ("state filter", [("query", ""), ("state", "pending"), ("page", "3")]),
+    ];
+    println!("{engine}: check 100k rows {:.2}s; upload+re-check+commit {:.2}s; peak RSS {:.0} MB (after seeding {:.0} MB)",
+        check_time.as_secs_f64(), import_time.as_secs_f64(), peak, before_mb);
+    for (label, form) in cases {
+        let mut times = Vec::new();
+        for _ in 0..15 {
+            let t = Instant::now();
+            let r = client.post(format!("http://{addr}/api/members/list")).form(&form).send().await.unwrap();
+            assert!(r.status().is_success());
+            r.bytes().await.unwrap();
+            times.push(t.elapsed());
+        }
+        println!("{engine}: member list, {label}: median {:.1} ms", median(times).as_secs_f64() * 1000.0);
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    match args.first().map(String::as_str) {
+        Some(engine @ ("sqlite" | "postgres")) => rt.block_on(run(engine)),
+        _ => {
+            // one process per engine, so each peak-memory figure is its own
+            let exe = std::env::current_exe().unwrap();
+            for engine in ["sqlite", "postgres"] {
+                let status = std::process::Command::new(&exe).arg(engine).status().unwrap();
+                assert!(status.success(), "{engine} bench failed");
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! The member import through HTTP and the CLI, and member management, on both engines.
+
+mod common;
+
+use common::{client, TestApp};
+use unioncard_server::seed::{DEMO_PASSWORD, UNION_A, UNION_B};
+
+on_both_engines!(
+    the_template_carries_the_unions_registered_name,
+    a_clean_file_previews_then_commits_once_and_only_once,
+    a_file_with_mistakes_reports_every_error_and_writes_nothing,
+    a_refused_file_gets_a_plain_chinese_message,
+    import_waits_for_complete_union_info,
+    a_union_reaches_only_its_own_uploads_and_members,
+    a_member_is_edited_with_the_template_rules_and_removed,
+);
+
+const HEADERS: [&str; 13] = ["序号", "*姓名", "证件类型", "*证件号码", "国家/地区", "性别", "出生日期", "*手机号码", "民族", "学历", "是否农民工", "部门", "备注"];
+
+fn resident_id(first17: &str) -> String {
+    format!("{first17}{}", app::domain::id_number::check_char(first17).unwrap())
+}
+
+/// A filled-in template. Each row: (name, id, phone, department).
+fn workbook(union_name: &str, rows: &[(&str, &str, &str, &str)]) -> Vec<u8> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let text = Format::new().set_num_format("@");
+    ws.write(0, 0, "附件2").unwrap();
+    ws.write(0, 1, "工会会员信息采集汇总表").unwrap();
+    ws.write(1, 0, "填写说明").unwrap();
+    for (c, v) in ["*填报工会", union_name, "*单位类型", "60", "*职工平均月收入", "2", "*领卡网点", "104584000101", "*是否加载深圳通", "是"].iter().enumerate() {
+        ws.write_string(2, c as u16, *v).unwrap();
+    }
+    for (c, h) in HEADERS.iter().enumerate() {
+        ws.write_string(3, c as u16, *h).unwrap();
+    }
+    for (i, (name, id, phone, dept)) in rows.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write_number(r, 0, (i + 1) as f64).unwrap();
+        ws.write_string(r, 1, *name).unwrap();
+        ws.write_string_with_format(r, 3, *id, &text).unwrap();
+        ws.write_string_with_format(r, 7, *phone, &text).unwrap();
+        ws.write_string(r, 11, *dept).unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+async fn upload(app: &TestApp, c: &reqwest::Client, name: &str, bytes: Vec<u8>) -> (u16, serde_json::Value) {
+    let r = c.post(format!("{}/api/import/upload?name={name}", app.base)).body(bytes).send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+async fn member_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM members").fetch_one(&app.db.pool).await.unwrap()
+}
+
+async fn the_template_carries_the_unions_registered_name(app: TestApp) {
+    let c = app.login_ok("shili", DEMO_PASSWORD).await;
+    let r = c.get(format!("{}/union/template.xlsx", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''"));
+    let bytes = r.bytes().await.unwrap();
+    let sheet = app::server::xlsx::read_first_sheet(&bytes, &Default::default()).unwrap();
+    let row3 = sheet.rows.iter().find(|r| r.row == 3).unwrap();
+    assert_eq!(row3.cell(1), &app::domain::sheet::Cell::Text(UNION_A.into()));
+    let row4 = sheet.rows.iter().find(|r| r.row == 4).unwrap();
+    for (i, h) in HEADERS.iter().enumerate() {
+        assert_eq!(row4.cell(i), &app::domain::sheet::Cell::Text(h.to_string()), "header {i}");
+    }
+    let actions = app::server::audit::actions_for(&app.db, &format!("union:{}", 3)).await.unwrap();
+    assert!(actions.iter().any(|a| a == "template_downloaded"), "{actions:?}");
+    // another role gets no template
+    let bank = app.login_ok("boc", DEMO_PASSWORD).await;
+    assert_eq!(bank.get(format!("{}/union/template.xlsx", app.base)).send().await.unwrap().status(), 403);
+}
+
+async fn a_clean_file_previews_then_commits_once_and_only_once(app: TestApp) {
+    let c = app.login_ok("shili", DEMO_PASSWORD).await;
+    let before = member_count(&app).await;
+    let id1 = resident_id("44030519900101123");
+    // full-width digits and a lowercase x are normalised, not refused
+    let id2 = resident_id("11010519491231002").replace('X', "x");
+    let id2_fullwidth: String = id2.chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap() } else { c }).collect();
+    let file = workbook(UNION_A, &[("张三", &id1, "13912345678", "生产部"), ("李四", &id2_fullwidth, "13912345679", "行政部")]);
+    let (status, p) = upload(&app, &c, "members.xlsx", file.clone()).await;
+    assert_eq!(status, 200, "{p}");
+    assert_eq!(p["rows"], 2);
+    assert_eq!(p["ok_rows"], 2);
+    assert_eq!(p["issues"].as_array().unwrap().len(), 0, "{p}");
+    assert!(!p["normalised"].as_array().unwrap().is_empty(), "normalisation is reported: {p}");
+    assert_eq!(member_count(&app).await, before, "the preview writes no member");
+    let id = p["import_id"].as_str().unwrap().to_string();
+    let done = app.call(&c, "import/commit", &[("import_id", &id)]).await;
+    assert_eq!(done.body["imported"], 2, "{:?}", done.body);
+    assert_eq!(member_count(&app).await, before + 2);
+    let stored: String = sqlx::query_scalar("SELECT id_number FROM members WHERE name = '李四'").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(stored, "11010519491231002X", "stored normalised");
+    let state: String = sqlx::query_scalar("SELECT card_state FROM members WHERE name = '张三'").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(state, "pending");
+    // the same upload cannot be committed twice
+    let again = app.call(&c, "import/commit", &[("import_id", &id)]).await;
+    assert_eq!(again.body["message"], "该文件已导入，请勿重复提交。");
+    assert_eq!(member_count(&app).await, before + 2);
+    // uploading the same file again finds every ID already in this union
+    let (_, p2) = upload(&app, &c, "members.xlsx", file).await;
+    let messages: Vec<_> = p2["issues"].as_array().unwrap().iter().map(|i| i["message"].as_str().unwrap().to_string()).collect();
+    assert_eq!(messages, vec![format!("该证件号码在【{UNION_A}】中已存在！"); 2]);
+}
+
+async fn a_file_with_mistakes_reports_every_error_and_writes_nothing(app: TestApp) {
+    let c = app.login_ok("shili", DEMO_PASSWORD).await;
+    let before = member_count(&app).await;
+    let good = resident_id("44030519850505321");
+    let taken_elsewhere: String = sqlx::query_scalar("SELECT m.id_number FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name = $1 LIMIT 1")
+        .bind(UNION_B)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let other_name: String = sqlx::query_scalar("SELECT name FROM members WHERE id_number = $1").bind(&taken_elsewhere).fetch_one(&app.db.pool).await.unwrap();
+    let file = workbook(UNION_A, &[
+        ("王五", &good, "13912345678", ""),
+        ("赵六", "44030519850505321O", "1391234567", ""),
+        ("孙七", &good, "13912345670", ""),
+        (&other_name, &taken_elsewhere, "13912345671", ""),
+    ]);
+    let (status, p) = upload(&app, &c, "bad.xlsx", file).await;
+    assert_eq!(status, 200);
+    let issues = p["issues"].as_array().unwrap();
+    let find = |row: u64, col: &str| issues.iter().find(|i| i["row"] == row && i["column"] == col).map(|i| i["message"].as_str().unwrap().to_string());
+    assert_eq!(find(6, "D").as_deref(), Some("身份证号码无效，请核对身份证原件,并检查所填数据中是否存在字母\"O\"！"));
+    assert_eq!(find(6, "H").as_deref(), Some("手机号码：1391234567为无效手机号，请填写长度为11位数字的有效手机号码。"));
+    assert_eq!(find(7, "D").as_deref(), Some("同5行的王五证件号码相同。"));
+    let elsewhere = issues.iter().find(|i| i["row"] == 8).unwrap();
+    assert_eq!(elsewhere["message"], "该证件号码已存在！");
+    assert!(elsewhere["hint"].as_str().unwrap().contains("该会员是否已在其他单位录入"), "{elsewhere}");
+    for i in issues {
+        assert!(i["code"].as_str().is_some_and(|c| !c.is_empty()) && i["hint"].is_string(), "{i}");
+    }
+    assert_eq!(p["ok_rows"], 1);
+    let id = p["import_id"].as_str().unwrap().to_string();
+    let refused = app.call(&c, "import/commit", &[("import_id", &id)]).await;
+    assert!(refused.body["imported"].is_null(), "nothing committed while errors stand: {:?}", refused.body);
+    assert_eq!(member_count(&app).await, before);
+    // the error report: the clerk's rows with a 错误原因 column
+    let r = c.get(format!("{}/union/imports/{id}/report.xlsx", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let report = app::server::xlsx::read_first_sheet(&r.bytes().await.unwrap(), &Default::default()).unwrap();
+    let row6 = report.rows.iter().find(|r| r.row == 6).unwrap();
+    let text = format!("{:?}", row6.cells);
+    assert!(text.contains("无效手机号") && text.contains("赵六"), "{text}");
+}
+
+async fn a_refused_file_gets_a_plain_chinese_message(app: TestApp) {
+    let c = app.login_ok("shili", DEMO_PASSWORD).await;
+    let cases: [(&str, Vec<u8>); 4] = [
+        ("random bytes", (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect()),
+        ("a CSV renamed", "序号,姓名,证件号码\n1,张三,440305199001011234\n".as_bytes().to_vec()),
+        ("an old .xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1].iter().copied().cycle().take(4096).collect()),
+        ("a truncated workbook", workbook(UNION_A, &[("张三", "44030519900101123X", "13912345678", "")])[..900].to_vec()),
+    ];
+    for (what, bytes) in cases {
+        let (status, body) = upload(&app, &c, "x.xlsx", bytes).await;
+        assert_eq!(status, 409, "{what}: {body}");
+        let m = body["message"].as_str().unwrap();
+        assert!(m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{what}: a Chinese message, got {m}");
+    }
+    let (status, body) = upload(&app, &c, "x.xlsx", Vec::new()).await;
+    assert_eq!((status, body["message"].as_str()), (409, Some("上传的文件是空的，请重新选择文件。")));
+    // the server is still up
+    assert!(app.call(&c, "me", &[]).await.body["username"] == "shili");
+}
+
+async fn import_waits_for_complete_union_info(app: TestApp) {
+    sqlx::query("UPDATE unions SET credit_code = NULL WHERE name = $1").bind(UNION_A).execute(&app.db.pool).await.unwrap();
+    let c = app.login_ok("shili", DEMO_PASSWORD).await;
+    let (status, body) = upload(&app, &c, "x.xlsx", workbook(UNION_A, &[])).await;
+    assert_eq!(status, 409);
+    assert!(body["message"].as_str().unwrap().contains("统一社会信用代码"), "{body}");
+    let r = c.get(format!("{}/union/template.xlsx", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("请先完善单位信息"));
+}
+
+async fn a_union_reaches_only_its_own_uploads_and_members(app: TestApp) {
+    let a = app.login_ok("shili", DEMO_PASSWORD).await;
+    let (_, p) = upload(&app, &a, "m.xlsx", workbook(UNION_A, &[("张三", &resident_id("44030519900101123"), "13912345678", "")])).await;
+    let id = p["import_id"].as_str().unwrap().to_string();
+    let b = app.login_ok("yangban", DEMO_PASSWORD).await;
+    assert_eq!(app.call(&b, "import/commit", &[("import_id", &id)]).await.kind(), Some("not_found"));
+    assert_eq!(b.get(format!("{}/union/imports/{id}/report.xlsx", app.base)).send().await.unwrap().status(), 404);
+    let a_member: i64 = sqlx::query_scalar("SELECT m.id FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name = $1 LIMIT 1")
+        .bind(UNION_A)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    for endpoint in ["members/get", "members/delete"] {
+        assert_eq!(app.call(&b, endpoint, &[("id", &a_member.to_string())]).await.kind(), Some("not_found"), "{endpoint}");
+    }
+    assert_eq!(upload(&app, &client(), "m.xlsx", vec![1, 2, 3]).await.0, 401);
+}
+
+async fn a_member_is_edited_with_the_template_rules_and_removed(app: TestApp) {
+    let c = app.login_ok("shili", DEMO_PASSWORD).await;
+    let (id, idn): (i64, String) = sqlx::query_as("SELECT m.id, m.id_number FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name = $1 AND m.card_state = 'pending' LIMIT 1")
+        .bind(UNION_A)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let d = app.call(&c, "members/get", &[("id", &id.to_string())]).await;
+    assert_eq!(d.body["input"]["id_number"], idn.as_str(), "the edit form gets the full number");
+    let actions = app::server::audit::actions_for(&app.db, &format!("member:{id}")).await.unwrap();
+    assert_eq!(actions, ["member_viewed"]);
+    let form = |phone: &str, idn: &str| {
+        vec![("id".to_string(), id.to_string()), ("input[name]".into(), "新名字".into()), ("input[id_number]".into(), idn.to_string()), ("input[phone]".into(), phone.to_string())]
+    };
+    let call = |f: Vec<(String, String)>| {
+        let c = c.clone();
+        let base = app.base.clone();
+        async move {
+            let r = c.post(format!("{base}/api/members/update")).form(&f).send().await.unwrap();
+            r.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let bad = call(form("12345", &idn)).await;
+    assert_eq!(bad["kind"], "invalid");
+    assert!(bad["errors"][0]["message"].as_str().unwrap().contains("为无效手机号"), "{bad}");
+    let ok = call(form("13700001111", &idn)).await;
+    assert_eq!(ok["input"]["name"], "新名字", "{ok}");
+    let actions = app::server::audit::actions_for(&app.db, &format!("member:{id}")).await.unwrap();
+    assert_eq!(actions[0], "member_updated");
+    let gone = app.call(&c, "members/delete", &[("id", &id.to_string())]).await;
+    assert!(gone.kind().is_none(), "{:?}", gone.body);
+    assert_eq!(app.call(&c, "members/get", &[("id", &id.to_string())]).await.kind(), Some("not_found"));
+    // a member whose card is under way stays
+    let busy: i64 = sqlx::query_scalar("SELECT m.id FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name = $1 AND m.card_state = 'in_production' LIMIT 1")
+        .bind(UNION_A)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.call(&c, "members/delete", &[("id", &busy.to_string())]).await.kind(), Some("refused"));
+}
+
+/// `unioncard import`: exit codes and the JSON object on stdout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_imports_with_the_same_rules_and_says_so_in_json() {
+    let app = common::spawn(common::Engine::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: Vec<String>| {
+        let url = app.url.clone();
+        async move {
+            let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_unioncard"))
+                .env("DATABASE_URL", url)
+                .args(args)
+                .output()
+                .await
+                .unwrap();
+            let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+            (out.status.code().unwrap(), json)
+        }
+    };
+    let good = dir.path().join("good.xlsx");
+    std::fs::write(&good, workbook(UNION_A, &[("张三", &resident_id("44030519900101123"), "13912345678", "")])).unwrap();
+    let bad = dir.path().join("bad.xlsx");
+    std::fs::write(&bad, workbook(UNION_A, &[("张三", "44030519900101123", "13912345678", "")])).unwrap();
+    let junk = dir.path().join("junk.xlsx");
+    std::fs::write(&junk, b"not a workbook at all").unwrap();
+    let args = |extra: &[&str], f: &std::path::Path| {
+        let mut v: Vec<String> = vec!["import".into(), "--union".into(), UNION_A.into(), "--json".into()];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v.push(f.display().to_string());
+        v
+    };
+    let before = member_count(&app).await;
+    let (code, j) = run(args(&["--dry-run"], &good)).await;
+    assert_eq!((code, j["rows"].as_u64(), j["imported"].as_u64()), (0, Some(1), Some(0)), "{j}");
+    assert_eq!(member_count(&app).await, before, "a dry run writes nothing");
+    let (code, j) = run(args(&[], &bad)).await;
+    assert_eq!(code, 1, "{j}");
+    assert_eq!(j["errors"][0]["row"], 5);
+    assert_eq!(j["errors"][0]["column"], "D");
+    assert_eq!(j["errors"][0]["message"], "身份证号码格式错误，请填写18位正确的身份证号码！");
+    let (code, j) = run(args(&[], &junk)).await;
+    assert_eq!(code, 2, "{j}");
+    assert!(j["errors"][0]["row"].is_null() && j["errors"][0]["code"].is_string());
+    let (code, j) = run(args(&[], &good)).await;
+    assert_eq!((code, j["imported"].as_u64()), (0, Some(1)), "{j}");
+    assert_eq!(member_count(&app).await, before + 1);
+    let (code, j) = run(vec!["import".into(), "--union".into(), "不存在的工会".into(), "--json".into(), good.display().to_string()]).await;
+    assert_eq!((code, j["errors"][0]["code"].as_str()), (2, Some("union_not_found")));
+}
