@@ -1,0 +1,409 @@
+// A grassroots union's clerk imports members the way the guide describes: download the template
+// from 导入会员, fill it in Excel (here: exceljs), upload it, read every mistake with its cell,
+// download the marked-up file, fix it, upload again and import. Then the clerk finds a new
+// member in 会员信息 and corrects the phone number on the member's page.
+//
+// shili (深圳市示例电子有限公司工会委员会) has complete 单位信息, so import is open. The identity
+// numbers are valid GB 11643 numbers made from a random seed, so reruns against the same
+// database do not collide with members imported before. Every member a test imports is deleted
+// again afterwards (删除会员 on the member page), so shili keeps the seed's 24 members that the
+// members spec counts on.
+import * as fs from 'node:fs';
+
+import ExcelJS from 'exceljs';
+import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
+
+import { BRANCH_FUTIAN, DEMO_PASSWORD, auditPage, loginAs, open, pathPattern, settle } from './helpers';
+
+const UNION_NAME = '深圳市示例电子有限公司工会委员会';
+const MEMBERS_SEARCH = '姓名、证件号码后几位或手机号';
+
+// ---------------------------------------------------------------------------------------------
+// Test data: identity numbers, names and phone numbers unique to this run.
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** The GB 11643 check character of the first 17 digits. */
+function checkCharacter(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i];
+  return ID_CHECK[sum % 11];
+}
+
+/** Hands out valid 18-character resident IDs of 福田 (440305), none seen before in this run. */
+class IdMaker {
+  private next: number;
+  private readonly year: number;
+  private readonly month: number;
+  private readonly day: number;
+
+  constructor() {
+    // Born 1970–1999 on a random day; a random starting sequence number 100–899.
+    this.year = 1970 + Math.floor(Math.random() * 30);
+    this.month = 1 + Math.floor(Math.random() * 12);
+    this.day = 1 + Math.floor(Math.random() * 28);
+    this.next = 100 + Math.floor(Math.random() * 800);
+  }
+
+  id(): string {
+    const seq = String(this.next++).padStart(3, '0');
+    const first17 = `440305${this.year}${String(this.month).padStart(2, '0')}${String(this.day).padStart(2, '0')}${seq}`;
+    return first17 + checkCharacter(first17);
+  }
+}
+
+// Chinese characters for names (no digits allowed in 姓名).
+const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗';
+const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红梅鹏飞宇航晨曦';
+
+function pick(chars: string): string {
+  return chars[Math.floor(Math.random() * chars.length)];
+}
+
+/** A three- or four-character name that is very unlikely to exist in the database already. */
+function uniqueName(): string {
+  return pick(SURNAMES) + pick(GIVEN) + pick(GIVEN) + pick(GIVEN);
+}
+
+/** An 11-digit mobile number. */
+function mobile(): string {
+  return `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
+interface MemberRow {
+  name: string;
+  id: string;
+  phone: string;
+  department: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The template in "Excel".
+
+/** Opens an .xlsx file and returns the workbook and its first sheet. */
+async function readWorkbook(file: string): Promise<{ wb: ExcelJS.Workbook; ws: ExcelJS.Worksheet }> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  const ws = wb.worksheets[0];
+  expect(ws, `${file} has a sheet`).toBeTruthy();
+  return { wb, ws };
+}
+
+/** The text of a cell as a person sees it (rich text and formulas flattened). */
+function cellText(ws: ExcelJS.Worksheet, address: string): string {
+  return ws.getCell(address).text ?? '';
+}
+
+/**
+ * Fills the 填报工会 row as a clerk picks the drop-down values: D3 and H3 are text-formatted in
+ * the template, so Excel keeps them as text; F3 is a number.
+ */
+function fillHeader(ws: ExcelJS.Worksheet): void {
+  ws.getCell('D3').value = '60';
+  ws.getCell('F3').value = 2;
+  ws.getCell('H3').value = BRANCH_FUTIAN;
+  ws.getCell('J3').value = '是';
+}
+
+/** Writes member rows from row 5: 序号 (A), 姓名 (B), 证件号码 (D), 手机号码 (H), 部门 (L). */
+function fillMembers(ws: ExcelJS.Worksheet, rows: MemberRow[]): void {
+  rows.forEach((m, i) => {
+    const r = 5 + i;
+    ws.getCell(`A${r}`).value = i + 1;
+    ws.getCell(`B${r}`).value = m.name;
+    ws.getCell(`D${r}`).value = m.id; // a string: the column is text-formatted
+    ws.getCell(`H${r}`).value = m.phone;
+    ws.getCell(`L${r}`).value = m.department;
+  });
+}
+
+/** Clicks a link that downloads a file, saves it under the test's output folder, returns the path. */
+async function downloadFrom(page: Page, link: Locator, saveAs: string): Promise<{ file: string; download: Download }> {
+  const downloading = page.waitForEvent('download');
+  await link.click();
+  const download = await downloading;
+  expect(await download.failure(), `downloading ${download.suggestedFilename()}`).toBeNull();
+  const file = test.info().outputPath(saveAs);
+  await download.saveAs(file);
+  return { file, download };
+}
+
+/** From 会员信息, follows 导入会员 and downloads the template; returns its path. */
+async function downloadTemplate(page: Page): Promise<string> {
+  await open(page, '/union/members');
+  await page.getByRole('link', { name: '导入会员', exact: true }).click();
+  await expect(page).toHaveURL(pathPattern('/union/import'));
+  await settle(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('导入会员');
+  // The heading 第一步：下载会员模板 has the same words: take the link itself.
+  const link = page.locator('a.button', { hasText: '下载会员模板' });
+  await expect(link).toHaveCount(1);
+  const { file, download } = await downloadFrom(page, link, 'template.xlsx');
+  expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+  return file;
+}
+
+/** Chooses the file, presses 上传并检查 and waits for 第三步：检查结果; returns that section. */
+async function upload(page: Page, file: string): Promise<Locator> {
+  await page.setInputFiles('#import-file', file);
+  await page.getByRole('button', { name: '上传并检查' }).click();
+  const heading = page.getByRole('heading', { level: 2, name: '第三步：检查结果' });
+  await expect(heading).toBeVisible({ timeout: 30_000 });
+  return page.locator('section').filter({ has: heading });
+}
+
+/** The error table's row for a message, with its 行 and 列 cells. */
+async function expectIssue(page: Page, row: number, column: string, field: string, message: string): Promise<void> {
+  const tr = page.locator('table.issues tbody tr').filter({ has: page.locator('td.message', { hasText: message }) });
+  await expect(tr, `the error table lists “${message}”`).toHaveCount(1);
+  const cells = tr.locator('td');
+  await expect(cells.nth(0)).toHaveText(String(row));
+  await expect(cells.nth(1)).toHaveText(column);
+  await expect(cells.nth(2)).toHaveText(field);
+  await expect(tr.locator('td.message')).toHaveText(message);
+  await expect(tr.locator('td.hint-cell')).not.toBeEmpty();
+}
+
+/** Names of the members this test imported, deleted again after it. */
+let imported: string[] = [];
+
+/** Imports clean rows through the page (template, fill, upload, 确认导入). */
+async function importMembers(page: Page, rows: MemberRow[]): Promise<void> {
+  const template = await downloadTemplate(page);
+  const { wb, ws } = await readWorkbook(template);
+  fillHeader(ws);
+  fillMembers(ws, rows);
+  const file = test.info().outputPath('members.xlsx');
+  await wb.xlsx.writeFile(file);
+  const result = await upload(page, file);
+  await expect(result.getByText('全部内容检查通过，可以导入。')).toBeVisible();
+  imported.push(...rows.map((m) => m.name));
+  await result.getByRole('button', { name: '确认导入' }).click();
+  await expect(result.getByRole('status')).toContainText(`导入成功：已新增 ${rows.length} 名会员`);
+}
+
+/**
+ * On 会员信息, searches by name (the field applies on change) and waits until the list shows
+ * only matching members, or none; returns the body rows.
+ */
+async function searchByName(page: Page, name: string): Promise<Locator> {
+  const search = page.getByLabel(MEMBERS_SEARCH);
+  await search.fill(name);
+  await search.press('Enter');
+  const rows = page.locator('table tbody tr');
+  const none = page.getByText('没有符合条件的会员。');
+  // The list keeps showing the previous result until the new one arrives.
+  await expect(async () => {
+    const names = await rows.locator('td:first-child').allInnerTexts();
+    const empty = await none.count();
+    expect(empty > 0 || (names.length > 0 && names.every((n) => n.includes(name))), `the list shows the result for ${name}`).toBe(true);
+  }).toPass();
+  return rows;
+}
+
+const maskedId = (id: string) => `${id.slice(0, 4)}${'*'.repeat(id.length - 8)}${id.slice(-4)}`;
+const maskedPhone = (p: string) => `${p.slice(0, 3)}****${p.slice(-4)}`;
+const phoneMessage = (v: string) => `手机号码：${v}为无效手机号，请填写长度为11位数字的有效手机号码。`;
+const ID_LETTER_O = '身份证号码无效，请核对身份证原件,并检查所填数据中是否存在字母"O"！';
+
+/**
+ * Deletes a member through 会员信息 → the member's page → 删除会员 → 确认删除, and expects the
+ * list to come back without them. Does nothing if no member has that name.
+ */
+async function removeMember(page: Page, name: string): Promise<void> {
+  await open(page, '/union/members');
+  const rows = await searchByName(page, name);
+  const link = rows.getByRole('link', { name, exact: true });
+  if ((await link.count()) === 0) return;
+  await link.first().click();
+  await expect(page).toHaveURL(/\/union\/members\/\d+(\?.*)?$/);
+  await settle(page);
+  const danger = page.locator('section').filter({ has: page.getByRole('heading', { name: '删除会员' }) });
+  await danger.getByRole('button', { name: '删除会员' }).click();
+  await expect(danger.getByRole('alert')).toHaveText('确定删除该会员吗？此操作不能撤销。');
+  await danger.getByRole('button', { name: '确认删除' }).click();
+  await expect(page).toHaveURL(pathPattern('/union/members'));
+  await settle(page);
+  await searchByName(page, name);
+  await expect(page.getByText('没有符合条件的会员。')).toBeVisible();
+}
+
+test.beforeEach(() => {
+  imported = [];
+});
+
+test.afterEach(async ({ page }) => {
+  for (const name of imported) await removeMember(page, name);
+});
+
+// ---------------------------------------------------------------------------------------------
+
+test('a clerk fills the downloaded template, sees every mistake with its cell, fixes the file and imports the members', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await loginAs(page, 'shili', DEMO_PASSWORD, '/union');
+  const template = await downloadTemplate(page);
+
+  // The template is the collection table of this union, with the 填报工会 filled in.
+  const { wb, ws } = await readWorkbook(template);
+  expect(cellText(ws, 'A1')).toBe('附件2');
+  expect(cellText(ws, 'A3')).toBe('*填报工会');
+  expect(cellText(ws, 'B3')).toBe(UNION_NAME);
+  expect(cellText(ws, 'B4')).toBe('*姓名');
+  expect(cellText(ws, 'D4')).toBe('*证件号码');
+  expect(cellText(ws, 'H4')).toBe('*手机号码');
+  expect(ws.getCell('D5').numFmt, '证件号码 is a text column').toBe('@');
+  expect(ws.getCell('H5').numFmt, '手机号码 is a text column').toBe('@');
+
+  // First version, with the mistakes clerks make.
+  const ids = new IdMaker();
+  const first: MemberRow = { name: uniqueName(), id: ids.id(), phone: mobile(), department: '生产部' };
+  const twin: MemberRow = { name: uniqueName(), id: first.id, phone: mobile(), department: '生产部' };
+  const validForO = ids.id();
+  const withO: MemberRow = { name: uniqueName(), id: `44O${validForO.slice(3)}`, phone: mobile(), department: '行政部' };
+  const shortPhone = mobile().slice(0, 10);
+  const badPhone: MemberRow = { name: uniqueName(), id: ids.id(), phone: shortPhone, department: '财务部' };
+  fillHeader(ws);
+  fillMembers(ws, [first, twin, withO, badPhone]);
+  const withMistakes = test.info().outputPath('会员信息采集表-有错.xlsx');
+  await wb.xlsx.writeFile(withMistakes);
+
+  const result = await upload(page, withMistakes);
+  await expect(result).toContainText('文件：会员信息采集表-有错.xlsx');
+  await expect(result).toContainText('读取会员 4 行');
+  await expect(result).toContainText('错误 3 处');
+  await expect(result.getByRole('alert')).toContainText('发现 3 处错误，未导入任何会员');
+  await expect(result.getByRole('button', { name: '确认导入' })).toHaveCount(0);
+
+  // Every mistake with its row, column, item and the guide's message.
+  await expect(page.locator('table.issues tbody tr')).toHaveCount(3);
+  await expectIssue(page, 6, 'D', '证件号码', `同5行的${first.name}证件号码相同。`);
+  await expectIssue(page, 7, 'D', '证件号码', ID_LETTER_O);
+  await expectIssue(page, 8, 'H', '手机号码', phoneMessage(shortPhone));
+
+  await auditPage(page, 'union-import-errors');
+
+  // The error report is the clerk's own file with the reasons beside the rows.
+  const reportLink = result.getByRole('link', { name: /^下载错误报告/ });
+  const { file: reportFile, download: reportDownload } = await downloadFrom(page, reportLink, 'report.xlsx');
+  expect(reportDownload.suggestedFilename()).toMatch(/\.xlsx$/);
+  {
+    const { ws: report } = await readWorkbook(reportFile);
+    expect(cellText(report, 'B3')).toBe(UNION_NAME);
+    expect(cellText(report, 'B5')).toBe(first.name);
+    expect(cellText(report, 'D6')).toBe(twin.id);
+    expect(cellText(report, 'H8')).toBe(shortPhone);
+    let reasonColumn = 0;
+    report.getRow(4).eachCell((cell, col) => {
+      if (cell.text === '错误原因') reasonColumn = col;
+    });
+    expect(reasonColumn, 'row 4 has a 错误原因 column').toBeGreaterThan(13);
+    const reason = (row: number) => report.getRow(row).getCell(reasonColumn).text ?? '';
+    expect(reason(5), 'row 5 has no error').toBe('');
+    expect(reason(6)).toContain('证件号码相同');
+    expect(reason(7)).toContain('字母"O"');
+    expect(reason(8)).toContain('无效手机号');
+  }
+
+  // Second version: the same file, corrected.
+  const fixed: MemberRow[] = [
+    first,
+    { ...twin, id: ids.id() },
+    { ...withO, id: validForO },
+    { ...badPhone, phone: mobile() },
+  ];
+  fillMembers(ws, fixed);
+  const corrected = test.info().outputPath('会员信息采集表-已改.xlsx');
+  await wb.xlsx.writeFile(corrected);
+
+  const clean = await upload(page, corrected);
+  await expect(clean).toContainText('文件：会员信息采集表-已改.xlsx');
+  await expect(clean).toContainText('读取会员 4 行');
+  await expect(clean).toContainText('无误 4 行');
+  await expect(clean).toContainText('错误 0 处');
+  await expect(clean.getByText('全部内容检查通过，可以导入。')).toBeVisible();
+  await expect(page.locator('table.issues')).toHaveCount(0);
+  imported.push(...fixed.map((m) => m.name));
+  await clean.getByRole('button', { name: '确认导入' }).click();
+  await expect(clean.getByRole('status')).toContainText('导入成功：已新增 4 名会员');
+  await expect(clean.getByRole('status')).toContainText('未办卡—待办卡');
+
+  // The new members are in 会员信息, waiting for a card, with masked numbers.
+  await clean.getByRole('link', { name: '查看会员信息' }).click();
+  await expect(page).toHaveURL(pathPattern('/union/members'));
+  await settle(page);
+  for (const m of [fixed[1], fixed[3]]) {
+    const rows = await searchByName(page, m.name);
+    await expect(rows).toHaveCount(1);
+    const cells = rows.first().locator('td');
+    await expect(cells.nth(0)).toHaveText(m.name);
+    await expect(cells.nth(1)).toHaveText(maskedId(m.id));
+    await expect(cells.nth(1)).toHaveText(/^4403\*+/);
+    await expect(cells.nth(2)).toHaveText(maskedPhone(m.phone));
+    await expect(cells.nth(3)).toHaveText(m.department);
+    await expect(rows.first().locator('.state-tag')).toHaveText('未办卡—待办卡');
+  }
+
+  // Importing the same file again is refused: every number is already in this union.
+  await open(page, '/union/import');
+  const again = await upload(page, corrected);
+  await expect(again.getByRole('alert')).toContainText('发现 4 处错误，未导入任何会员');
+  await expect(page.locator('table.issues tbody tr').first()).toContainText(`该证件号码在【${UNION_NAME}】中已存在！`);
+});
+
+test('a clerk corrects an imported member’s phone number, and the page refuses an invalid one as it is typed', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await loginAs(page, 'shili', DEMO_PASSWORD, '/union');
+  const member: MemberRow = { name: uniqueName(), id: new IdMaker().id(), phone: mobile(), department: '质量部' };
+  await importMembers(page, [member]);
+
+  await open(page, '/union/members');
+  const rows = await searchByName(page, member.name);
+  await expect(rows).toHaveCount(1);
+  await rows.first().getByRole('link', { name: member.name }).click();
+  await expect(page).toHaveURL(/\/union\/members\/\d+(\?.*)?$/);
+  await settle(page);
+  const memberUrl = new URL(page.url()).pathname;
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(member.name);
+  await expect(page.getByText('办卡状态：未办卡—待办卡')).toBeVisible();
+  // The full numbers, as imported.
+  await expect(page.getByLabel('证件号码')).toHaveValue(member.id);
+  const phone = page.getByLabel('手机号码');
+  await expect(phone).toHaveValue(member.phone);
+  await expect(page.getByLabel('部门')).toHaveValue(member.department);
+  await auditPage(page, 'union-member');
+
+  // The template's phone rule, checked in the browser as the clerk types.
+  const save = page.getByRole('button', { name: '保存修改' });
+  await expect(save).toBeEnabled();
+  const phoneError = page.locator('#phone-error');
+  const tooShort = member.phone.slice(0, 10);
+  await phone.fill(tooShort);
+  await expect(phoneError).toHaveText(phoneMessage(tooShort));
+  await expect(phone).toHaveAttribute('aria-describedby', 'phone-error');
+  await expect(save).toBeDisabled();
+  await phone.fill('1380013800a');
+  await expect(phoneError).toHaveText(phoneMessage('1380013800a'));
+  await expect(save).toBeDisabled();
+  await auditPage(page, 'union-member-phone-error');
+
+  const newPhone = mobile();
+  await phone.fill(newPhone);
+  await expect(phoneError).toHaveCount(0);
+  await expect(save).toBeEnabled();
+  await save.click();
+  await expect(page.getByRole('status').filter({ hasText: '已保存。' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // Saved for good.
+  await open(page, memberUrl);
+  await expect(page.getByLabel('手机号码')).toHaveValue(newPhone);
+  await open(page, '/union/members');
+  const found = await searchByName(page, member.name);
+  await expect(found.first().locator('td').nth(2)).toHaveText(maskedPhone(newPhone));
+});
