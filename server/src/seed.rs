@@ -3,7 +3,7 @@
 
 use app::{
     domain::{card::CardState, credit_code, id_number, union_info::UnionInfoForm, role::UnionLevel},
-    server::{accounts::{self, NewAccount}, auth::hash_password, db::{now, Db}, unions},
+    server::{accounts::{self, NewAccount}, auth::hash_password, db::{now, Db}, import::reversed, unions},
 };
 
 pub const DEMO_PASSWORD: &str = "Demo2026";
@@ -112,18 +112,22 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
             format!("{}{}", SURNAMES[(i as usize) % 12], GIVEN[(i as usize * 5 + 1) % 12])
         };
         let birth = format!("19{:02}{:02}{:02}", 70 + i % 30, 1 + i % 12, 1 + i % 28);
+        let id_number = resident_id(&birth, 100 + i * 2 + (i % 2));
+        let phone = format!("1380013{:04}", 8000 + i);
         let state = if i == 0 { CardState::Distributed } else { states[(i as usize) % states.len()] };
         let member_id: i64 = sqlx::query_scalar(
-            "INSERT INTO members (union_id, name, id_type, id_number, phone, department, card_state, created_at, updated_at) \
-             VALUES ($1, $2, '01', $3, $4, $5, $6, $7, $7) RETURNING id",
+            "INSERT INTO members (union_id, name, id_type, id_number, phone, department, card_state, created_at, updated_at, id_rev, phone_rev) \
+             VALUES ($1, $2, '01', $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id",
         )
         .bind(union_id)
         .bind(&name)
-        .bind(resident_id(&birth, 100 + i * 2 + (i % 2)))
-        .bind(format!("1380013{:04}", 8000 + i))
+        .bind(&id_number)
+        .bind(&phone)
         .bind(DEPARTMENTS[(i as usize) % 4])
         .bind(state.as_str())
         .bind(t0)
+        .bind(reversed(&id_number))
+        .bind(reversed(&phone))
         .fetch_one(&mut *tx)
         .await?;
         let mut from: Option<CardState> = None;

@@ -311,6 +311,18 @@ async fn lists_mask_id_and_phone_numbers(app: TestApp) {
     assert!(by_state.body["items"].as_array().unwrap().iter().all(|m| m["card_state"] == "rejected"));
     let by_name = app.call(&c, "members/list", &[("query", "黄丽"), ("state", ""), ("page", "1")]).await;
     assert_eq!(by_name.body["total"], 1);
+    // the last digits of a phone or an ID number find the member
+    let by_phone = app.call(&c, "members/list", &[("query", "138000"), ("state", ""), ("page", "1")]).await;
+    assert_eq!(by_phone.body["items"][0]["name"], "黄丽", "{:?}", by_phone.body);
+    let id_tail: String = sqlx::query_scalar("SELECT substr(id_number, 13, 6) FROM members WHERE name = '黄丽'").fetch_one(&app.db.pool).await.unwrap();
+    let by_id = app.call(&c, "members/list", &[("query", &id_tail.to_lowercase()), ("state", ""), ("page", "1")]).await;
+    assert!(by_id.body["items"].as_array().unwrap().iter().any(|m| m["name"] == "黄丽"), "{:?}", by_id.body);
+    for m in by_id.body["items"].as_array().unwrap() {
+        assert!(m["id_number_masked"].as_str().unwrap().ends_with(&id_tail[2..]) || m["phone_masked"].as_str().unwrap().ends_with(&id_tail[2..]));
+    }
+    // a deep page and a state filter together
+    let page2 = app.call(&c, "members/list", &[("query", ""), ("state", ""), ("page", "2")]).await;
+    assert_eq!(page2.body["items"].as_array().unwrap().len(), 4, "24 members, 20 a page");
 }
 
 /// Sessions live in the database: one opened through one server is honoured by another.

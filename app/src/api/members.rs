@@ -114,15 +114,16 @@ pub async fn update_member(id: i64, input: MemberInput) -> Result<MemberDetail, 
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE members SET name = $1, id_type = $2, id_number = $3, country = $4, sex = $5, birth_date = $6, phone = $7, \
-         ethnicity = $8, education = $9, migrant_worker = $10, department = $11, remark = $12, updated_at = $13 WHERE id = $14",
+         ethnicity = $8, education = $9, migrant_worker = $10, department = $11, remark = $12, updated_at = $13, \
+         id_rev = $15, phone_rev = $16 WHERE id = $14",
     )
     .bind(s.name)
     .bind(s.id_type)
-    .bind(s.id_number)
+    .bind(s.id_number.clone())
     .bind(s.country)
     .bind(s.sex)
     .bind(s.birth_date)
-    .bind(s.phone)
+    .bind(s.phone.clone())
     .bind(s.ethnicity)
     .bind(s.education)
     .bind(s.migrant_worker)
@@ -130,6 +131,8 @@ pub async fn update_member(id: i64, input: MemberInput) -> Result<MemberDetail, 
     .bind(s.remark)
     .bind(crate::server::db::now())
     .bind(id)
+    .bind(crate::server::import::reversed(&s.id_number))
+    .bind(crate::server::import::reversed(&s.phone))
     .execute(&mut *tx)
     .await?;
     audit::record(&mut *tx, Some(me.id), "member_updated", &format!("member:{id}"), &changed.join("、")).await?;

@@ -196,30 +196,45 @@ pub async fn list_members(query: String, state: String, page: i64) -> Result<Mem
     let query = query.trim().to_string();
     let page = page.max(1);
     let state = CardState::parse(&state).map(|s| s.as_str()).unwrap_or("");
+    // Digits search the ends of ID and phone numbers (kept reversed, so a tail is an indexed
+    // prefix); anything else searches names.
     let digits = !query.is_empty() && query.chars().all(|c| c.is_ascii_alphanumeric()) && query.chars().any(|c| c.is_ascii_digit());
-    let pattern = if digits { format!("%{}", query.to_ascii_uppercase()) } else { format!("%{query}%") };
-    let filter = "FROM members WHERE union_id = $1 AND ($2 = '' OR card_state = $2) AND \
-                  ($3 = '' OR (CASE WHEN $4 THEN id_number LIKE $5 OR phone LIKE $5 ELSE name LIKE $5 END))";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {filter}"))
-        .bind(union_id)
-        .bind(state)
-        .bind(&query)
-        .bind(digits)
-        .bind(&pattern)
-        .fetch_one(&db.pool)
-        .await?;
-    let rows: Vec<(i64, String, String, String, Option<String>, String)> = sqlx::query_as(&format!(
-        "SELECT id, name, id_number, phone, department, card_state {filter} ORDER BY id LIMIT $6 OFFSET $7"
-    ))
-    .bind(union_id)
-    .bind(state)
-    .bind(&query)
-    .bind(digits)
-    .bind(&pattern)
-    .bind(MEMBER_PAGE_SIZE)
-    .bind((page - 1) * MEMBER_PAGE_SIZE)
-    .fetch_all(&db.pool)
-    .await?;
+    let mut conds = vec!["union_id = $1".to_string()];
+    let mut texts: Vec<String> = Vec::new();
+    if !state.is_empty() {
+        texts.push(state.to_string());
+        conds.push(format!("card_state = ${}", texts.len() + 1));
+    }
+    if digits {
+        let tail = crate::server::import::reversed(&query.to_ascii_uppercase());
+        texts.push(tail.clone());
+        texts.push(format!("{tail}~"));
+        let (lo, hi) = (texts.len(), texts.len() + 1);
+        conds.push(format!("((id_rev >= ${lo} AND id_rev < ${hi}) OR (phone_rev >= ${lo} AND phone_rev < ${hi}))"));
+    } else if !query.is_empty() {
+        let escaped: String = query.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+        texts.push(format!("%{escaped}%"));
+        conds.push(format!("name LIKE ${} ESCAPE '\\'", texts.len() + 1));
+    }
+    let filter = format!("FROM members WHERE {}", conds.join(" AND "));
+    let count_sql = format!("SELECT COUNT(*) {filter}");
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(union_id);
+    for t in &texts {
+        count = count.bind(t);
+    }
+    let total = count.fetch_one(&db.pool).await?;
+    // the page's ids first, from the index alone, then their rows: deep pages stay cheap
+    let n = texts.len() + 2;
+    let sql = format!(
+        "SELECT id, name, id_number, phone, department, card_state FROM members WHERE id IN \
+         (SELECT id {filter} ORDER BY id LIMIT ${n} OFFSET ${}) ORDER BY id",
+        n + 1
+    );
+    let mut q = sqlx::query_as::<_, (i64, String, String, String, Option<String>, String)>(&sql).bind(union_id);
+    for t in &texts {
+        q = q.bind(t);
+    }
+    let rows = q.bind(MEMBER_PAGE_SIZE).bind((page - 1) * MEMBER_PAGE_SIZE).fetch_all(&db.pool).await?;
     let items = rows
         .into_iter()
         .map(|(id, name, idn, phone, dept, st)| MemberItem {

@@ -64,7 +64,8 @@ impl Db {
                     if backend == Backend::Sqlite {
                         conn.execute(sqlx::raw_sql(
                             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+                             PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
                         ))
                         .await?;
                     }

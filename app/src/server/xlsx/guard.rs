@@ -235,6 +235,14 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
         return Err(GuardError::NotXlsx { sniffed: sniff(bytes) });
     }
 
+    // The end record says how many entries there are: refuse before the zip reader builds an
+    // index of (up to) hundreds of thousands of them.
+    if let Some(count) = declared_entry_count(bytes) {
+        if count > limits.max_parts as u64 {
+            let count = usize::try_from(count).unwrap_or(usize::MAX);
+            return Err(GuardError::TooManyParts { count, limit: limits.max_parts });
+        }
+    }
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let parts = archive.len();
     if parts > limits.max_parts {
@@ -272,8 +280,8 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
         }
         declared_total = declared_total.saturating_add(e.size());
         let is_dir = e.is_dir();
-        let xml = !is_dir && is_kept_part(norm.trim_start_matches('/'));
-        entries.push(Entry { name, compressed: e.compressed_size(), is_dir, xml });
+        let kept = !is_dir && is_kept_part(norm.trim_start_matches('/'));
+        entries.push(Entry { name, compressed: e.compressed_size(), is_dir, kept });
     }
     if !has_workbook {
         return Err(GuardError::NotAWorkbook { found });
@@ -282,7 +290,9 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
         return Err(GuardError::ContentTooLarge { limit: limits.max_total_inflated });
     }
 
-    // Pass 1: inflate everything for real, scan the XML.
+    // Pass 1: inflate everything for real, scan the parts calamine may read. A part that is
+    // left out anyway (an image with an odd compression method, a damaged thumbnail) may fail
+    // to inflate without failing the upload: Excel repairs such files too.
     let mut report = GuardReport { parts, ..GuardReport::default() };
     let mut rewrite = vec![false; parts];
     let mut buf = vec![0u8; CHUNK];
@@ -290,12 +300,20 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
         if entry.is_dir {
             continue;
         }
-        let mut file = archive.by_index(i).map_err(corrupt)?;
-        let mut scan = entry.xml.then(|| PartScan::new(limits));
+        let mut file = match archive.by_index(i) {
+            Ok(f) => f,
+            Err(_) if !entry.kept => continue,
+            Err(e) => return Err(corrupt(e)),
+        };
+        let mut scan = entry.kept.then(|| PartScan::new(limits));
         let mut inflated: u64 = 0;
         let mut first = true;
         loop {
-            let n = read_some(&mut file, &mut buf)?;
+            let n = match read_some(&mut file, &mut buf) {
+                Ok(n) => n,
+                Err(_) if !entry.kept => break,
+                Err(e) => return Err(e),
+            };
             if n == 0 {
                 break;
             }
@@ -325,10 +343,10 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
         }
     }
 
-    // Pass 2: rebuild with the XML parts only.
+    // Pass 2: rebuild with the kept parts only.
     let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
     for (i, entry) in entries.iter().enumerate() {
-        if !entry.xml {
+        if !entry.kept {
             report.dropped += usize::from(!entry.is_dir);
             continue;
         }
@@ -384,7 +402,34 @@ struct Entry {
     name: String,
     compressed: u64,
     is_dir: bool,
-    xml: bool,
+    /// Read by calamine: scanned, and copied into the rebuilt package.
+    kept: bool,
+}
+
+/// The entry count of the last end-of-central-directory record (zip64 aware), if found.
+fn declared_entry_count(bytes: &[u8]) -> Option<u64> {
+    const EOCD: [u8; 4] = [0x50, 0x4B, 0x05, 0x06];
+    const LOCATOR: [u8; 4] = [0x50, 0x4B, 0x06, 0x07];
+    const EOCD64: [u8; 4] = [0x50, 0x4B, 0x06, 0x06];
+    let le16 = |b: &[u8], at: usize| b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]));
+    let le64 = |b: &[u8], at: usize| {
+        b.get(at..at + 8).map(|s| u64::from_le_bytes(s.try_into().unwrap_or([0; 8])))
+    };
+    let tail_start = bytes.len().saturating_sub(22 + 65_535);
+    let at = tail_start + bytes[tail_start..].windows(4).rposition(|w| w == EOCD)?;
+    let count = le16(bytes, at + 10)?;
+    if count != 0xFFFF {
+        return Some(u64::from(count));
+    }
+    let loc = at.checked_sub(20)?;
+    if bytes.get(loc..loc + 4)? != LOCATOR {
+        return Some(u64::from(count));
+    }
+    let eocd64 = usize::try_from(le64(bytes, loc + 8)?).ok()?;
+    if bytes.get(eocd64..eocd64 + 4)? != EOCD64 {
+        return None;
+    }
+    le64(bytes, eocd64 + 32)
 }
 
 fn check_sizes(

@@ -70,7 +70,7 @@ impl ReadLimits {
 
 /// 100000 → "10万", 2500 → "2500": how the number is said in a message.
 pub(crate) fn chinese_count(n: usize) -> String {
-    if n >= 10_000 && n % 10_000 == 0 {
+    if n >= 10_000 && n.is_multiple_of(10_000) {
         format!("{}万", n / 10_000)
     } else {
         n.to_string()

@@ -2,7 +2,7 @@
 //! lays it out, and the error report — the clerk's own rows written back with every bad cell
 //! marked, so the same file can be fixed and uploaded again.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula,
@@ -113,7 +113,7 @@ pub fn error_report(sheet: &Sheet, issues: &[ImportIssue]) -> Result<Vec<u8>, Xl
     let reason_col16 = to_col(reason_col)?;
 
     // Index the issues: by cell, and by row for the reasons column.
-    let mut by_cell: HashMap<(u32, usize), Vec<&str>> = HashMap::new();
+    let mut by_cell: BTreeMap<(u32, usize), Vec<&str>> = BTreeMap::new();
     let mut by_row: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for issue in issues {
         let row = issue.row.unwrap_or(1).max(1);
@@ -136,70 +136,89 @@ pub fn error_report(sheet: &Sheet, issues: &[ImportIssue]) -> Result<Vec<u8>, Xl
     add_header_validations(ws, &[], BranchSource::None)?;
     ws.set_column_width(reason_col16, 60)?;
 
-    let mut notes = 0usize;
-    // Bad cells already written with the upload's value; the rest are filled in after.
-    let mut marked: HashSet<(u32, usize)> = HashSet::new();
+    // Notes are gathered first and the first MAX_NOTES, in sheet order, inserted at the end.
+    let mut notes: BTreeMap<(u32, u16), String> = BTreeMap::new();
+    let mut note_for = |row: u32, col: u16, bad: Option<&Vec<&str>>, cell: &Cell| {
+        let mut note = bad.map(|m| m.join("\n")).unwrap_or_default();
+        if let Cell::Formula { formula, cached } = cell {
+            if !note.is_empty() {
+                note.push('\n');
+            }
+            note.push_str(&format!(
+                "原单元格是公式：={formula}\n已{}写回，请改为直接填写数值（复制后“选择性粘贴—数值”）。",
+                if cached.is_some() { "按其显示值" } else { "按公式文字" }
+            ));
+        }
+        if !note.is_empty() {
+            notes.insert((row, col), note);
+        }
+    };
+
     for r in &sheet.rows {
-        let row0 = r.row.saturating_sub(1);
-        if row0 > 1_048_575 {
+        if r.row == 0 || r.row > 1_048_576 {
             continue;
         }
+        let row0 = r.row - 1;
         // Rows 1 and 2 keep the template's merged title and instructions when they look like it.
-        if let Some(merged) = merged_header(r) {
-            let (last, text, fmt) = match merged {
-                Merged::Title(t) => (LAST_COL0, t, &styles.title),
-                Merged::Instructions(t) => (LAST_COL0, t, &styles.instructions),
+        let merged = merged_header(r);
+        let merged_from = match merged {
+            Some(Merged::Title(_)) => 1,
+            Some(Merged::Instructions(_)) => 0,
+            None => usize::MAX,
+        };
+        if let Some(m) = &merged {
+            let (text, fmt) = match m {
+                Merged::Title(t) => (*t, &styles.title),
+                Merged::Instructions(t) => (*t, &styles.instructions),
             };
-            let first = if r.row == 1 { 1 } else { 0 };
-            let bad = by_cell.contains_key(&(r.row, first as usize));
-            let fmt = if bad { fmt.clone().set_background_color(RED) } else { fmt.clone() };
-            if r.row == 1 {
-                write_cell(ws, &styles, 0, 0, r.cell(0), CellMark::plain(r.row))?;
-            }
-            ws.merge_range(row0, first, row0, last, text, &fmt)?;
+            let bad = by_cell.get(&(r.row, merged_from));
+            let fmt = if bad.is_some() { fmt.clone().set_background_color(RED) } else { fmt.clone() };
+            ws.merge_range(row0, merged_from as u16, row0, LAST_COL0, text, &fmt)?;
             if r.row == 2 {
                 ws.set_row_height(row0, 110)?;
             }
-            if let Some(msgs) = by_cell.get(&(r.row, first as usize)) {
-                add_note(ws, row0, first, &msgs.join("\n"), &mut notes)?;
-            }
-            marked.insert((r.row, first as usize));
-            continue;
+            note_for(row0, merged_from as u16, bad, &Cell::Empty);
         }
         for (c, cell) in r.cells.iter().enumerate() {
+            if c >= merged_from {
+                break;
+            }
             let bad = by_cell.get(&(r.row, c));
             if matches!(cell, Cell::Empty) && bad.is_none() {
                 continue;
             }
-            let mark = CellMark { row: r.row, col: c, bad: bad.is_some() };
-            write_cell(ws, &styles, row0, to_col(c)?, cell, mark)?;
-            if mark.bad {
-                marked.insert((r.row, c));
-            }
-            let mut note = bad.map(|m| m.join("\n")).unwrap_or_default();
-            if let Cell::Formula { formula, cached } = cell {
-                if !note.is_empty() {
-                    note.push('\n');
-                }
-                note.push_str(&format!(
-                    "原单元格是公式：={formula}\n已{}写回，请改为直接填写数值（复制后“选择性粘贴—数值”）。",
-                    if cached.is_some() { "按其显示值" } else { "按公式文字" }
-                ));
-            }
-            if !note.is_empty() {
-                add_note(ws, row0, to_col(c)?, &note, &mut notes)?;
-            }
+            let col = to_col(c)?;
+            write_cell(ws, &styles, row0, col, cell, CellMark { row: r.row, col: c, bad: bad.is_some() })?;
+            note_for(row0, col, bad, cell);
         }
     }
     // Issues on cells the upload left empty (a missing required value).
+    let by_number: HashMap<u32, &SheetRow> = sheet.rows.iter().map(|r| (r.row, r)).collect();
     for (&(row, col), msgs) in &by_cell {
-        if marked.contains(&(row, col)) || row == 0 || row > 1_048_576 || col >= 16_384 {
+        if row == 0 || row > 1_048_576 || col >= 16_384 {
             continue;
+        }
+        if let Some(r) = by_number.get(&row) {
+            let inside_merge = merged_header(r).is_some_and(|m| {
+                let from = match m {
+                    Merged::Title(_) => 1,
+                    Merged::Instructions(_) => 0,
+                };
+                (from..=LAST_COL0 as usize).contains(&col)
+            });
+            if inside_merge || !matches!(r.cell(col), Cell::Empty) {
+                continue; // already written and marked above
+            }
         }
         let (row0, col16) = (row - 1, to_col(col)?);
         let fmt = if TEXT_COLUMNS.contains(&col16) { &styles.bad_text } else { &styles.bad };
         ws.write_blank(row0, col16, fmt)?;
-        add_note(ws, row0, col16, &msgs.join("\n"), &mut notes)?;
+        notes.insert((row0, col16), msgs.join("\n"));
+    }
+    for ((row0, col), text) in notes.iter().take(MAX_NOTES) {
+        let text: String = text.chars().take(2000).collect();
+        let note = Note::new(text).set_author("系统校验").add_author_prefix(false).set_width(320).set_height(140);
+        ws.insert_note(*row0, *col, &note)?;
     }
 
     // The reasons column.
@@ -574,12 +593,6 @@ struct CellMark {
     bad: bool,
 }
 
-impl CellMark {
-    fn plain(row: u32) -> Self {
-        CellMark { row, col: 0, bad: false }
-    }
-}
-
 /// One uploaded cell, as uploaded: text as text (never re-typed), numbers as numbers (an ID
 /// Excel already turned into a number shows exactly as the clerk sent it), dates with a date
 /// format, formulas as their value or text (never recalculated).
@@ -598,7 +611,7 @@ fn write_cell(
         (true, false) => Some(&s.bad),
         (false, true) => Some(&s.text),
         (false, false) if header && mark.row == 4 => Some(&s.header),
-        (false, false) if header && mark.row == 3 && mark.col % 2 == 0 && mark.col < 10 => Some(&s.label),
+        (false, false) if header && mark.row == 3 && mark.col.is_multiple_of(2) && mark.col < 10 => Some(&s.label),
         _ => None,
     };
     let plain_fmt = if mark.bad { Some(&s.bad) } else { None };
@@ -645,17 +658,6 @@ fn write_cell(
             ws.write_string_with_format(row0, col, text, f)?;
         }
     }
-    Ok(())
-}
-
-fn add_note(ws: &mut Worksheet, row0: u32, col: u16, text: &str, count: &mut usize) -> Result<(), XlsxError> {
-    if *count >= MAX_NOTES {
-        return Ok(());
-    }
-    *count += 1;
-    let text: String = text.chars().take(2000).collect();
-    let note = Note::new(text).set_author("系统校验").add_author_prefix(false).set_width(320).set_height(140);
-    ws.insert_note(row0, col, &note)?;
     Ok(())
 }
 
