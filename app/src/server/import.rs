@@ -20,8 +20,18 @@ use crate::{
     error::AppError,
 };
 
-/// Rows per INSERT statement: 16 values each stays under both engines' parameter limits.
-const INSERT_BATCH: usize = 500;
+/// IDs per look-up statement.
+const LOOKUP_BATCH: usize = 500;
+
+/// Rows per INSERT statement. SQLite finds a `$N` parameter's name by a linear scan, so binding
+/// costs grow with the square of the parameters in one statement: small statements are faster
+/// there. PostgreSQL pays a round trip per statement instead, so larger ones are.
+fn insert_batch(backend: super::db::Backend) -> usize {
+    match backend {
+        super::db::Backend::Sqlite => 32,
+        super::db::Backend::Postgres => 500,
+    }
+}
 
 /// Today in Beijing as YYYYMMDD: the latest birth date an ID may carry.
 pub fn today() -> String {
@@ -133,7 +143,7 @@ pub async fn check(db: &Db, union_id: i64, bytes: Vec<u8>) -> Result<Checked, Ch
 async fn existing_ids(db: &Db, union_id: i64, members: &[(u32, MemberRecord)]) -> Result<Vec<ImportIssue>, sqlx::Error> {
     let union_name = unions::node(db, union_id).await?.map(|n| n.name).unwrap_or_default();
     let mut found: HashMap<String, (i64, String)> = HashMap::new();
-    for chunk in members.chunks(INSERT_BATCH) {
+    for chunk in members.chunks(LOOKUP_BATCH) {
         let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!("SELECT id_number, union_id, name FROM members WHERE id_number IN ({})", placeholders.join(", "));
         let mut q = sqlx::query_as::<_, (String, i64, String)>(&sql);
@@ -238,7 +248,7 @@ pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &s
     if claimed.rows_affected() != 1 {
         return Err(AppError::refused("该文件已导入，请勿重复提交。"));
     }
-    let written = insert_members(&mut tx, union_id, actor, &checked.report.members).await;
+    let written = insert_members(&mut tx, db.backend, union_id, actor, &checked.report.members).await;
     match written {
         Ok(()) => {}
         Err(e) if super::db::is_unique_violation(&e) => {
@@ -248,6 +258,10 @@ pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &s
     }
     audit::record(&mut *tx, actor, "import_committed", &format!("union:{union_id}"), &format!("{import_id} members={}", checked.report.members.len())).await?;
     tx.commit().await?;
+    if db.backend == super::db::Backend::Postgres && checked.report.members.len() >= 10_000 {
+        // fresh statistics, so the member list keeps using its indexes after a large import
+        sqlx::query("ANALYZE members").execute(&db.pool).await?;
+    }
     tracing::info!(
         members = checked.report.members.len(),
         check_ms = checked_at.as_millis() as u64,
@@ -264,11 +278,17 @@ pub fn reversed(s: &str) -> String {
 }
 
 /// Multi-row inserts, then one statement for every new member's first card event.
-pub async fn insert_members(tx: &mut super::db::Tx, union_id: i64, actor: Option<i64>, members: &[(u32, MemberRecord)]) -> Result<(), sqlx::Error> {
+pub async fn insert_members(
+    tx: &mut super::db::Tx,
+    backend: super::db::Backend,
+    union_id: i64,
+    actor: Option<i64>,
+    members: &[(u32, MemberRecord)],
+) -> Result<(), sqlx::Error> {
     let at = now();
     const COLS: usize = 16;
     let started = std::time::Instant::now();
-    for chunk in members.chunks(INSERT_BATCH) {
+    for chunk in members.chunks(insert_batch(backend)) {
         let mut sql = String::with_capacity(chunk.len() * 80 + 200);
         sql.push_str(
             "INSERT INTO members (union_id, name, id_type, id_number, country, sex, birth_date, phone, ethnicity, \
