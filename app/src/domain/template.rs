@@ -501,12 +501,22 @@ fn check_info_values(sheet: &Sheet, ctx: &TemplateContext, issues: &mut Vec<Impo
     })
 }
 
+/// The header of the reasons column the error report adds; a clerk who fixes the report and
+/// uploads it again is not refused for it.
+pub const ERROR_REPORT_COLUMN: &str = "错误原因";
+
 /// Anything right of M: one issue per column, at its first non-empty cell.
 fn check_beyond_m(sheet: &Sheet, issues: &mut Vec<ImportIssue>) {
+    let reasons_column: Option<usize> = sheet.rows.iter().find(|r| r.row == HEADER_ROW).and_then(|r| {
+        r.cells.iter().enumerate().skip(LAST_COLUMN + 1).find_map(|(c, cell)| match cell {
+            Cell::Text(t) if t.trim() == ERROR_REPORT_COLUMN => Some(c),
+            _ => None,
+        })
+    });
     let mut first: BTreeMap<usize, u32> = BTreeMap::new();
     for r in &sheet.rows {
         for (c, cell) in r.cells.iter().enumerate().skip(LAST_COLUMN + 1) {
-            if !cell.is_empty() {
+            if Some(c) != reasons_column && !cell.is_empty() {
                 first.entry(c).or_insert(r.row);
             }
         }
@@ -948,6 +958,19 @@ mod tests {
         let at: Vec<_> = r.issues.iter().map(|i| format!("{}{}", i.column.clone().unwrap(), i.row.unwrap())).collect();
         assert_eq!(at, ["A1", "B1", "A3", "A4"], "one issue per missing row, not per cell");
         assert!(r.header.is_none());
+    }
+
+    #[test]
+    fn the_error_reports_reason_column_is_not_held_against_a_reupload() {
+        let mut rows = vec![member(5, "张三", &with_check("11010519491231002"), "13912345678")];
+        rows[0].cells.resize(14, Cell::Empty);
+        rows[0].cells[13] = Cell::Text("手机号码：…为无效手机号".into());
+        let mut s = sheet(rows);
+        let header = s.rows.iter_mut().find(|r| r.row == HEADER_ROW).unwrap();
+        header.cells.resize(14, Cell::Empty);
+        header.cells[13] = Cell::Text(ERROR_REPORT_COLUMN.into());
+        let r = validate_sheet(&s, &ctx());
+        assert!(r.issues.iter().all(|i| i.code != "beyond_column_m"), "{:?}", r.issues);
     }
 
     #[test]

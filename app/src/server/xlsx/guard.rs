@@ -55,26 +55,55 @@ pub enum OtherPackage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GuardError {
     Empty,
-    TooLarge { size: usize, limit: usize },
-    NotXlsx { sniffed: Sniffed },
+    TooLarge {
+        size: usize,
+        limit: usize,
+    },
+    NotXlsx {
+        sniffed: Sniffed,
+    },
     /// An OLE compound file without an encrypted package: Excel 97-2003 `.xls`.
     OldXls,
     /// A workbook with an opening password (OLE `EncryptedPackage`, or encrypted zip entries).
     Encrypted,
     /// Truncated or damaged zip, unsupported compression, damaged XML. `detail` is for logs.
-    Corrupt { detail: String },
-    TooManyParts { count: usize, limit: usize },
-    PartTooLarge { part: String, limit: u64 },
-    ContentTooLarge { limit: u64 },
-    CompressionBomb { part: String },
-    NotAWorkbook { found: OtherPackage },
+    Corrupt {
+        detail: String,
+    },
+    TooManyParts {
+        count: usize,
+        limit: usize,
+    },
+    PartTooLarge {
+        part: String,
+        limit: u64,
+    },
+    ContentTooLarge {
+        limit: u64,
+    },
+    CompressionBomb {
+        part: String,
+    },
+    NotAWorkbook {
+        found: OtherPackage,
+    },
     /// DOCTYPE / ENTITY declarations in an XML part.
-    UnsafeXml { part: String },
+    UnsafeXml {
+        part: String,
+    },
     /// An XML part in UTF-16 or another encoding Excel never writes.
-    BadEncoding { part: String },
+    BadEncoding {
+        part: String,
+    },
     /// A cell reference outside Excel's grid (A1:XFD1048576) or a reversed range.
-    CellOutOfRange { part: String, reference: String },
-    TooManySharedStrings { count: usize, limit: usize },
+    CellOutOfRange {
+        part: String,
+        reference: String,
+    },
+    TooManySharedStrings {
+        count: usize,
+        limit: usize,
+    },
 }
 
 const SAVE_AS: &str = "请在Excel或WPS中打开该文件，点击「文件→另存为」，保存类型选择「Excel 工作簿（*.xlsx）」，保存后上传新文件。";
@@ -222,7 +251,10 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
         return Err(GuardError::Empty);
     }
     if bytes.len() > limits.max_upload_bytes {
-        return Err(GuardError::TooLarge { size: bytes.len(), limit: limits.max_upload_bytes });
+        return Err(GuardError::TooLarge {
+            size: bytes.len(),
+            limit: limits.max_upload_bytes,
+        });
     }
     if bytes.starts_with(&OLE_MAGIC) {
         return Err(if contains_utf16le(bytes, "EncryptedPackage") {
@@ -232,7 +264,9 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
         });
     }
     if !bytes.starts_with(b"PK\x03\x04") {
-        return Err(GuardError::NotXlsx { sniffed: sniff(bytes) });
+        return Err(GuardError::NotXlsx {
+            sniffed: sniff(bytes),
+        });
     }
 
     // The end record says how many entries there are: refuse before the zip reader builds an
@@ -240,16 +274,24 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
     if let Some(count) = declared_entry_count(bytes) {
         if count > limits.max_parts as u64 {
             let count = usize::try_from(count).unwrap_or(usize::MAX);
-            return Err(GuardError::TooManyParts { count, limit: limits.max_parts });
+            return Err(GuardError::TooManyParts {
+                count,
+                limit: limits.max_parts,
+            });
         }
     }
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let parts = archive.len();
     if parts > limits.max_parts {
-        return Err(GuardError::TooManyParts { count: parts, limit: limits.max_parts });
+        return Err(GuardError::TooManyParts {
+            count: parts,
+            limit: limits.max_parts,
+        });
     }
     if archive.has_duplicate_names() {
-        return Err(GuardError::Corrupt { detail: "duplicate entry names".into() });
+        return Err(GuardError::Corrupt {
+            detail: "duplicate entry names".into(),
+        });
     }
 
     // Names and headers first: cheap refusals before inflating anything.
@@ -276,24 +318,37 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
         }
         // Declared sizes are never trusted to be small, but an honest bomb says what it is.
         if e.size() > limits.max_part_inflated {
-            return Err(GuardError::PartTooLarge { part: name, limit: limits.max_part_inflated });
+            return Err(GuardError::PartTooLarge {
+                part: name,
+                limit: limits.max_part_inflated,
+            });
         }
         declared_total = declared_total.saturating_add(e.size());
         let is_dir = e.is_dir();
         let kept = !is_dir && is_kept_part(norm.trim_start_matches('/'));
-        entries.push(Entry { name, compressed: e.compressed_size(), is_dir, kept });
+        entries.push(Entry {
+            name,
+            compressed: e.compressed_size(),
+            is_dir,
+            kept,
+        });
     }
     if !has_workbook {
         return Err(GuardError::NotAWorkbook { found });
     }
     if declared_total > limits.max_total_inflated {
-        return Err(GuardError::ContentTooLarge { limit: limits.max_total_inflated });
+        return Err(GuardError::ContentTooLarge {
+            limit: limits.max_total_inflated,
+        });
     }
 
     // Pass 1: inflate everything for real, scan the parts calamine may read. A part that is
     // left out anyway (an image with an odd compression method, a damaged thumbnail) may fail
     // to inflate without failing the upload: Excel repairs such files too.
-    let mut report = GuardReport { parts, ..GuardReport::default() };
+    let mut report = GuardReport {
+        parts,
+        ..GuardReport::default()
+    };
     let mut rewrite = vec![false; parts];
     let mut buf = vec![0u8; CHUNK];
     for (i, entry) in entries.iter().enumerate() {
@@ -322,9 +377,12 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
             check_sizes(entry, inflated, report.inflated_bytes, limits)?;
             if let Some(scan) = scan.as_mut() {
                 if first && looks_utf16(&buf[..n]) {
-                    return Err(GuardError::BadEncoding { part: entry.name.clone() });
+                    return Err(GuardError::BadEncoding {
+                        part: entry.name.clone(),
+                    });
                 }
-                scan.feed(&buf[..n]).map_err(|e| e.into_guard(&entry.name))?;
+                scan.feed(&buf[..n])
+                    .map_err(|e| e.into_guard(&entry.name))?;
             }
             first = false;
         }
@@ -354,7 +412,8 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
             let options = SimpleFileOptions::default()
                 .compression_method(CompressionMethod::Deflated)
                 .compression_level(Some(1));
-            out.start_file(entry.name.as_str(), options).map_err(corrupt)?;
+            out.start_file(entry.name.as_str(), options)
+                .map_err(corrupt)?;
             let mut file = archive.by_index(i).map_err(corrupt)?;
             let mut scanner = XmlScanner::new(limits.max_xml_tag_bytes);
             let mut io_err = None;
@@ -375,7 +434,9 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
                         })
                     })
                     .map_err(|e| match io_err.take() {
-                        Some(io) => GuardError::Corrupt { detail: io.to_string() },
+                        Some(io) => GuardError::Corrupt {
+                            detail: io.to_string(),
+                        },
                         None => ScanFault::Scan(e).into_guard(&entry.name),
                     })?;
             }
@@ -413,7 +474,8 @@ fn declared_entry_count(bytes: &[u8]) -> Option<u64> {
     const EOCD64: [u8; 4] = [0x50, 0x4B, 0x06, 0x06];
     let le16 = |b: &[u8], at: usize| b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]));
     let le64 = |b: &[u8], at: usize| {
-        b.get(at..at + 8).map(|s| u64::from_le_bytes(s.try_into().unwrap_or([0; 8])))
+        b.get(at..at + 8)
+            .map(|s| u64::from_le_bytes(s.try_into().unwrap_or([0; 8])))
     };
     let tail_start = bytes.len().saturating_sub(22 + 65_535);
     let at = tail_start + bytes[tail_start..].windows(4).rposition(|w| w == EOCD)?;
@@ -445,12 +507,20 @@ fn check_sizes(
         });
     }
     if total > limits.max_total_inflated {
-        return Err(GuardError::ContentTooLarge { limit: limits.max_total_inflated });
+        return Err(GuardError::ContentTooLarge {
+            limit: limits.max_total_inflated,
+        });
     }
     if part > limits.ratio_floor
-        && part > entry.compressed.max(1).saturating_mul(limits.max_compression_ratio)
+        && part
+            > entry
+                .compressed
+                .max(1)
+                .saturating_mul(limits.max_compression_ratio)
     {
-        return Err(GuardError::CompressionBomb { part: entry.name.clone() });
+        return Err(GuardError::CompressionBomb {
+            part: entry.name.clone(),
+        });
     }
     Ok(())
 }
@@ -460,7 +530,11 @@ fn read_some(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, GuardError> {
         match r.read(buf) {
             Ok(n) => return Ok(n),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(GuardError::Corrupt { detail: e.to_string() }),
+            Err(e) => {
+                return Err(GuardError::Corrupt {
+                    detail: e.to_string(),
+                })
+            }
         }
     }
 }
@@ -471,7 +545,9 @@ fn corrupt(e: ZipError) -> GuardError {
             GuardError::Encrypted
         }
         ZipError::InvalidPassword => GuardError::Encrypted,
-        other => GuardError::Corrupt { detail: other.to_string() },
+        other => GuardError::Corrupt {
+            detail: other.to_string(),
+        },
     }
 }
 
@@ -521,7 +597,9 @@ impl ScanFault {
         let part = part.to_string();
         match self {
             ScanFault::Scan(ScanError::Dtd) => GuardError::UnsafeXml { part },
-            ScanFault::Scan(e) => GuardError::Corrupt { detail: format!("{part}: {e:?}") },
+            ScanFault::Scan(e) => GuardError::Corrupt {
+                detail: format!("{part}: {e:?}"),
+            },
             ScanFault::OutOfRange(reference) => GuardError::CellOutOfRange { part, reference },
         }
     }
@@ -672,7 +750,10 @@ fn sniff(bytes: &[u8]) -> Sniffed {
     if head.starts_with(b"%PDF") {
         return Sniffed::Pdf;
     }
-    if head.starts_with(b"Rar!") || head.starts_with(&[0x37, 0x7A, 0xBC, 0xAF]) || head.starts_with(&[0x1F, 0x8B]) {
+    if head.starts_with(b"Rar!")
+        || head.starts_with(&[0x37, 0x7A, 0xBC, 0xAF])
+        || head.starts_with(&[0x1F, 0x8B])
+    {
         return Sniffed::Archive;
     }
     let text = head.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(head);

@@ -54,10 +54,17 @@ pub fn read_upload(bytes: &[u8], limits: &ReadLimits) -> Result<SheetRead, XlsxE
     let sanitised = guard::inspect(bytes, limits)?;
     // The guard removes every input known to abort or overflow calamine; a panic left in its
     // parser is still a bad file, not a reason to take the request down.
-    let read = catch_unwind(AssertUnwindSafe(|| read_sanitised(&sanitised.bytes, limits)))
-        .map_err(|_| XlsxError::ReaderPanicked)??;
+    let read = catch_unwind(AssertUnwindSafe(|| {
+        read_sanitised(&sanitised.bytes, limits)
+    }))
+    .map_err(|_| XlsxError::ReaderPanicked)??;
     let (sheet, sheet_name, beyond_last_column) = read;
-    Ok(SheetRead { sheet, sheet_name, beyond_last_column, guard: sanitised.report })
+    Ok(SheetRead {
+        sheet,
+        sheet_name,
+        beyond_last_column,
+        guard: sanitised.report,
+    })
 }
 
 type Read3 = (Sheet, String, Option<(u32, usize)>);
@@ -75,7 +82,10 @@ fn read_sanitised(bytes: &[u8], limits: &ReadLimits) -> Result<Read3, XlsxError>
 
     let mut cells = workbook.worksheet_cells_reader(&name).map_err(unreadable)?;
     let mut builder = SheetBuilder::new(limits, is_1904);
-    while let Some(record) = cells.next_cell_with_formula_metadata().map_err(unreadable)? {
+    while let Some(record) = cells
+        .next_cell_with_formula_metadata()
+        .map_err(unreadable)?
+    {
         builder.push(record.pos, record.value, record.formula)?;
     }
     let (sheet, beyond) = builder.finish()?;
@@ -83,7 +93,9 @@ fn read_sanitised(bytes: &[u8], limits: &ReadLimits) -> Result<Read3, XlsxError>
 }
 
 fn unreadable(e: calamine::XlsxError) -> XlsxError {
-    XlsxError::Unreadable { detail: e.to_string() }
+    XlsxError::Unreadable {
+        detail: e.to_string(),
+    }
 }
 
 /// Shared-formula templates kept per sheet; more are ignored (their cells still read as
@@ -133,7 +145,11 @@ impl<'l> SheetBuilder<'l> {
         let formula_text = match formula {
             None => None,
             Some(XlsxFormulaMetadata::Normal { formula }) => Some(self.clip(formula)),
-            Some(XlsxFormulaMetadata::Shared { shared_index, range, formula }) => {
+            Some(XlsxFormulaMetadata::Shared {
+                shared_index,
+                range,
+                formula,
+            }) => {
                 let formula = self.clip(formula);
                 if self.shared.len() < MAX_SHARED_TEMPLATES
                     || self.shared.contains_key(&shared_index)
@@ -145,8 +161,10 @@ impl<'l> SheetBuilder<'l> {
             }
             Some(XlsxFormulaMetadata::SharedDerived { shared_index }) => {
                 let text = match self.shared.get(&shared_index) {
-                    Some((template, start)) => expand_shared_formula(template, *start, (row0, col0))
-                        .unwrap_or_else(|_| template.clone()),
+                    Some((template, start)) => {
+                        expand_shared_formula(template, *start, (row0, col0))
+                            .unwrap_or_else(|_| template.clone())
+                    }
                     None => String::new(),
                 };
                 Some(self.clip(text))
@@ -237,7 +255,10 @@ impl<'l> SheetBuilder<'l> {
     /// Formula text is never imported, only reported: keep at most `max_cell_chars` of it.
     fn clip(&self, mut s: String) -> String {
         if self.is_too_long(&s) {
-            let cut = s.char_indices().nth(self.limits.max_cell_chars).map_or(s.len(), |(i, _)| i);
+            let cut = s
+                .char_indices()
+                .nth(self.limits.max_cell_chars)
+                .map_or(s.len(), |(i, _)| i);
             s.truncate(cut);
             s.push('…');
         }
@@ -262,7 +283,10 @@ impl<'l> SheetBuilder<'l> {
 
     fn clip_ref(&self, s: &str) -> String {
         if self.is_too_long(s) {
-            let cut = s.char_indices().nth(self.limits.max_cell_chars).map_or(s.len(), |(i, _)| i);
+            let cut = s
+                .char_indices()
+                .nth(self.limits.max_cell_chars)
+                .map_or(s.len(), |(i, _)| i);
             format!("{}…", &s[..cut])
         } else {
             s.to_string()
@@ -270,7 +294,11 @@ impl<'l> SheetBuilder<'l> {
     }
 
     fn flush(&mut self) -> Result<(), XlsxError> {
-        let used = self.current.iter().rposition(|c| !c.is_empty()).map(|i| i + 1);
+        let used = self
+            .current
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map(|i| i + 1);
         let Some(used) = used else {
             self.current.clear();
             return Ok(());
@@ -283,9 +311,14 @@ impl<'l> SheetBuilder<'l> {
                 self.sorted = false;
             }
         }
-        self.rows.push(SheetRow { row: self.current_row, cells });
+        self.rows.push(SheetRow {
+            row: self.current_row,
+            cells,
+        });
         if self.rows.len() > self.limits.max_rows() {
-            return Err(XlsxError::TooManyRows { limit_members: self.limits.max_member_rows });
+            return Err(XlsxError::TooManyRows {
+                limit_members: self.limits.max_member_rows,
+            });
         }
         Ok(())
     }
