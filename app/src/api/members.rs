@@ -108,7 +108,7 @@ pub async fn update_member(id: i64, input: MemberInput) -> Result<MemberDetail, 
     let after = record.to_input();
     let changed: Vec<&str> = crate::domain::member::FIELDS
         .iter()
-        .filter(|(f, _)| field_of(&before, f) != field_of(&after, f))
+        .filter(|(f, _)| before.get(f) != after.get(f))
         .map(|(_, label)| *label)
         .collect();
     let mut tx = db.begin_write().await?;
@@ -138,25 +138,6 @@ pub async fn update_member(id: i64, input: MemberInput) -> Result<MemberDetail, 
     audit::record(&mut *tx, Some(me.id), "member_updated", &format!("member:{id}"), &changed.join("、")).await?;
     tx.commit().await?;
     Ok(MemberDetail { id, input: after, card_state, today: today() })
-}
-
-#[cfg(feature = "ssr")]
-fn field_of<'a>(m: &'a MemberInput, field: &str) -> &'a str {
-    match field {
-        "name" => &m.name,
-        "id_type" => &m.id_type,
-        "id_number" => &m.id_number,
-        "country" => &m.country,
-        "sex" => &m.sex,
-        "birth_date" => &m.birth_date,
-        "phone" => &m.phone,
-        "ethnicity" => &m.ethnicity,
-        "education" => &m.education,
-        "migrant_worker" => &m.migrant_worker,
-        "department" => &m.department,
-        "remark" => &m.remark,
-        _ => "",
-    }
 }
 
 #[server(endpoint = "members/delete")]

@@ -309,6 +309,47 @@ fn is_other_document_number(id: &str) -> bool {
 }
 
 impl MemberInput {
+    /// The value of a field by its code (see `FIELDS`).
+    pub fn get(&self, field: &str) -> &str {
+        match field {
+            "seq" => &self.seq,
+            "name" => &self.name,
+            "id_type" => &self.id_type,
+            "id_number" => &self.id_number,
+            "country" => &self.country,
+            "sex" => &self.sex,
+            "birth_date" => &self.birth_date,
+            "phone" => &self.phone,
+            "ethnicity" => &self.ethnicity,
+            "education" => &self.education,
+            "migrant_worker" => &self.migrant_worker,
+            "department" => &self.department,
+            "remark" => &self.remark,
+            _ => "",
+        }
+    }
+
+    /// Sets a field by its code; an unknown code changes nothing.
+    pub fn set(&mut self, field: &str, value: String) {
+        let slot = match field {
+            "seq" => &mut self.seq,
+            "name" => &mut self.name,
+            "id_type" => &mut self.id_type,
+            "id_number" => &mut self.id_number,
+            "country" => &mut self.country,
+            "sex" => &mut self.sex,
+            "birth_date" => &mut self.birth_date,
+            "phone" => &mut self.phone,
+            "ethnicity" => &mut self.ethnicity,
+            "education" => &mut self.education,
+            "migrant_worker" => &mut self.migrant_worker,
+            "department" => &mut self.department,
+            "remark" => &mut self.remark,
+            _ => return,
+        };
+        *slot = value;
+    }
+
     /// Every problem of the row at once, or the checked record with what normalisation changed
     /// (field code, kind). `today` is YYYYMMDD: no birth date may be after it.
     #[allow(clippy::type_complexity)]

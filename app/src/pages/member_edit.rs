@@ -8,7 +8,7 @@ use super::action_error;
 use crate::{
     api::members::{get_member, DeleteMember, MemberDetail, UpdateMember},
     components::{ErrorNotice, FieldMessage, Portal},
-    domain::{id_document::IdType, member::MemberInput, role::Role},
+    domain::{id_document::IdType, role::Role},
 };
 
 #[component]
@@ -32,42 +32,6 @@ pub fn MemberPage() -> impl IntoView {
     }
 }
 
-fn set_field(m: &mut MemberInput, field: &str, v: String) {
-    match field {
-        "name" => m.name = v,
-        "id_type" => m.id_type = v,
-        "id_number" => m.id_number = v,
-        "country" => m.country = v,
-        "sex" => m.sex = v,
-        "birth_date" => m.birth_date = v,
-        "phone" => m.phone = v,
-        "ethnicity" => m.ethnicity = v,
-        "education" => m.education = v,
-        "migrant_worker" => m.migrant_worker = v,
-        "department" => m.department = v,
-        "remark" => m.remark = v,
-        _ => {}
-    }
-}
-
-fn get_field<'a>(m: &'a MemberInput, field: &str) -> &'a str {
-    match field {
-        "name" => &m.name,
-        "id_type" => &m.id_type,
-        "id_number" => &m.id_number,
-        "country" => &m.country,
-        "sex" => &m.sex,
-        "birth_date" => &m.birth_date,
-        "phone" => &m.phone,
-        "ethnicity" => &m.ethnicity,
-        "education" => &m.education,
-        "migrant_worker" => &m.migrant_worker,
-        "department" => &m.department,
-        "remark" => &m.remark,
-        _ => "",
-    }
-}
-
 #[component]
 fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl IntoView {
     let form = RwSignal::new(detail.input.clone());
@@ -88,8 +52,8 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
             <div class="field">
                 <label for=f>{label}{required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
                 <input id=f name=format!("input[{f}]") type="text" aria-describedby=err_id.clone()
-                    prop:value=move || get_field(&form.read(), f).to_string()
-                    on:input=move |ev| form.update(|m| set_field(m, f, event_target_value(&ev)))/>
+                    prop:value=move || form.read().get(f).to_string()
+                    on:input=move |ev| form.update(|m| m.set(f, event_target_value(&ev)))/>
                 <FieldMessage id=err_id message=message(f)/>
             </div>
         }
@@ -100,8 +64,8 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
             <div class="field">
                 <label for=f>{label}</label>
                 <select id=f name=format!("input[{f}]") aria-describedby=err_id.clone()
-                    prop:value=move || get_field(&form.read(), f).to_string()
-                    on:change=move |ev| form.update(|m| set_field(m, f, event_target_value(&ev)))>
+                    prop:value=move || form.read().get(f).to_string()
+                    on:change=move |ev| form.update(|m| m.set(f, event_target_value(&ev)))>
                     <option value="">"（空）"</option>
                     {options.into_iter().map(|o| view! { <option value=o>{o}</option> }).collect_view()}
                 </select>
