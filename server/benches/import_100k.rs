@@ -98,7 +98,7 @@ async fn run(engine: &str) {
     let before_mb = peak_rss_mb();
 
     let t = Instant::now();
-    let checked = import::check(&db, union_id, file.clone()).await.map_err(|e| format!("{e:?}")).unwrap();
+    let checked = import::check(&db, union_id, std::sync::Arc::new(file.clone())).await.map_err(|e| format!("{e:?}")).unwrap();
     let check_time = t.elapsed();
     assert!(checked.issues.is_empty(), "the generated file is clean: {:?}", &checked.issues[..checked.issues.len().min(3)]);
     drop(checked);

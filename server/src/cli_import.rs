@@ -53,7 +53,7 @@ pub async fn run(db: &Db, union_name: &str, file: &Path, dry_run: bool) -> Outco
     };
     let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let result = if dry_run {
-        import::check(db, union_id, bytes).await.map(|c| (c.report.rows_read, c.issues, None))
+        import::check(db, union_id, std::sync::Arc::new(bytes)).await.map(|c| (c.report.rows_read, c.issues, None))
     } else {
         match import::preview(db, union_id, None, &file_name, bytes).await {
             Ok((p, checked)) if p.issues.is_empty() && p.rows > 0 => {

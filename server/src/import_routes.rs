@@ -69,10 +69,7 @@ async fn union_user(db: &Db, session: &Session) -> Result<AuthUser, AppError> {
 
 /// `filename*=` with percent-encoding, so Chinese file names survive every browser.
 fn attachment(name: &str) -> HeaderValue {
-    let encoded: String = name
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
+    let encoded = app::domain::percent_encode(name);
     HeaderValue::from_str(&format!("attachment; filename=\"download.xlsx\"; filename*=UTF-8''{encoded}"))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }

@@ -212,8 +212,7 @@ pub async fn list_members(query: String, state: String, page: i64) -> Result<Mem
         let (lo, hi) = (texts.len(), texts.len() + 1);
         conds.push(format!("((id_rev >= ${lo} AND id_rev < ${hi}) OR (phone_rev >= ${lo} AND phone_rev < ${hi}))"));
     } else if !query.is_empty() {
-        let escaped: String = query.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
-        texts.push(format!("%{escaped}%"));
+        texts.push(crate::server::db::like_contains(&query));
         conds.push(format!("name LIKE ${} ESCAPE '\\'", texts.len() + 1));
     }
     let filter = format!("FROM members WHERE {}", conds.join(" AND "));

@@ -32,6 +32,13 @@ pub fn mask_id(id: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
 }
 
+/// Percent-encodes UTF-8 for a URL query or an RFC 5987 `filename*`: keeps `A-Za-z0-9-._`.
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 /// A stored timestamp as Beijing time, `2026-11-27 21:05`.
 pub fn format_time(ts: i64) -> String {
     let secs = ts + 8 * 3600;

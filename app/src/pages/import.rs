@@ -30,7 +30,7 @@ fn send(file: web_sys::File, state: RwSignal<Upload>) {
         state.set(Upload::Failed("浏览器不支持文件上传，请更换浏览器。".into()));
         return;
     };
-    let name: String = js_encode(&file.name());
+    let name = crate::domain::percent_encode(&file.name());
     if xhr.open("POST", &format!("/api/import/upload?name={name}")).is_err() {
         state.set(Upload::Failed("无法开始上传，请刷新页面后重试。".into()));
         return;
@@ -67,13 +67,6 @@ fn send(file: web_sys::File, state: RwSignal<Upload>) {
     if xhr.send_with_opt_blob(Some(&file)).is_err() {
         state.set(Upload::Failed("上传失败，请检查网络后重试。".into()));
     }
-}
-
-#[cfg(feature = "hydrate")]
-fn js_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
 }
 
 #[component]

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::action_error;
+use super::{action_error, refused_snapshot};
 use crate::{
     api::members::{get_member, DeleteMember, MemberDetail, UpdateMember},
     components::{ErrorNotice, FieldMessage, Portal},
@@ -40,10 +40,13 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
     let saved = move || save.value().get().is_some_and(|r| r.is_ok());
     // the template's rules, run in the browser on what is typed
     let local = Memo::new(move |_| form.get().parse(&today).err().unwrap_or_default());
+    let refused = refused_snapshot(save, form);
     let message = move |f: &'static str| {
         Signal::derive(move || {
-            local.read().iter().find(|e| e.field == f).map(|e| e.message.clone())
-                .or_else(|| server_error.get().and_then(|e| e.field_message(f)))
+            local.read().iter().find(|e| e.field == f).map(|e| e.message.clone()).or_else(|| {
+                let same = refused.read().as_ref().is_some_and(|r| r.get(f) == form.read().get(f));
+                same.then(|| server_error.get().and_then(|e| e.field_message(f))).flatten()
+            })
         })
     };
     let text = move |f: &'static str, label: &'static str, required: bool| {

@@ -36,3 +36,20 @@ where
 {
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
+
+/// What the form held when the server last refused it. A server message about a field stands
+/// only while that field still holds the value it was about.
+pub fn refused_snapshot<I, O, F>(action: ServerAction<I>, form: RwSignal<F>) -> RwSignal<Option<F>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+    F: Clone + Send + Sync + 'static,
+{
+    let snapshot = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(Err(_)) = action.value().get() {
+            snapshot.set(Some(form.get_untracked()));
+        }
+    });
+    snapshot
+}

@@ -3,14 +3,14 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::action_error;
+use super::{action_error, refused_snapshot};
 use crate::{
     api::{
         overview::{list_members, get_union_overview},
         union_info::{get_union_info, SaveUnionInfo, UnionInfoView},
     },
     components::{TableRegion, ErrorNotice, FieldMessage, Pager, Portal, StateCounts},
-    domain::{card::CardState, role::Role, union_info::UnionInfoForm},
+    domain::{card::CardState, role::Role},
 };
 
 /// Why import and card applications are locked, naming what is missing.
@@ -86,12 +86,7 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl Into
     let local = Memo::new(move |_| form.get().parse().err().unwrap_or_default());
     // What was submitted when the server last refused: its message stands only while the field
     // still holds the value it was about.
-    let refused = RwSignal::new(None::<UnionInfoForm>);
-    Effect::new(move |_| {
-        if let Some(Err(_)) = save.value().get() {
-            refused.set(Some(form.get_untracked()));
-        }
-    });
+    let refused = refused_snapshot(save, form);
     let message = move |f: &'static str| {
         Signal::derive(move || {
             let typed = !form.read().get(f).trim().is_empty();

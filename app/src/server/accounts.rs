@@ -2,7 +2,7 @@
 
 use super::{
     auth::{user_by_id, AuthUser},
-    db::{now, Db, Tx},
+    db::{like_contains, now, Db, Tx},
     unions::{self, UnionNode},
 };
 
@@ -35,21 +35,10 @@ impl sqlx::FromRow<'_, sqlx::any::AnyRow> for AccountRow {
     }
 }
 
-fn like_pattern(q: &str) -> String {
-    let escaped: String = q
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    format!("%{escaped}%")
-}
-
 /// A page of accounts below `root`, searched by account or union name.
 pub async fn list(db: &Db, root: &UnionNode, query: &str, limit: i64, offset: i64) -> Result<(Vec<AccountRow>, i64), sqlx::Error> {
     let (lo, hi) = root.subtree_range();
-    let pattern = like_pattern(query.trim());
+    let pattern = like_contains(query.trim());
     let filter = "FROM users u JOIN unions n ON n.id = u.union_id \
                   WHERE n.path >= $1 AND n.path < $2 AND n.id <> $3 \
                   AND (u.username LIKE $4 ESCAPE '\\' OR n.name LIKE $4 ESCAPE '\\')";

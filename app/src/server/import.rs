@@ -2,7 +2,7 @@
 //! safely, apply the template's rules, check IDs against the database, then store the upload
 //! for preview or write every member at once.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use super::{
     audit,
@@ -105,7 +105,7 @@ impl Checked {
         }
         let mut normalised: Vec<NormCount> = counts.into_iter().map(|(kind, count)| NormCount { kind, count }).collect();
         normalised.sort_by_key(|n| n.kind as u8);
-        let bad_members = bad_rows.iter().filter(|r| **r >= 5).count();
+        let bad_members = bad_rows.iter().filter(|r| **r >= crate::domain::template::FIRST_MEMBER_ROW).count();
         ImportPreview {
             import_id: import_id.to_string(),
             file_name: file_name.to_string(),
@@ -120,7 +120,7 @@ impl Checked {
 
 /// Reads and checks an upload. A file that cannot be read at all is an error; a file with
 /// mistakes is a `Checked` with issues.
-pub async fn check(db: &Db, union_id: i64, bytes: Vec<u8>) -> Result<Checked, CheckError> {
+pub async fn check(db: &Db, union_id: i64, bytes: Arc<Vec<u8>>) -> Result<Checked, CheckError> {
     let ctx = context(db, union_id).await?;
     let (sheet, report) = tokio::task::spawn_blocking(move || {
         let sheet = xlsx::read_first_sheet(&bytes, &ReadLimits::default())?;
@@ -176,8 +176,9 @@ fn new_import_id() -> String {
     (0..24).map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.gen_range(0..36)])).collect()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    // A cheap fingerprint to recognise the same file again; not a security boundary.
+/// What the `file_sha256` column holds: a cheap fingerprint (std hash and length) to recognise
+/// the same file again in the records; not a cryptographic digest, nothing relies on it.
+fn fingerprint(bytes: &[u8]) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut h);
@@ -186,8 +187,8 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Checks an upload and keeps it for the preview; nothing is written to the members.
 pub async fn preview(db: &Db, union_id: i64, actor: Option<i64>, file_name: &str, bytes: Vec<u8>) -> Result<(ImportPreview, Checked), CheckError> {
-    let stored = bytes.clone();
-    let checked = check(db, union_id, bytes).await?;
+    let bytes = Arc::new(bytes);
+    let checked = check(db, union_id, Arc::clone(&bytes)).await?;
     let id = new_import_id();
     sqlx::query(
         "INSERT INTO imports (id, union_id, user_id, file_name, file_sha256, file, rows_read, error_count, status, created_at) \
@@ -197,8 +198,8 @@ pub async fn preview(db: &Db, union_id: i64, actor: Option<i64>, file_name: &str
     .bind(union_id)
     .bind(actor)
     .bind(file_name)
-    .bind(sha256_hex(&stored))
-    .bind(stored)
+    .bind(fingerprint(&bytes))
+    .bind(bytes.as_slice())
     .bind(checked.report.rows_read as i64)
     .bind(checked.issues.len() as i64)
     .bind(now())
@@ -232,7 +233,7 @@ pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &s
     if committed {
         return Err(AppError::refused("该文件已导入，请勿重复提交。"));
     }
-    let checked = check(db, union_id, bytes).await.map_err(AppError::from)?;
+    let checked = check(db, union_id, Arc::new(bytes)).await.map_err(AppError::from)?;
     if !checked.issues.is_empty() {
         return Ok(checked.preview(import_id, &file_name, None));
     }
@@ -348,7 +349,7 @@ pub async fn insert_members(
 /// The clerk's own rows with the bad cells marked, for download.
 pub async fn error_report(db: &Db, union_id: i64, actor: i64, import_id: &str) -> Result<(String, Vec<u8>), AppError> {
     let (file_name, bytes, _) = stored(db, union_id, import_id).await?;
-    let checked = check(db, union_id, bytes).await.map_err(AppError::from)?;
+    let checked = check(db, union_id, Arc::new(bytes)).await.map_err(AppError::from)?;
     let out = tokio::task::spawn_blocking(move || xlsx::error_report(&checked.sheet, &checked.issues))
         .await
         .map_err(|_| AppError::Internal)?
