@@ -8,6 +8,7 @@ use unioncard_server::seed::{DEMO_PASSWORD, UNION_A, UNION_B};
 on_both_engines!(
     the_template_carries_the_unions_registered_name,
     a_clean_file_previews_then_commits_once_and_only_once,
+    a_commit_checks_again_what_changed_since_the_preview,
     a_file_with_mistakes_reports_every_error_and_writes_nothing,
     a_refused_file_gets_a_plain_chinese_message,
     import_waits_for_complete_union_info,
@@ -99,6 +100,24 @@ async fn a_clean_file_previews_then_commits_once_and_only_once(app: TestApp) {
     assert_eq!(stored, "11010519491231002X", "stored normalised");
     let state: String = sqlx::query_scalar("SELECT card_state FROM members WHERE name = '张三'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(state, "pending");
+    // in the file's order, each with its first card event by the clerk, and the staged rows gone
+    let added: Vec<(String, String, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT m.name, m.id_rev, e.to_state, e.actor_id FROM members m LEFT JOIN card_events e ON e.member_id = m.id \
+         WHERE m.name IN ('张三', '李四') ORDER BY m.id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let clerk: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'shili'").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(
+        added,
+        vec![
+            ("张三".to_string(), id1.chars().rev().collect(), Some("pending".to_string()), Some(clerk)),
+            ("李四".to_string(), "11010519491231002X".chars().rev().collect(), Some("pending".to_string()), Some(clerk)),
+        ]
+    );
+    let staged: Option<String> = sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(staged, None);
     // the same upload cannot be committed twice
     let again = app.call(&c, "import/commit", &[("import_id", &id)]).await;
     assert_eq!(again.body["message"], "该文件已导入，请勿重复提交。");
@@ -107,6 +126,50 @@ async fn a_clean_file_previews_then_commits_once_and_only_once(app: TestApp) {
     let (_, p2) = upload(&app, &c, "members.xlsx", file).await;
     let messages: Vec<_> = p2["issues"].as_array().unwrap().iter().map(|i| i["message"].as_str().unwrap().to_string()).collect();
     assert_eq!(messages, vec![format!("该证件号码在【{UNION_A}】中已存在！"); 2]);
+}
+
+async fn a_commit_checks_again_what_changed_since_the_preview(app: TestApp) {
+    let a = app.login_ok("shili", DEMO_PASSWORD).await;
+    let b = app.login_ok("yangban", DEMO_PASSWORD).await;
+    let shared_id = resident_id("44030519900101123");
+    let file = workbook(UNION_A, &[("张三", &shared_id, "13912345678", "生产部"), ("李四", &resident_id("44030519910202234"), "13912345679", "")]);
+    let (_, p) = upload(&app, &a, "a.xlsx", file.clone()).await;
+    assert!(p["issues"].as_array().unwrap().is_empty(), "{p}");
+    let first = p["import_id"].as_str().unwrap().to_string();
+    let staged: Option<String> = sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1").bind(&first).fetch_one(&app.db.pool).await.unwrap();
+    assert!(staged.is_some(), "a clean upload's rows are staged for the commit");
+
+    // another union records one of the IDs after the preview: the commit writes nothing and
+    // shows the row and why, like a new upload would
+    let (_, pb) = upload(&app, &b, "b.xlsx", workbook(UNION_B, &[("张三", &shared_id, "13912345678", "")])).await;
+    let done_b = app.call(&b, "import/commit", &[("import_id", pb["import_id"].as_str().unwrap())]).await;
+    assert_eq!(done_b.body["imported"], 1, "{:?}", done_b.body);
+    let before = member_count(&app).await;
+    let r = app.call(&a, "import/commit", &[("import_id", &first)]).await;
+    assert_eq!(r.body["imported"], serde_json::Value::Null, "{:?}", r.body);
+    let issues = r.body["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0]["row"], 5);
+    assert_eq!(issues[0]["message"], "该证件号码已存在！");
+    assert_eq!(member_count(&app).await, before, "all or nothing");
+
+    // the union's registered name changes after a preview: the staged rows no longer hold,
+    // the file is checked again and its B3 is now wrong
+    let file2 = workbook(UNION_A, &[("李四", &resident_id("44030519910202234"), "13912345679", "")]);
+    let (_, p2) = upload(&app, &a, "a2.xlsx", file2.clone()).await;
+    let second = p2["import_id"].as_str().unwrap().to_string();
+    sqlx::query("UPDATE unions SET name = $1 WHERE name = $2").bind("深圳市示例电子有限公司工会").bind(UNION_A).execute(&app.db.pool).await.unwrap();
+    let r2 = app.call(&a, "import/commit", &[("import_id", &second)]).await;
+    assert_eq!(r2.body["imported"], serde_json::Value::Null, "{:?}", r2.body);
+    assert_eq!(r2.body["issues"][0]["row"], 3, "{:?}", r2.body);
+    assert_eq!(member_count(&app).await, before);
+    sqlx::query("UPDATE unions SET name = $1 WHERE name = $2").bind(UNION_A).bind("深圳市示例电子有限公司工会").execute(&app.db.pool).await.unwrap();
+
+    // staged rows of another version are not trusted: the file is read again and committed
+    sqlx::query("UPDATE imports SET staged = NULL WHERE id = $1").bind(&second).execute(&app.db.pool).await.unwrap();
+    let r3 = app.call(&a, "import/commit", &[("import_id", &second)]).await;
+    assert_eq!(r3.body["imported"], 1, "{:?}", r3.body);
+    assert_eq!(member_count(&app).await, before + 1);
 }
 
 async fn a_file_with_mistakes_reports_every_error_and_writes_nothing(app: TestApp) {

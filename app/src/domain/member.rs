@@ -134,8 +134,10 @@ pub struct MemberFieldError {
 }
 
 /// A member as the `members` table stores it: every column TEXT, blanks as NULL.
-/// `id_type` is the bank's code (`01`…), `sex` 男/女, `migrant_worker` 是/否.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `id_type` is the bank's code (`01`…), `sex` 男/女, `migrant_worker` 是/否. Serialised as
+/// an array of its columns in this order, to keep a staged import compact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "StoredRow", from = "StoredRow")]
 pub struct StoredMember {
     pub name: String,
     pub id_type: String,
@@ -149,6 +151,28 @@ pub struct StoredMember {
     pub migrant_worker: Option<String>,
     pub department: Option<String>,
     pub remark: Option<String>,
+}
+
+type Text = Option<String>;
+
+/// `StoredMember`'s columns as a tuple: the serialised form.
+#[derive(Serialize, Deserialize)]
+struct StoredRow(String, String, String, Text, Text, Text, String, Text, Text, Text, Text, Text);
+
+impl From<StoredMember> for StoredRow {
+    fn from(m: StoredMember) -> Self {
+        StoredRow(
+            m.name, m.id_type, m.id_number, m.country, m.sex, m.birth_date, m.phone, m.ethnicity, m.education,
+            m.migrant_worker, m.department, m.remark,
+        )
+    }
+}
+
+impl From<StoredRow> for StoredMember {
+    fn from(r: StoredRow) -> Self {
+        let StoredRow(name, id_type, id_number, country, sex, birth_date, phone, ethnicity, education, migrant_worker, department, remark) = r;
+        StoredMember { name, id_type, id_number, country, sex, birth_date, phone, ethnicity, education, migrant_worker, department, remark }
+    }
 }
 
 fn non_empty(s: &str) -> Option<String> {
