@@ -150,7 +150,9 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
         }
     }
 
-    let accounts_to_make: [(&str, &str, &str, Option<i64>, Option<i64>, Option<i64>); 6] = [
+    // (username, display name, role, union, bank, member)
+    type Account<'a> = (&'a str, &'a str, &'a str, Option<i64>, Option<i64>, Option<i64>);
+    let accounts_to_make: [Account; 6] = [
         ("szzgh", CITY, "supervisor", Some(city_id), None, None),
         ("futian", DISTRICT, "supervisor", Some(district_id), None, None),
         ("shili", UNION_A, "union", Some(a), None, None),

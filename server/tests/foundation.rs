@@ -96,7 +96,7 @@ async fn a_new_account_can_do_nothing_but_change_its_initial_password(app: TestA
     let (c, r) = app.login(&user, &initial).await;
     assert_eq!(r.location.as_deref(), Some("/change-password"));
     for endpoint in ["union/info", "overview/union", "members/list"] {
-        let r = app.call(&c, endpoint, &[("query", ""), ("state", ""), ("page", "1")]).await;
+        let r = app.call(&c, endpoint, &[("query", ""), ("state", ""), ("department", ""), ("page", "1")]).await;
         assert_eq!(r.kind(), Some("password_change_required"), "{endpoint} must wait for the change");
     }
     let weak = app.call(&c, "change_password", &[("current", &initial), ("new", "short"), ("confirm", "short")]).await;
@@ -162,7 +162,7 @@ async fn server_functions_check_the_callers_role_themselves(app: TestApp) {
         assert_eq!(r.kind(), Some("forbidden"), "a union calling {endpoint}");
     }
     let member = app.login_ok("member", DEMO_PASSWORD).await;
-    let r = app.call(&member, "members/list", &[("query", ""), ("state", ""), ("page", "1")]).await;
+    let r = app.call(&member, "members/list", &[("query", ""), ("state", ""), ("department", ""), ("page", "1")]).await;
     assert_eq!(r.kind(), Some("forbidden"));
     // a cross-site form post is refused before it reaches any server function
     let res = union
@@ -292,7 +292,7 @@ async fn a_database_error_reaches_the_user_as_a_plain_message(app: TestApp) {
     let c = app.login_ok("shili", DEMO_PASSWORD).await;
     sqlx::query("DROP TABLE card_events").execute(&app.db.pool).await.unwrap();
     sqlx::query("ALTER TABLE members RENAME TO members_gone").execute(&app.db.pool).await.unwrap();
-    let r = app.call(&c, "members/list", &[("query", ""), ("state", ""), ("page", "1")]).await;
+    let r = app.call(&c, "members/list", &[("query", ""), ("state", ""), ("department", ""), ("page", "1")]).await;
     assert_eq!(r.kind(), Some("internal"));
     let text = r.body.to_string();
     assert!(!text.contains("members") && !text.contains("relation") && !text.contains("table"), "{text}");
@@ -300,28 +300,41 @@ async fn a_database_error_reaches_the_user_as_a_plain_message(app: TestApp) {
 
 async fn lists_mask_id_and_phone_numbers(app: TestApp) {
     let c = app.login_ok("shili", DEMO_PASSWORD).await;
-    let r = app.call(&c, "members/list", &[("query", ""), ("state", ""), ("page", "1")]).await;
+    let r = app.call(&c, "members/list", &[("query", ""), ("state", ""), ("department", ""), ("page", "1")]).await;
     assert_eq!(r.body["total"], 24);
     for m in r.body["items"].as_array().unwrap() {
         let id = m["id_number_masked"].as_str().unwrap();
         assert!(id.starts_with("4403") && id.contains("**********"), "{id}");
         assert!(m["phone_masked"].as_str().unwrap().contains("****"));
     }
-    let by_state = app.call(&c, "members/list", &[("query", ""), ("state", "rejected"), ("page", "1")]).await;
+    let by_state = app.call(&c, "members/list", &[("query", ""), ("state", "rejected"), ("department", ""), ("page", "1")]).await;
     assert!(by_state.body["items"].as_array().unwrap().iter().all(|m| m["card_state"] == "rejected"));
-    let by_name = app.call(&c, "members/list", &[("query", "黄丽"), ("state", ""), ("page", "1")]).await;
+    let by_name = app.call(&c, "members/list", &[("query", "黄丽"), ("state", ""), ("department", ""), ("page", "1")]).await;
     assert_eq!(by_name.body["total"], 1);
     // the last digits of a phone or an ID number find the member
-    let by_phone = app.call(&c, "members/list", &[("query", "138000"), ("state", ""), ("page", "1")]).await;
+    let by_phone = app.call(&c, "members/list", &[("query", "138000"), ("state", ""), ("department", ""), ("page", "1")]).await;
     assert_eq!(by_phone.body["items"][0]["name"], "黄丽", "{:?}", by_phone.body);
     let id_tail: String = sqlx::query_scalar("SELECT substr(id_number, 13, 6) FROM members WHERE name = '黄丽'").fetch_one(&app.db.pool).await.unwrap();
-    let by_id = app.call(&c, "members/list", &[("query", &id_tail.to_lowercase()), ("state", ""), ("page", "1")]).await;
+    let by_id = app.call(&c, "members/list", &[("query", &id_tail.to_lowercase()), ("state", ""), ("department", ""), ("page", "1")]).await;
     assert!(by_id.body["items"].as_array().unwrap().iter().any(|m| m["name"] == "黄丽"), "{:?}", by_id.body);
     for m in by_id.body["items"].as_array().unwrap() {
         assert!(m["id_number_masked"].as_str().unwrap().ends_with(&id_tail[2..]) || m["phone_masked"].as_str().unwrap().ends_with(&id_tail[2..]));
     }
+    // the department filter: the departments on record, then one of them
+    let departments = app.call(&c, "members/departments", &[]).await;
+    let counted: Vec<(String, i64)> = sqlx::query_as("SELECT department, COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id \
+        WHERE u.name = $1 AND department IS NOT NULL GROUP BY department ORDER BY department")
+        .bind(unioncard_server::seed::UNION_A).fetch_all(&app.db.pool).await.unwrap();
+    assert!(counted.len() >= 2, "the demo union has several departments");
+    let listed: Vec<(String, i64)> = departments.body.as_array().unwrap().iter()
+        .map(|d| (d["name"].as_str().unwrap().to_string(), d["members"].as_i64().unwrap())).collect();
+    assert_eq!(listed, counted);
+    let (dept, n) = &counted[0];
+    let by_dept = app.call(&c, "members/list", &[("query", ""), ("state", ""), ("department", dept), ("page", "1")]).await;
+    assert_eq!(by_dept.body["total"], *n);
+    assert!(by_dept.body["items"].as_array().unwrap().iter().all(|m| m["department"] == dept.as_str()));
     // a deep page and a state filter together
-    let page2 = app.call(&c, "members/list", &[("query", ""), ("state", ""), ("page", "2")]).await;
+    let page2 = app.call(&c, "members/list", &[("query", ""), ("state", ""), ("department", ""), ("page", "2")]).await;
     assert_eq!(page2.body["items"].as_array().unwrap().len(), 4, "24 members, 20 a page");
 }
 

@@ -187,9 +187,33 @@ pub struct MemberPage {
 
 pub const MEMBER_PAGE_SIZE: i64 = 20;
 
-/// The union's own members, searched by name, ID tail or phone; ID and phone masked.
+/// The union's departments as its members' records name them, with how many members each has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DepartmentCount {
+    pub name: String,
+    pub members: i64,
+}
+
+/// The departments of the union's own members, for the list's department filter.
+#[server(endpoint = "members/departments")]
+pub async fn list_departments() -> Result<Vec<DepartmentCount>, AppError> {
+    use crate::server::auth;
+    let (db, me) = auth::require(&[Role::Union]).await?;
+    let union_id = me.union_id()?;
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT department, COUNT(*) FROM members WHERE union_id = $1 AND department IS NOT NULL \
+         GROUP BY department ORDER BY department LIMIT 500",
+    )
+    .bind(union_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(name, members)| DepartmentCount { name, members }).collect())
+}
+
+/// The union's own members, searched by name, ID tail or phone and filtered by card state and
+/// department (empty: all); ID and phone masked.
 #[server(endpoint = "members/list")]
-pub async fn list_members(query: String, state: String, page: i64) -> Result<MemberPage, AppError> {
+pub async fn list_members(query: String, state: String, department: String, page: i64) -> Result<MemberPage, AppError> {
     use crate::{domain::{mask_id, phone::mask}, server::auth};
     let (db, me) = auth::require(&[Role::Union]).await?;
     let union_id = me.union_id()?;
@@ -205,12 +229,22 @@ pub async fn list_members(query: String, state: String, page: i64) -> Result<Mem
         texts.push(state.to_string());
         conds.push(format!("card_state = ${}", texts.len() + 1));
     }
+    let department = department.trim();
+    if !department.is_empty() {
+        texts.push(department.to_string());
+        conds.push(format!("department = ${}", texts.len() + 1));
+    }
     if digits {
         let tail = crate::server::import::reversed(&query.to_ascii_uppercase());
         texts.push(tail.clone());
         texts.push(format!("{tail}~"));
         let (lo, hi) = (texts.len(), texts.len() + 1);
-        conds.push(format!("((id_rev >= ${lo} AND id_rev < ${hi}) OR (phone_rev >= ${lo} AND phone_rev < ${hi}))"));
+        // PostgreSQL's text_pattern_ops indexes answer its byte-order operators, not >= and <
+        let (ge, lt) = match db.backend {
+            crate::server::db::Backend::Postgres => ("~>=~", "~<~"),
+            crate::server::db::Backend::Sqlite => (">=", "<"),
+        };
+        conds.push(format!("((id_rev {ge} ${lo} AND id_rev {lt} ${hi}) OR (phone_rev {ge} ${lo} AND phone_rev {lt} ${hi}))"));
     } else if !query.is_empty() {
         texts.push(crate::server::db::like_contains(&query));
         conds.push(format!("name LIKE ${} ESCAPE '\\'", texts.len() + 1));

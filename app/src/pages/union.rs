@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use super::{action_error, refused_snapshot};
 use crate::{
     api::{
-        overview::{list_members, get_union_overview},
+        overview::{get_union_overview, list_departments, list_members},
         union_info::{get_union_info, SaveUnionInfo, UnionInfoView},
     },
     components::{TableRegion, ErrorNotice, FieldMessage, Pager, Portal, StateCounts},
@@ -174,8 +174,13 @@ pub fn MembersPage() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_union_overview());
     let search = RwSignal::new(String::new());
     let state = RwSignal::new(String::new());
+    let department = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
-    let list = Resource::new(move || (search.get(), state.get(), page.get()), |(q, s, p)| list_members(q, s, p));
+    let departments = Resource::new(|| (), |_| list_departments());
+    let list = Resource::new(
+        move || (search.get(), state.get(), department.get(), page.get()),
+        |(q, s, d, p)| list_members(q, s, d, p),
+    );
     view! {
         <Portal role=Role::Union title="会员管理">
             <h1>"会员信息"</h1>
@@ -204,6 +209,19 @@ pub fn MembersPage() -> impl IntoView {
                     <select id="state-filter" on:change=move |ev| { state.set(event_target_value(&ev)); page.set(1); }>
                         <option value="">"全部"</option>
                         {CardState::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="department-filter">"部门"</label>
+                    <select id="department-filter" on:change=move |ev| { department.set(event_target_value(&ev)); page.set(1); }>
+                        <option value="">"全部部门"</option>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                departments.await.unwrap_or_default().into_iter().map(|d| view! {
+                                    <option value=d.name.clone()>{format!("{}（{}人）", d.name, d.members)}</option>
+                                }).collect_view()
+                            })}
+                        </Suspense>
                     </select>
                 </div>
             </div>
