@@ -51,3 +51,23 @@ test('a union pages through its members, finds one by name and filters them by c
   await search.press('Enter');
   await expect(page.getByText('没有符合条件的会员。')).toBeVisible();
 });
+
+test('a union filters its members by department, each department offered with its head count', async ({ page }) => {
+  await loginAs(page, 'shili', DEMO_PASSWORD, '/union');
+  await open(page, '/union/members');
+  const filter = page.getByLabel('部门');
+  const option = filter.locator('option', { hasText: '仓储部' });
+  await expect(option).toHaveCount(1);
+  const label = (await option.innerText()).trim();
+  const count = Number(/（(\d+)人）/.exec(label)?.[1]);
+  expect(count).toBeGreaterThan(0);
+  await filter.selectOption({ label });
+  const pager = page.getByRole('navigation', { name: '分页' });
+  await expect(pager).toContainText(`共 ${count} 条`);
+  const rows = page.locator('table tbody tr');
+  await expect(rows).toHaveCount(Math.min(count, 20));
+  for (const text of await rows.locator('td:nth-child(4)').allInnerTexts()) expect(text.trim()).toBe('仓储部');
+  // back to every department
+  await filter.selectOption({ label: '全部部门' });
+  await expect(pager).toContainText('共 24 条');
+});

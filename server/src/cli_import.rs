@@ -56,13 +56,13 @@ pub async fn run(db: &Db, union_name: &str, file: &Path, dry_run: bool) -> Outco
         import::check(db, union_id, std::sync::Arc::new(bytes)).await.map(|c| (c.report.rows_read, c.issues, None))
     } else {
         match import::preview(db, union_id, None, &file_name, bytes).await {
-            Ok((p, checked)) if p.issues.is_empty() && p.rows > 0 => {
+            Ok(p) if p.issues.is_empty() && p.rows > 0 => {
                 match import::commit_as(db, union_id, None, &p.import_id).await {
-                    Ok(done) => Ok((checked.report.rows_read, done.issues, done.imported)),
+                    Ok(done) => Ok((done.rows, done.issues, done.imported)),
                     Err(e) => Err(CheckError::App(e)),
                 }
             }
-            Ok((p, _)) => Ok((p.rows, p.issues, None)),
+            Ok(p) => Ok((p.rows, p.issues, None)),
             Err(e) => Err(e),
         }
     };

@@ -95,7 +95,7 @@ async fn upload(Extension(db): Extension<Db>, session: Session, Query(q): Query<
         return Err(AppError::refused("上传的文件是空的，请重新选择文件。").into());
     }
     let name = if q.name.trim().is_empty() { "会员信息采集表.xlsx".to_string() } else { q.name.chars().take(120).collect() };
-    let (preview, _) = import::preview(&db, user.union_id()?, Some(user.id), &name, body.to_vec()).await.map_err(AppError::from)?;
+    let preview = import::preview(&db, user.union_id()?, Some(user.id), &name, Vec::from(body)).await.map_err(AppError::from)?;
     Ok(Json(preview).into_response())
 }
 

@@ -5,6 +5,11 @@ pub mod cli_import;
 mod import_routes;
 pub mod seed;
 
+/// mimalloc reuses memory freed by another thread (an import reads on a blocking thread and
+/// writes on a runtime thread), which keeps a large import's peak memory down.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::{net::SocketAddr, time::Duration};
 
 use app::{server::{session_store::DbSessionStore, Db}, shell, App};

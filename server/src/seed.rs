@@ -130,8 +130,9 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
         .bind(reversed(&phone))
         .fetch_one(&mut *tx)
         .await?;
-        let mut from: Option<CardState> = None;
-        for (step, s) in path_to(state).into_iter().enumerate() {
+        // entering 未办卡 is the member's creation (created_at); the card's transitions follow
+        let mut from: Option<CardState> = Some(CardState::Pending);
+        for (step, s) in path_to(state).into_iter().enumerate().skip(1) {
             let reason = (s == CardState::Rejected).then_some("证件号码与姓名不对应，请核实后重新提交。");
             sqlx::query(
                 "INSERT INTO card_events (member_id, from_state, to_state, actor_id, reason, at) VALUES ($1, $2, $3, NULL, $4, $5)",

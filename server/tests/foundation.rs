@@ -46,6 +46,9 @@ async fn each_demo_role_logs_in_and_lands_on_its_own_portal(app: TestApp) {
     let card = app.call(&member, "me/card", &[]).await;
     assert_eq!(card.body["name"], "黄丽");
     assert_eq!(card.body["union_name"], "深圳市示例电子有限公司工会委员会");
+    // 黄丽's card has been handed out: from 未办卡 (the record's creation) to 已发放, in order
+    let states: Vec<_> = card.body["events"].as_array().unwrap().iter().map(|e| e["state"].as_str().unwrap().to_string()).collect();
+    assert_eq!(states, ["pending", "submitted", "in_production", "awaiting_delivery", "awaiting_distribution", "distributed"]);
 }
 
 async fn a_wrong_password_counts_down_and_the_fifth_failure_locks_the_account(app: TestApp) {

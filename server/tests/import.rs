@@ -100,22 +100,28 @@ async fn a_clean_file_previews_then_commits_once_and_only_once(app: TestApp) {
     assert_eq!(stored, "11010519491231002X", "stored normalised");
     let state: String = sqlx::query_scalar("SELECT card_state FROM members WHERE name = '张三'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(state, "pending");
-    // in the file's order, each with its first card event by the clerk, and the staged rows gone
-    let added: Vec<(String, String, Option<String>, Option<i64>)> = sqlx::query_as(
-        "SELECT m.name, m.id_rev, e.to_state, e.actor_id FROM members m LEFT JOIN card_events e ON e.member_id = m.id \
+    // in the file's order, each naming the upload it came from (its uploader and time are the
+    // upload's), with no card transition yet, and the staged rows gone
+    let added: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT m.name, m.id_rev, m.import_id, (SELECT COUNT(*) FROM card_events e WHERE e.member_id = m.id) FROM members m \
          WHERE m.name IN ('张三', '李四') ORDER BY m.id",
     )
     .fetch_all(&app.db.pool)
     .await
     .unwrap();
-    let clerk: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'shili'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(
         added,
         vec![
-            ("张三".to_string(), id1.chars().rev().collect(), Some("pending".to_string()), Some(clerk)),
-            ("李四".to_string(), "11010519491231002X".chars().rev().collect(), Some("pending".to_string()), Some(clerk)),
+            ("张三".to_string(), id1.chars().rev().collect(), Some(id.clone()), 0),
+            ("李四".to_string(), "11010519491231002X".chars().rev().collect(), Some(id.clone()), 0),
         ]
     );
+    let uploader: (Option<i64>, String) = sqlx::query_as("SELECT i.user_id, u.username FROM imports i JOIN users u ON u.id = i.user_id WHERE i.id = $1")
+        .bind(&id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(uploader.1, "shili");
     let staged: Option<String> = sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(staged, None);
     // the same upload cannot be committed twice

@@ -352,9 +352,9 @@ pub async fn get_my_card() -> Result<MyCard, AppError> {
     use crate::{domain::{mask_id, phone::mask}, server::auth};
     let (db, me) = auth::require(&[Role::Member]).await?;
     let member_id = me.member_id.ok_or(AppError::NotFound)?;
-    let (name, union_name, idn, phone, dept, st): (String, String, String, String, Option<String>, String) =
+    let (name, union_name, idn, phone, dept, st, created_at): (String, String, String, String, Option<String>, String, i64) =
         sqlx::query_as(
-            "SELECT m.name, u.name, m.id_number, m.phone, m.department, m.card_state FROM members m \
+            "SELECT m.name, u.name, m.id_number, m.phone, m.department, m.card_state, m.created_at FROM members m \
              JOIN unions u ON u.id = m.union_id WHERE m.id = $1",
         )
         .bind(member_id)
@@ -374,9 +374,9 @@ pub async fn get_my_card() -> Result<MyCard, AppError> {
         phone_masked: mask(&phone),
         department: dept.unwrap_or_default(),
         card_state: CardState::parse(&st).unwrap_or(CardState::Pending),
-        events: events
-            .into_iter()
-            .filter_map(|(s, at, reason)| Some(CardEvent { state: CardState::parse(&s)?, at, reason }))
+        // the record's creation put the card in 未办卡; the transitions since follow
+        events: std::iter::once(CardEvent { state: CardState::Pending, at: created_at, reason: None })
+            .chain(events.into_iter().filter_map(|(s, at, reason)| Some(CardEvent { state: CardState::parse(&s)?, at, reason })))
             .collect(),
     })
 }

@@ -97,6 +97,30 @@ struct Staged {
     members: Vec<StoredMember>,
 }
 
+impl Staged {
+    /// A clean report's rows as the commit writes them.
+    fn new(report: &SheetReport, context: String) -> Staged {
+        Staged {
+            version: STAGE_VERSION,
+            context,
+            rows_read: report.rows_read,
+            normalised: normalised(report),
+            members: report.members.iter().map(|(_, m)| StoredMember::from(m)).collect(),
+        }
+    }
+}
+
+/// What normalisation changed, counted by kind.
+fn normalised(report: &SheetReport) -> Vec<NormCount> {
+    let mut counts: HashMap<NormKind, usize> = HashMap::new();
+    for n in &report.normalisations {
+        *counts.entry(n.kind).or_default() += 1;
+    }
+    let mut normalised: Vec<NormCount> = counts.into_iter().map(|(kind, count)| NormCount { kind, count }).collect();
+    normalised.sort_by_key(|n| n.kind as u8);
+    normalised
+}
+
 /// What the rules depended on, in one comparable string.
 fn context_key(ctx: &TemplateContext) -> String {
     format!("{}\u{1f}{}\u{1f}{}", ctx.union_name, ctx.branch_codes.join(","), ctx.today)
@@ -112,19 +136,9 @@ pub struct Checked {
 }
 
 impl Checked {
-    fn normalised(&self) -> Vec<NormCount> {
-        let mut counts: HashMap<NormKind, usize> = HashMap::new();
-        for n in &self.report.normalisations {
-            *counts.entry(n.kind).or_default() += 1;
-        }
-        let mut normalised: Vec<NormCount> = counts.into_iter().map(|(kind, count)| NormCount { kind, count }).collect();
-        normalised.sort_by_key(|n| n.kind as u8);
-        normalised
-    }
-
     pub fn preview(&self, import_id: &str, file_name: &str, imported: Option<usize>) -> ImportPreview {
         let bad_rows: std::collections::HashSet<u32> = self.issues.iter().filter_map(|i| i.row).collect();
-        let normalised = self.normalised();
+        let normalised = normalised(&self.report);
         let bad_members = bad_rows.iter().filter(|r| **r >= crate::domain::template::FIRST_MEMBER_ROW).count();
         ImportPreview {
             import_id: import_id.to_string(),
@@ -143,9 +157,12 @@ impl Checked {
 pub async fn check(db: &Db, union_id: i64, bytes: Arc<Vec<u8>>) -> Result<Checked, CheckError> {
     let ctx = context(db, union_id).await?;
     let context = context_key(&ctx);
+    let started = std::time::Instant::now();
     let (sheet, report) = tokio::task::spawn_blocking(move || {
         let sheet = xlsx::read_first_sheet(&bytes, &ReadLimits::default())?;
+        let read = started.elapsed();
         let report = validate_sheet(&sheet, &ctx);
+        tracing::debug!(read_ms = read.as_millis() as u64, rules_ms = (started.elapsed() - read).as_millis() as u64, "sheet checked");
         Ok::<_, xlsx::XlsxError>((sheet, report))
     })
     .await
@@ -155,7 +172,9 @@ pub async fn check(db: &Db, union_id: i64, bytes: Arc<Vec<u8>>) -> Result<Checke
     })?
     .map_err(|e| CheckError::File { code: e.code().to_string(), message: e.message() })?;
     let mut issues = report.issues.clone();
+    let looked_up = std::time::Instant::now();
     issues.extend(existing_ids(db, union_id, &report.members).await?);
+    tracing::debug!(ms = looked_up.elapsed().as_millis() as u64, "IDs looked up");
     issues.sort_by_key(|i| (i.row.unwrap_or(0), i.column.clone().unwrap_or_default()));
     Ok(Checked { sheet, report, issues, context })
 }
@@ -207,17 +226,15 @@ fn fingerprint(bytes: &[u8]) -> String {
 }
 
 /// Checks an upload and keeps it for the preview; nothing is written to the members.
-pub async fn preview(db: &Db, union_id: i64, actor: Option<i64>, file_name: &str, bytes: Vec<u8>) -> Result<(ImportPreview, Checked), CheckError> {
+pub async fn preview(db: &Db, union_id: i64, actor: Option<i64>, file_name: &str, bytes: Vec<u8>) -> Result<ImportPreview, CheckError> {
     let bytes = Arc::new(bytes);
     let checked = check(db, union_id, Arc::clone(&bytes)).await?;
+    let id = new_import_id();
+    let preview = checked.preview(&id, file_name, None);
     let staged = if checked.issues.is_empty() && !checked.report.members.is_empty() {
-        let staged = Staged {
-            version: STAGE_VERSION,
-            context: checked.context.clone(),
-            rows_read: checked.report.rows_read,
-            normalised: checked.normalised(),
-            members: checked.report.members.iter().map(|(_, m)| StoredMember::from(m)).collect(),
-        };
+        let Checked { sheet, report, context, .. } = checked;
+        drop(sheet); // the largest part, no longer needed
+        let staged = Staged::new(&report, context);
         Some(serde_json::to_string(&staged).map_err(|e| {
             tracing::error!(error = %e, "staging failed");
             CheckError::App(AppError::Internal)
@@ -225,7 +242,6 @@ pub async fn preview(db: &Db, union_id: i64, actor: Option<i64>, file_name: &str
     } else {
         None
     };
-    let id = new_import_id();
     sqlx::query(
         "INSERT INTO imports (id, union_id, user_id, file_name, file_sha256, file, rows_read, error_count, status, created_at, staged) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'previewed', $9, $10)",
@@ -236,14 +252,14 @@ pub async fn preview(db: &Db, union_id: i64, actor: Option<i64>, file_name: &str
     .bind(file_name)
     .bind(fingerprint(&bytes))
     .bind(bytes.as_slice())
-    .bind(checked.report.rows_read as i64)
-    .bind(checked.issues.len() as i64)
+    .bind(preview.rows as i64)
+    .bind(preview.issues.len() as i64)
     .bind(now())
     .bind(staged)
     .execute(&db.pool)
     .await?;
-    audit::record(&db.pool, actor, "import_previewed", &format!("union:{union_id}"), &format!("{id} rows={}", checked.report.rows_read)).await?;
-    Ok((checked.preview(&id, file_name, None), checked))
+    audit::record(&db.pool, actor, "import_previewed", &format!("union:{union_id}"), &format!("{id} rows={}", preview.rows)).await?;
+    Ok(preview)
 }
 
 /// Loads a stored upload of this union: (file name, bytes, committed?).
@@ -291,13 +307,7 @@ pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &s
             if !checked.issues.is_empty() || checked.report.members.is_empty() {
                 return Ok(checked.preview(import_id, &file_name, None));
             }
-            Staged {
-                version: STAGE_VERSION,
-                context: checked.context.clone(),
-                rows_read: checked.report.rows_read,
-                normalised: checked.normalised(),
-                members: checked.report.members.iter().map(|(_, m)| StoredMember::from(m)).collect(),
-            }
+            Staged::new(&checked.report, checked.context)
         }
     };
     let loaded_at = started.elapsed();
@@ -315,7 +325,7 @@ pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &s
     if claimed.rows_affected() != 1 {
         return Err(AppError::refused("该文件已导入，请勿重复提交。"));
     }
-    match insert_members(&mut tx, db.backend, union_id, actor, &staged.members).await {
+    match insert_members(&mut tx, db.backend, union_id, import_id, &staged.members).await {
         Ok(()) => {}
         Err(e) if super::db::is_unique_violation(&e) => {
             // Someone recorded one of these IDs since the preview: nothing is written, and the
@@ -333,8 +343,14 @@ pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &s
     audit::record(&mut *tx, actor, "import_committed", &format!("union:{union_id}"), &format!("{import_id} members={count}")).await?;
     tx.commit().await?;
     if db.backend == super::db::Backend::Postgres && count >= 10_000 {
-        // fresh statistics, so the member list keeps using its indexes after a large import
-        sqlx::query("ANALYZE members").execute(&db.pool).await?;
+        // fresh statistics, so the member list keeps using its indexes after a large import;
+        // the clerk need not wait for them
+        let pool = db.pool.clone();
+        tokio::spawn(async move {
+            if let Err(e) = sqlx::query("ANALYZE members").execute(&pool).await {
+                tracing::warn!(error = %e, "analyse after import failed");
+            }
+        });
     }
     tracing::info!(
         members = count,
@@ -365,8 +381,7 @@ const MEMBER_COLUMNS: [&str; 14] = [
     "department", "remark", "id_rev", "phone_rev",
 ];
 
-/// Rows per INSERT: each statement gets its rows as one JSON array, so the engine parses them
-/// in one go instead of binding 14 parameters a row.
+/// Rows per INSERT statement.
 const INSERT_CHUNK: usize = 5_000;
 
 /// One JSON array of `[name, id_type, …, id_rev, phone_rev]` arrays.
@@ -383,58 +398,25 @@ fn member_rows(chunk: &[StoredMember]) -> String {
     serde_json::to_string(&rows).expect("strings serialise")
 }
 
-/// Writes the members, each with its first card event (未办卡), in the caller's transaction.
-/// Each statement reads its rows from one JSON parameter; PostgreSQL writes a chunk's card
-/// events in the same statement, SQLite (whose write transaction excludes every other writer)
-/// in one statement at the end.
-pub async fn insert_members(
-    tx: &mut super::db::Tx,
-    backend: super::db::Backend,
-    union_id: i64,
-    actor: Option<i64>,
-    members: &[StoredMember],
-) -> Result<(), sqlx::Error> {
+/// Writes the members of an upload (未办卡, with `import_id` naming it) in the caller's
+/// transaction. Each statement reads its rows from one JSON parameter, so the engine parses them
+/// in one go instead of binding 14 parameters a row; rows keep the file's order.
+pub async fn insert_members(tx: &mut super::db::Tx, backend: super::db::Backend, union_id: i64, import_id: &str, members: &[StoredMember]) -> Result<(), sqlx::Error> {
     use super::db::Backend;
     let at = now();
     let columns = MEMBER_COLUMNS.join(", ");
     let values = |row: &str| (0..MEMBER_COLUMNS.len()).map(|i| format!("{row}->>{i}")).collect::<Vec<_>>().join(", ");
-    let sql = match backend {
-        Backend::Sqlite => format!(
-            "INSERT INTO members (union_id, {columns}, created_at, updated_at, card_state) \
-             SELECT $1, {}, $2, $2, 'pending' FROM json_each($3) ORDER BY key",
-            values("value")
-        ),
-        Backend::Postgres => format!(
-            "WITH added AS (INSERT INTO members (union_id, {columns}, created_at, updated_at, card_state) \
-             SELECT $1, {}, $2, $2, 'pending' FROM json_array_elements($3::json) WITH ORDINALITY AS t(r, n) ORDER BY n RETURNING id) \
-             INSERT INTO card_events (member_id, from_state, to_state, actor_id, reason, at) \
-             SELECT id, NULL, 'pending', $4, NULL, $2 FROM added",
-            values("r")
-        ),
+    let rows = match backend {
+        Backend::Sqlite => format!("{} FROM json_each($4) ORDER BY key", values("value")),
+        // jsonb: parsed once, then each ->> is a look-up (json would re-parse every row 14 times)
+        Backend::Postgres => format!("{} FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n", values("r")),
     };
-    let first_new: i64 = match backend {
-        Backend::Sqlite => sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) FROM members").fetch_one(&mut **tx).await?,
-        Backend::Postgres => 0,
-    };
+    let sql = format!(
+        "INSERT INTO members (union_id, import_id, created_at, updated_at, card_state, {columns}) SELECT $1, $2, $3, $3, 'pending', {rows}"
+    );
     let started = std::time::Instant::now();
     for chunk in members.chunks(INSERT_CHUNK) {
-        let mut q = sqlx::query(&sql).bind(union_id).bind(at).bind(member_rows(chunk));
-        if backend == Backend::Postgres {
-            q = q.bind(actor);
-        }
-        q.execute(&mut **tx).await?;
-    }
-    if backend == Backend::Sqlite {
-        sqlx::query(
-            "INSERT INTO card_events (member_id, from_state, to_state, actor_id, reason, at) \
-             SELECT id, NULL, 'pending', $1, NULL, $2 FROM members WHERE union_id = $3 AND id > $4 ORDER BY id",
-        )
-        .bind(actor)
-        .bind(at)
-        .bind(union_id)
-        .bind(first_new)
-        .execute(&mut **tx)
-        .await?;
+        sqlx::query(&sql).bind(union_id).bind(import_id).bind(at).bind(member_rows(chunk)).execute(&mut **tx).await?;
     }
     tracing::debug!(members = members.len(), ms = started.elapsed().as_millis() as u64, "members written");
     Ok(())
