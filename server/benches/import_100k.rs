@@ -15,47 +15,27 @@ use unioncard_server::{seed, serve, Settings};
 
 const MEMBERS: u32 = 100_000;
 
-fn check_char(first17: &str) -> char {
-    app::domain::id_number::check_char(first17).unwrap()
-}
+#[path = "../tests/common/workbook.rs"]
+mod workbook;
 
 /// A filled-in template for 深圳市示例电子有限公司工会委员会 with `n` valid, distinct members.
-fn workbook(n: u32) -> Vec<u8> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    let text = Format::new().set_num_format("@");
-    ws.write(0, 0, "附件2").unwrap();
-    ws.write(0, 1, "工会会员信息采集汇总表").unwrap();
-    ws.write(1, 0, "填写说明").unwrap();
-    let row3 = [
-        "*填报工会", seed::UNION_A, "*单位类型", "60", "*职工平均月收入", "2", "*领卡网点", "104584000101", "*是否加载深圳通", "是",
-    ];
-    for (c, v) in row3.iter().enumerate() {
-        ws.write_string(2, c as u16, *v).unwrap();
-    }
-    let headers = ["序号", "*姓名", "证件类型", "*证件号码", "国家/地区", "性别", "出生日期", "*手机号码", "民族", "学历", "是否农民工", "部门", "备注"];
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string(3, c as u16, *h).unwrap();
-    }
-    let names = ["王伟", "李芳", "张敏", "刘洋", "陈静", "杨磊", "赵军", "吴艳"];
-    for i in 0..n {
-        let r = 4 + i;
-        // distinct: birth dates over 1970–1999 and a sequence number
-        let day = i % 28 + 1;
-        let month = (i / 28) % 12 + 1;
-        let year = 1970 + (i / 336) % 30;
-        let seq = 100 + (i / 10_080) % 900;
-        let first = format!("440305{year:04}{month:02}{day:02}{seq:03}");
-        let id = format!("{first}{}", check_char(&first));
-        ws.write_number(r, 0, f64::from(i + 1)).unwrap();
-        ws.write_string(r, 1, names[(i % 8) as usize]).unwrap();
-        ws.write_string_with_format(r, 3, &id, &text).unwrap();
-        ws.write_string_with_format(r, 7, format!("139{:08}", i), &text).unwrap();
-        ws.write_string(r, 8, "汉族").unwrap();
-        ws.write_string(r, 11, ["生产部", "行政部", "仓储部"][(i % 3) as usize]).unwrap();
-    }
-    wb.save_to_buffer().unwrap()
+fn members_file(n: u32) -> Vec<u8> {
+    let rows: Vec<[String; 4]> = (0..n)
+        .map(|i| {
+            // distinct: birth dates over 1970–1999 and a sequence number
+            let day = i % 28 + 1;
+            let month = (i / 28) % 12 + 1;
+            let year = 1970 + (i / 336) % 30;
+            let seq = 100 + (i / 10_080) % 900;
+            [
+                ["王伟", "李芳", "张敏", "刘洋", "陈静", "杨磊", "赵军", "吴艳"][(i % 8) as usize].to_string(),
+                workbook::resident_id(&format!("440305{year:04}{month:02}{day:02}{seq:03}")),
+                format!("139{i:08}"),
+                ["生产部", "行政部", "仓储部"][(i % 3) as usize].to_string(),
+            ]
+        })
+        .collect();
+    workbook::workbook(seed::UNION_A, &rows)
 }
 
 /// Starts a new peak-memory measurement (Linux: writing 5 to clear_refs resets VmHWM).
@@ -94,8 +74,8 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 /// `file` was written by the parent process, so this process's peak memory is the import's.
-async fn run(engine: &str, file: &std::path::Path) {
-    let file = std::fs::read(file).unwrap();
+async fn run(engine: &str, path: &std::path::Path) {
+    let file = std::fs::read(path).unwrap();
     let (url, _dir) = fresh(engine).await;
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
@@ -123,6 +103,37 @@ async fn run(engine: &str, file: &std::path::Path) {
     assert_eq!(done.imported, Some(MEMBERS as usize));
     let peak = check_peak.max(preview_peak).max(commit_peak);
     println!("{engine}: peak RSS while checking {check_peak:.0} MB, previewing {preview_peak:.0} MB, committing {commit_peak:.0} MB");
+
+    // the files handed back: an error report marking every tenth row, and the template
+    reset_peak();
+    let sheet = app::server::xlsx::read_first_sheet(&std::fs::read(path).unwrap(), &Default::default()).unwrap();
+    let issues: Vec<app::domain::sheet::ImportIssue> = (5..MEMBERS + 5)
+        .step_by(10)
+        .map(|row| app::domain::sheet::ImportIssue {
+            row: Some(row),
+            column: Some("D".into()),
+            field: "证件号码".into(),
+            code: "id_number_invalid".into(),
+            message: "身份证号码无效".into(),
+            hint: String::new(),
+        })
+        .collect();
+    let t = Instant::now();
+    let report = app::server::xlsx::error_report(&sheet, &issues).unwrap();
+    let report_time = t.elapsed();
+    let report_peak = peak_rss_mb();
+    drop(sheet);
+    let branches = vec![("104584000101".to_string(), "中国银行深圳福田支行".to_string())];
+    let t = Instant::now();
+    let template = app::server::xlsx::template(seed::UNION_A, &branches).unwrap();
+    println!(
+        "{engine}: error report of 100k rows with {} marked cells {:.2}s ({} KB, peak RSS {report_peak:.0} MB); template {:.1} ms ({} KB)",
+        issues.len(),
+        report_time.as_secs_f64(),
+        report.len() / 1024,
+        t.elapsed().as_secs_f64() * 1000.0,
+        template.len() / 1024
+    );
 
     // the member list of a union with 100,000+ members, through HTTP like the browser
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -171,7 +182,7 @@ fn main() {
             // one process per engine, so each peak-memory figure is the import's own
             let dir = tempfile::tempdir().unwrap();
             let file = dir.path().join("members-100k.xlsx");
-            std::fs::write(&file, workbook(MEMBERS)).unwrap();
+            std::fs::write(&file, members_file(MEMBERS)).unwrap();
             let exe = std::env::current_exe().unwrap();
             for engine in ["sqlite", "postgres"].into_iter().filter(|e| only.is_none_or(|o| o == *e)) {
                 let status = std::process::Command::new(&exe).arg(engine).arg(&file).status().unwrap();

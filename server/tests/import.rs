@@ -2,7 +2,11 @@
 
 mod common;
 
-use common::{client, TestApp};
+use common::{
+    client,
+    workbook::{resident_id, workbook, HEADERS},
+    TestApp,
+};
 use unioncard_server::seed::{DEMO_PASSWORD, UNION_A, UNION_B};
 
 on_both_engines!(
@@ -15,38 +19,6 @@ on_both_engines!(
     a_union_reaches_only_its_own_uploads_and_members,
     a_member_is_edited_with_the_template_rules_and_removed,
 );
-
-const HEADERS: [&str; 13] = ["序号", "*姓名", "证件类型", "*证件号码", "国家/地区", "性别", "出生日期", "*手机号码", "民族", "学历", "是否农民工", "部门", "备注"];
-
-fn resident_id(first17: &str) -> String {
-    format!("{first17}{}", app::domain::id_number::check_char(first17).unwrap())
-}
-
-/// A filled-in template. Each row: (name, id, phone, department).
-fn workbook(union_name: &str, rows: &[(&str, &str, &str, &str)]) -> Vec<u8> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    let text = Format::new().set_num_format("@");
-    ws.write(0, 0, "附件2").unwrap();
-    ws.write(0, 1, "工会会员信息采集汇总表").unwrap();
-    ws.write(1, 0, "填写说明").unwrap();
-    for (c, v) in ["*填报工会", union_name, "*单位类型", "60", "*职工平均月收入", "2", "*领卡网点", "104584000101", "*是否加载深圳通", "是"].iter().enumerate() {
-        ws.write_string(2, c as u16, *v).unwrap();
-    }
-    for (c, h) in HEADERS.iter().enumerate() {
-        ws.write_string(3, c as u16, *h).unwrap();
-    }
-    for (i, (name, id, phone, dept)) in rows.iter().enumerate() {
-        let r = 4 + i as u32;
-        ws.write_number(r, 0, (i + 1) as f64).unwrap();
-        ws.write_string(r, 1, *name).unwrap();
-        ws.write_string_with_format(r, 3, *id, &text).unwrap();
-        ws.write_string_with_format(r, 7, *phone, &text).unwrap();
-        ws.write_string(r, 11, *dept).unwrap();
-    }
-    wb.save_to_buffer().unwrap()
-}
 
 async fn upload(app: &TestApp, c: &reqwest::Client, name: &str, bytes: Vec<u8>) -> (u16, serde_json::Value) {
     let r = c.post(format!("{}/api/import/upload?name={name}", app.base)).body(bytes).send().await.unwrap();
@@ -84,7 +56,7 @@ async fn a_clean_file_previews_then_commits_once_and_only_once(app: TestApp) {
     // full-width digits and a lowercase x are normalised, not refused
     let id2 = resident_id("11010519491231002").replace('X', "x");
     let id2_fullwidth: String = id2.chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap() } else { c }).collect();
-    let file = workbook(UNION_A, &[("张三", &id1, "13912345678", "生产部"), ("李四", &id2_fullwidth, "13912345679", "行政部")]);
+    let file = workbook(UNION_A, &[["张三", &id1, "13912345678", "生产部"], ["李四", &id2_fullwidth, "13912345679", "行政部"]]);
     let (status, p) = upload(&app, &c, "members.xlsx", file.clone()).await;
     assert_eq!(status, 200, "{p}");
     assert_eq!(p["rows"], 2);
@@ -138,7 +110,7 @@ async fn a_commit_checks_again_what_changed_since_the_preview(app: TestApp) {
     let a = app.login_ok("shili", DEMO_PASSWORD).await;
     let b = app.login_ok("yangban", DEMO_PASSWORD).await;
     let shared_id = resident_id("44030519900101123");
-    let file = workbook(UNION_A, &[("张三", &shared_id, "13912345678", "生产部"), ("李四", &resident_id("44030519910202234"), "13912345679", "")]);
+    let file = workbook(UNION_A, &[["张三", &shared_id, "13912345678", "生产部"], ["李四", &resident_id("44030519910202234"), "13912345679", ""]]);
     let (_, p) = upload(&app, &a, "a.xlsx", file.clone()).await;
     assert!(p["issues"].as_array().unwrap().is_empty(), "{p}");
     let first = p["import_id"].as_str().unwrap().to_string();
@@ -147,7 +119,7 @@ async fn a_commit_checks_again_what_changed_since_the_preview(app: TestApp) {
 
     // another union records one of the IDs after the preview: the commit writes nothing and
     // shows the row and why, like a new upload would
-    let (_, pb) = upload(&app, &b, "b.xlsx", workbook(UNION_B, &[("张三", &shared_id, "13912345678", "")])).await;
+    let (_, pb) = upload(&app, &b, "b.xlsx", workbook(UNION_B, &[["张三", &shared_id, "13912345678", ""]])).await;
     let done_b = app.call(&b, "import/commit", &[("import_id", pb["import_id"].as_str().unwrap())]).await;
     assert_eq!(done_b.body["imported"], 1, "{:?}", done_b.body);
     let before = member_count(&app).await;
@@ -161,7 +133,7 @@ async fn a_commit_checks_again_what_changed_since_the_preview(app: TestApp) {
 
     // the union's registered name changes after a preview: the staged rows no longer hold,
     // the file is checked again and its B3 is now wrong
-    let file2 = workbook(UNION_A, &[("李四", &resident_id("44030519910202234"), "13912345679", "")]);
+    let file2 = workbook(UNION_A, &[["李四", &resident_id("44030519910202234"), "13912345679", ""]]);
     let (_, p2) = upload(&app, &a, "a2.xlsx", file2.clone()).await;
     let second = p2["import_id"].as_str().unwrap().to_string();
     sqlx::query("UPDATE unions SET name = $1 WHERE name = $2").bind("深圳市示例电子有限公司工会").bind(UNION_A).execute(&app.db.pool).await.unwrap();
@@ -189,10 +161,10 @@ async fn a_file_with_mistakes_reports_every_error_and_writes_nothing(app: TestAp
         .unwrap();
     let other_name: String = sqlx::query_scalar("SELECT name FROM members WHERE id_number = $1").bind(&taken_elsewhere).fetch_one(&app.db.pool).await.unwrap();
     let file = workbook(UNION_A, &[
-        ("王五", &good, "13912345678", ""),
-        ("赵六", "44030519850505321O", "1391234567", ""),
-        ("孙七", &good, "13912345670", ""),
-        (&other_name, &taken_elsewhere, "13912345671", ""),
+        ["王五", &good, "13912345678", ""],
+        ["赵六", "44030519850505321O", "1391234567", ""],
+        ["孙七", &good, "13912345670", ""],
+        [&other_name, &taken_elsewhere, "13912345671", ""],
     ]);
     let (status, p) = upload(&app, &c, "bad.xlsx", file).await;
     assert_eq!(status, 200);
@@ -227,7 +199,7 @@ async fn a_refused_file_gets_a_plain_chinese_message(app: TestApp) {
         ("random bytes", (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect()),
         ("a CSV renamed", "序号,姓名,证件号码\n1,张三,440305199001011234\n".as_bytes().to_vec()),
         ("an old .xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1].iter().copied().cycle().take(4096).collect()),
-        ("a truncated workbook", workbook(UNION_A, &[("张三", "44030519900101123X", "13912345678", "")])[..900].to_vec()),
+        ("a truncated workbook", workbook(UNION_A, &[["张三", "44030519900101123X", "13912345678", ""]])[..900].to_vec()),
     ];
     for (what, bytes) in cases {
         let (status, body) = upload(&app, &c, "x.xlsx", bytes).await;
@@ -244,7 +216,7 @@ async fn a_refused_file_gets_a_plain_chinese_message(app: TestApp) {
 async fn import_waits_for_complete_union_info(app: TestApp) {
     sqlx::query("UPDATE unions SET credit_code = NULL WHERE name = $1").bind(UNION_A).execute(&app.db.pool).await.unwrap();
     let c = app.login_ok("shili", DEMO_PASSWORD).await;
-    let (status, body) = upload(&app, &c, "x.xlsx", workbook(UNION_A, &[])).await;
+    let (status, body) = upload(&app, &c, "x.xlsx", workbook::<&str>(UNION_A, &[])).await;
     assert_eq!(status, 409);
     assert!(body["message"].as_str().unwrap().contains("统一社会信用代码"), "{body}");
     let r = c.get(format!("{}/union/template.xlsx", app.base)).send().await.unwrap();
@@ -254,7 +226,7 @@ async fn import_waits_for_complete_union_info(app: TestApp) {
 
 async fn a_union_reaches_only_its_own_uploads_and_members(app: TestApp) {
     let a = app.login_ok("shili", DEMO_PASSWORD).await;
-    let (_, p) = upload(&app, &a, "m.xlsx", workbook(UNION_A, &[("张三", &resident_id("44030519900101123"), "13912345678", "")])).await;
+    let (_, p) = upload(&app, &a, "m.xlsx", workbook(UNION_A, &[["张三", &resident_id("44030519900101123"), "13912345678", ""]])).await;
     let id = p["import_id"].as_str().unwrap().to_string();
     let b = app.login_ok("yangban", DEMO_PASSWORD).await;
     assert_eq!(app.call(&b, "import/commit", &[("import_id", &id)]).await.kind(), Some("not_found"));
@@ -330,9 +302,9 @@ async fn the_cli_imports_with_the_same_rules_and_says_so_in_json() {
         }
     };
     let good = dir.path().join("good.xlsx");
-    std::fs::write(&good, workbook(UNION_A, &[("张三", &resident_id("44030519900101123"), "13912345678", "")])).unwrap();
+    std::fs::write(&good, workbook(UNION_A, &[["张三", &resident_id("44030519900101123"), "13912345678", ""]])).unwrap();
     let bad = dir.path().join("bad.xlsx");
-    std::fs::write(&bad, workbook(UNION_A, &[("张三", "44030519900101123", "13912345678", "")])).unwrap();
+    std::fs::write(&bad, workbook(UNION_A, &[["张三", "44030519900101123", "13912345678", ""]])).unwrap();
     let junk = dir.path().join("junk.xlsx");
     std::fs::write(&junk, b"not a workbook at all").unwrap();
     let args = |extra: &[&str], f: &std::path::Path| {

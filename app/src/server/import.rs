@@ -425,8 +425,8 @@ pub async fn insert_members(tx: &mut super::db::Tx, backend: super::db::Backend,
 /// The clerk's own rows with the bad cells marked, for download.
 pub async fn error_report(db: &Db, union_id: i64, actor: i64, import_id: &str) -> Result<(String, Vec<u8>), AppError> {
     let (file_name, bytes, _) = stored(db, union_id, import_id).await?;
-    let checked = check(db, union_id, Arc::new(bytes)).await.map_err(AppError::from)?;
-    let out = tokio::task::spawn_blocking(move || xlsx::error_report(&checked.sheet, &checked.issues))
+    let Checked { sheet, issues, .. } = check(db, union_id, Arc::new(bytes)).await.map_err(AppError::from)?;
+    let out = tokio::task::spawn_blocking(move || xlsx::error_report(&sheet, &issues))
         .await
         .map_err(|_| AppError::Internal)?
         .map_err(|e| {

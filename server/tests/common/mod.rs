@@ -141,3 +141,4 @@ macro_rules! on_both_engines {
         )*
     };
 }
+pub mod workbook;

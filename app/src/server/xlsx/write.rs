@@ -2,7 +2,7 @@
 //! lays it out, and the error report — the clerk's own rows written back with every bad cell
 //! marked, so the same file can be fixed and uploaded again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula,
@@ -132,7 +132,7 @@ pub fn error_report(sheet: &Sheet, issues: &[ImportIssue]) -> Result<Vec<u8>, Xl
         by_row.entry(row).or_default().push(text);
     }
 
-    let ws = workbook.add_worksheet();
+    let ws = workbook.add_worksheet_with_low_memory()?;
     ws.set_name(TITLE)?;
     layout_member_columns(ws)?;
     add_member_validations(ws)?;
@@ -157,85 +157,106 @@ pub fn error_report(sheet: &Sheet, issues: &[ImportIssue]) -> Result<Vec<u8>, Xl
         }
     };
 
-    for r in &sheet.rows {
-        if r.row == 0 || r.row > 1_048_576 {
-            continue;
-        }
-        let row0 = r.row - 1;
-        // Rows 1 and 2 keep the template's merged title and instructions when they look like it.
-        let merged = merged_header(r);
-        let merged_from = match merged {
-            Some(Merged::Title(_)) => 1,
-            Some(Merged::Instructions(_)) => 0,
-            None => usize::MAX,
-        };
-        if let Some(m) = &merged {
-            let (text, fmt) = match m {
-                Merged::Title(t) => (*t, &styles.title),
-                Merged::Instructions(t) => (*t, &styles.instructions),
+    // The sheet is written in low-memory mode, so strictly row by row: each row's own cells,
+    // the marked empty cells that should have had a value, and its reasons.
+    let header_reasons = by_row.remove(&4);
+    let by_number: HashMap<u32, &SheetRow> = sheet.rows.iter().map(|r| (r.row, r)).collect();
+    let rows: BTreeSet<u32> = sheet
+        .rows
+        .iter()
+        .map(|r| r.row)
+        .chain(by_cell.keys().map(|(r, _)| *r))
+        .chain(by_row.keys().copied())
+        .chain([4])
+        .filter(|r| (1..=1_048_576).contains(r))
+        .collect();
+    for row in rows {
+        let row0 = row - 1;
+        if let Some(r) = by_number.get(&row).copied() {
+            // Rows 1 and 2 keep the template's merged title and instructions when they look like it.
+            let merged = merged_header(r);
+            let merged_from = match merged {
+                Some(Merged::Title(_)) => 1,
+                Some(Merged::Instructions(_)) => 0,
+                None => usize::MAX,
             };
-            let bad = by_cell.get(&(r.row, merged_from));
-            let fmt = if bad.is_some() {
-                fmt.clone().set_background_color(RED)
-            } else {
-                fmt.clone()
-            };
-            ws.merge_range(row0, merged_from as u16, row0, LAST_COL0, text, &fmt)?;
-            if r.row == 2 {
-                ws.set_row_height(row0, 110)?;
+            if let Some(m) = &merged {
+                let (text, fmt) = match m {
+                    Merged::Title(t) => (*t, &styles.title),
+                    Merged::Instructions(t) => (*t, &styles.instructions),
+                };
+                let bad = by_cell.get(&(r.row, merged_from));
+                let fmt = if bad.is_some() {
+                    fmt.clone().set_background_color(RED)
+                } else {
+                    fmt.clone()
+                };
+                ws.merge_range(row0, merged_from as u16, row0, LAST_COL0, text, &fmt)?;
+                if r.row == 2 {
+                    ws.set_row_height(row0, 110)?;
+                }
+                note_for(row0, merged_from as u16, bad, &Cell::Empty);
             }
-            note_for(row0, merged_from as u16, bad, &Cell::Empty);
+            for (c, cell) in r.cells.iter().enumerate() {
+                if c >= merged_from {
+                    break;
+                }
+                let bad = by_cell.get(&(r.row, c));
+                if matches!(cell, Cell::Empty) && bad.is_none() {
+                    continue;
+                }
+                let col = to_col(c)?;
+                write_cell(
+                    ws,
+                    &styles,
+                    row0,
+                    col,
+                    cell,
+                    CellMark {
+                        row: r.row,
+                        col: c,
+                        bad: bad.is_some(),
+                    },
+                )?;
+                note_for(row0, col, bad, cell);
+            }
         }
-        for (c, cell) in r.cells.iter().enumerate() {
-            if c >= merged_from {
-                break;
-            }
-            let bad = by_cell.get(&(r.row, c));
-            if matches!(cell, Cell::Empty) && bad.is_none() {
+        // Issues on cells the upload left empty (a missing required value).
+        for (&(_, col), msgs) in by_cell.range((row, 0)..(row + 1, 0)) {
+            if col >= 16_384 {
                 continue;
             }
-            let col = to_col(c)?;
-            write_cell(
-                ws,
-                &styles,
-                row0,
-                col,
-                cell,
-                CellMark {
-                    row: r.row,
-                    col: c,
-                    bad: bad.is_some(),
-                },
-            )?;
-            note_for(row0, col, bad, cell);
-        }
-    }
-    // Issues on cells the upload left empty (a missing required value).
-    let by_number: HashMap<u32, &SheetRow> = sheet.rows.iter().map(|r| (r.row, r)).collect();
-    for (&(row, col), msgs) in &by_cell {
-        if row == 0 || row > 1_048_576 || col >= 16_384 {
-            continue;
-        }
-        if let Some(r) = by_number.get(&row) {
-            let inside_merge = merged_header(r).is_some_and(|m| {
-                let from = match m {
-                    Merged::Title(_) => 1,
-                    Merged::Instructions(_) => 0,
-                };
-                (from..=LAST_COL0 as usize).contains(&col)
-            });
-            if inside_merge || !matches!(r.cell(col), Cell::Empty) {
-                continue; // already written and marked above
+            if let Some(r) = by_number.get(&row) {
+                let inside_merge = merged_header(r).is_some_and(|m| {
+                    let from = match m {
+                        Merged::Title(_) => 1,
+                        Merged::Instructions(_) => 0,
+                    };
+                    (from..=LAST_COL0 as usize).contains(&col)
+                });
+                if inside_merge || !matches!(r.cell(col), Cell::Empty) {
+                    continue; // already written and marked above
+                }
             }
+            let col16 = to_col(col)?;
+            let fmt = if TEXT_COLUMNS.contains(&col16) {
+                &styles.bad_text
+            } else {
+                &styles.bad
+            };
+            ws.write_blank(row0, col16, fmt)?;
+            note_for(row0, col16, Some(msgs), &Cell::Empty);
         }
-        let (row0, col16) = (row - 1, to_col(col)?);
-        let fmt = if TEXT_COLUMNS.contains(&col16) {
-            &styles.bad_text
-        } else {
-            &styles.bad
-        };
-        ws.write_blank(row0, col16, fmt)?;
-        notes.insert((row0, col16), msgs.join("\n"));
+        // The reasons column.
+        if row == 4 {
+            let label = match &header_reasons {
+                Some(msgs) => format!("{ERROR_COLUMN_HEADER}\n{}", msgs.join("\n")),
+                None => ERROR_COLUMN_HEADER.to_string(),
+            };
+            ws.write_string_with_format(3, reason_col16, label, &styles.reason_header)?;
+        } else if let Some(msgs) = by_row.get(&row) {
+            ws.write_string_with_format(row0, reason_col16, msgs.join("\n"), &styles.reason)?;
+        }
     }
     for ((row0, col), text) in notes.iter().take(MAX_NOTES) {
         let text: String = text.chars().take(2000).collect();
@@ -247,23 +268,10 @@ pub fn error_report(sheet: &Sheet, issues: &[ImportIssue]) -> Result<Vec<u8>, Xl
         ws.insert_note(*row0, *col, &note)?;
     }
 
-    // The reasons column.
-    let header_reasons = by_row.remove(&4);
-    let label = match header_reasons {
-        Some(msgs) => format!("{ERROR_COLUMN_HEADER}\n{}", msgs.join("\n")),
-        None => ERROR_COLUMN_HEADER.to_string(),
-    };
-    ws.write_string_with_format(3, reason_col16, label, &styles.reason_header)?;
-    for (row, msgs) in &by_row {
-        if *row == 0 || *row > 1_048_576 {
-            continue;
-        }
-        ws.write_string_with_format(row - 1, reason_col16, msgs.join("\n"), &styles.reason)?;
-    }
     ws.set_freeze_panes(4, 0)?;
     ws.set_active(true);
 
-    let list = workbook.add_worksheet();
+    let list = workbook.add_worksheet_with_low_memory()?;
     list.set_name("错误清单")?;
     write_issue_list(list, &styles, issues)?;
 
