@@ -100,6 +100,8 @@ async fn run(engine: &str, path: &std::path::Path) {
     let done = import::commit_as(&db, union_id, None, &p.import_id).await.unwrap();
     let commit_time = t.elapsed();
     let commit_peak = peak_rss_mb();
+    // as the web commit does after replying
+    import::refresh_statistics(&db, MEMBERS as usize).await;
     assert_eq!(done.imported, Some(MEMBERS as usize));
     let peak = check_peak.max(preview_peak).max(commit_peak);
     println!("{engine}: peak RSS while checking {check_peak:.0} MB, previewing {preview_peak:.0} MB, committing {commit_peak:.0} MB");

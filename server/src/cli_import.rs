@@ -58,7 +58,10 @@ pub async fn run(db: &Db, union_name: &str, file: &Path, dry_run: bool) -> Outco
         match import::preview(db, union_id, None, &file_name, bytes).await {
             Ok(p) if p.issues.is_empty() && p.rows > 0 => {
                 match import::commit_as(db, union_id, None, &p.import_id).await {
-                    Ok(done) => Ok((done.rows, done.issues, done.imported)),
+                    Ok(done) => {
+                        import::refresh_statistics(db, done.imported.unwrap_or(0)).await;
+                        Ok((done.rows, done.issues, done.imported))
+                    }
                     Err(e) => Err(CheckError::App(e)),
                 }
             }

@@ -143,11 +143,25 @@ async fn a_commit_checks_again_what_changed_since_the_preview(app: TestApp) {
     assert_eq!(member_count(&app).await, before);
     sqlx::query("UPDATE unions SET name = $1 WHERE name = $2").bind(UNION_A).bind("深圳市示例电子有限公司工会").execute(&app.db.pool).await.unwrap();
 
-    // staged rows of another version are not trusted: the file is read again and committed
-    sqlx::query("UPDATE imports SET staged = NULL WHERE id = $1").bind(&second).execute(&app.db.pool).await.unwrap();
+    // rows staged by a build with other rules are not trusted: the file is read again, then committed
+    let staged: String = sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1").bind(&second).fetch_one(&app.db.pool).await.unwrap();
+    let mut other: serde_json::Value = serde_json::from_str(&staged).unwrap();
+    other["context"] = serde_json::Value::String(format!("0123456789abcdef{}", &other["context"].as_str().unwrap()[16..]));
+    other["members"][0][0] = "不在文件里的人".into();
+    sqlx::query("UPDATE imports SET staged = $1 WHERE id = $2").bind(other.to_string()).bind(&second).execute(&app.db.pool).await.unwrap();
     let r3 = app.call(&a, "import/commit", &[("import_id", &second)]).await;
     assert_eq!(r3.body["imported"], 1, "{:?}", r3.body);
     assert_eq!(member_count(&app).await, before + 1);
+    let name: String = sqlx::query_scalar("SELECT name FROM members WHERE import_id = $1").bind(&second).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(name, "李四", "the file's row, not the stale staged one");
+
+    // rows staged by a preview never committed are dropped once it is a day old
+    let (_, p4) = upload(&app, &a, "a4.xlsx", workbook(UNION_A, &[["周八", &resident_id("44030519920303345"), "13912345672", ""]])).await;
+    let abandoned = p4["import_id"].as_str().unwrap().to_string();
+    sqlx::query("UPDATE imports SET created_at = created_at - 90000 WHERE id = $1").bind(&abandoned).execute(&app.db.pool).await.unwrap();
+    upload(&app, &a, "a5.xlsx", workbook(UNION_A, &[["吴九", &resident_id("44030519930404456"), "13912345673", ""]])).await;
+    let staged: Option<String> = sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1").bind(&abandoned).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(staged, None);
 }
 
 async fn a_file_with_mistakes_reports_every_error_and_writes_nothing(app: TestApp) {

@@ -194,20 +194,27 @@ pub struct DepartmentCount {
     pub members: i64,
 }
 
-/// The departments of the union's own members, for the list's department filter.
+/// The most departments the filter offers; a union with more is offered its largest ones.
+pub const DEPARTMENT_CHOICES: usize = 1000;
+
+/// The departments of the union's own members, for the list's department filter: by name, or
+/// the `DEPARTMENT_CHOICES` largest when there are more.
 #[server(endpoint = "members/departments")]
 pub async fn list_departments() -> Result<Vec<DepartmentCount>, AppError> {
     use crate::server::auth;
     let (db, me) = auth::require(&[Role::Union]).await?;
     let union_id = me.union_id()?;
     let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT department, COUNT(*) FROM members WHERE union_id = $1 AND department IS NOT NULL \
-         GROUP BY department ORDER BY department LIMIT 500",
+        "SELECT department, COUNT(*) AS n FROM members WHERE union_id = $1 AND department IS NOT NULL \
+         GROUP BY department ORDER BY n DESC, department LIMIT $2",
     )
     .bind(union_id)
+    .bind(DEPARTMENT_CHOICES as i64)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.into_iter().map(|(name, members)| DepartmentCount { name, members }).collect())
+    let mut departments: Vec<DepartmentCount> = rows.into_iter().map(|(name, members)| DepartmentCount { name, members }).collect();
+    departments.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(departments)
 }
 
 /// The union's own members, searched by name, ID tail or phone and filtered by card state and

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use super::{action_error, refused_snapshot};
 use crate::{
     api::{
-        overview::{get_union_overview, list_departments, list_members},
+        overview::{get_union_overview, list_departments, list_members, DEPARTMENT_CHOICES},
         union_info::{get_union_info, SaveUnionInfo, UnionInfoView},
     },
     components::{TableRegion, ErrorNotice, FieldMessage, Pager, Portal, StateCounts},
@@ -223,6 +223,14 @@ pub fn MembersPage() -> impl IntoView {
                             })}
                         </Suspense>
                     </select>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let many = departments.await.map(|d| d.len() >= DEPARTMENT_CHOICES).unwrap_or(false);
+                            many.then(|| view! {
+                                <p class="hint">{format!("部门较多，这里列出人数最多的 {DEPARTMENT_CHOICES} 个。")}</p>
+                            })
+                        })}
+                    </Suspense>
                 </div>
             </div>
             <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>

@@ -81,9 +81,32 @@ impl From<CheckError> for AppError {
     }
 }
 
-/// Bumped whenever a rule or the staged form changes: an upload previewed under other rules is
-/// read and checked again in full at commit.
+/// Bumped when the staged form changes. Rule changes need no bump: `rules_fingerprint` changes
+/// with the rules' source.
 const STAGE_VERSION: u32 = 1;
+
+/// A fingerprint of the source of every rule an import applies, fixed at build time: rows
+/// staged by a build with other rules are read and checked again at commit.
+fn rules_fingerprint() -> u64 {
+    use std::hash::{Hash, Hasher};
+    static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *FINGERPRINT.get_or_init(|| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for source in [
+            include_str!("../domain/template.rs"),
+            include_str!("../domain/member.rs"),
+            include_str!("../domain/id_document.rs"),
+            include_str!("../domain/id_number.rs"),
+            include_str!("../domain/phone.rs"),
+            include_str!("../domain/sheet.rs"),
+            include_str!("../domain/mod.rs"),
+            include_str!("xlsx/read.rs"),
+        ] {
+            source.hash(&mut h);
+        }
+        h.finish()
+    })
+}
 
 /// A clean upload's checked rows as the preview left them, kept with the upload (as JSON the
 /// server wrote) so the commit need not read the workbook again. It is only used while the
@@ -121,9 +144,9 @@ fn normalised(report: &SheetReport) -> Vec<NormCount> {
     normalised
 }
 
-/// What the rules depended on, in one comparable string.
+/// The rules and what they depended on, in one comparable string.
 fn context_key(ctx: &TemplateContext) -> String {
-    format!("{}\u{1f}{}\u{1f}{}", ctx.union_name, ctx.branch_codes.join(","), ctx.today)
+    format!("{:016x}\u{1f}{}\u{1f}{}\u{1f}{}", rules_fingerprint(), ctx.union_name, ctx.branch_codes.join(","), ctx.today)
 }
 
 pub struct Checked {
@@ -229,6 +252,13 @@ fn fingerprint(bytes: &[u8]) -> String {
 pub async fn preview(db: &Db, union_id: i64, actor: Option<i64>, file_name: &str, bytes: Vec<u8>) -> Result<ImportPreview, CheckError> {
     let bytes = Arc::new(bytes);
     let checked = check(db, union_id, Arc::clone(&bytes)).await?;
+    // Rows staged by this union's earlier previews that were never committed are of no use
+    // after the day they were checked on (the rules' date has moved on): they go.
+    sqlx::query("UPDATE imports SET staged = NULL WHERE union_id = $1 AND status = 'previewed' AND staged IS NOT NULL AND created_at < $2")
+        .bind(union_id)
+        .bind(now() - 86_400)
+        .execute(&db.pool)
+        .await?;
     let id = new_import_id();
     let preview = checked.preview(&id, file_name, None);
     let staged = if checked.issues.is_empty() && !checked.report.members.is_empty() {
@@ -279,7 +309,22 @@ async fn stored(db: &Db, union_id: i64, import_id: &str) -> Result<(String, Vec<
 /// and checks the file again otherwise. The database may have changed since the preview: an ID
 /// recorded meanwhile stops the whole commit, and the clerk is shown why.
 pub async fn commit(db: &Db, user: &super::auth::AuthUser, import_id: &str) -> Result<ImportPreview, AppError> {
-    commit_as(db, user.union_id()?, Some(user.id), import_id).await
+    let done = commit_as(db, user.union_id()?, Some(user.id), import_id).await?;
+    // the clerk need not wait for the statistics
+    let db = db.clone();
+    let added = done.imported.unwrap_or(0);
+    tokio::spawn(async move { refresh_statistics(&db, added).await });
+    Ok(done)
+}
+
+/// After a large import PostgreSQL gets fresh statistics, so the member list keeps using its
+/// indexes. (`commit` runs this after replying; the CLI waits for it.)
+pub async fn refresh_statistics(db: &Db, added: usize) {
+    if db.backend == super::db::Backend::Postgres && added >= 10_000 {
+        if let Err(e) = sqlx::query("ANALYZE members").execute(&db.pool).await {
+            tracing::warn!(error = %e, "analyse after import failed");
+        }
+    }
 }
 
 pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &str) -> Result<ImportPreview, AppError> {
@@ -336,22 +381,12 @@ pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &s
             if !checked.issues.is_empty() {
                 return Ok(checked.preview(import_id, &file_name, None));
             }
-            return Err(AppError::refused("导入期间有其他人录入了相同证件号码的会员，请重新上传文件核对。"));
+            return Err(AppError::refused("导入期间会员信息有变动，请再次点击“确认导入”。"));
         }
         Err(e) => return Err(e.into()),
     }
     audit::record(&mut *tx, actor, "import_committed", &format!("union:{union_id}"), &format!("{import_id} members={count}")).await?;
     tx.commit().await?;
-    if db.backend == super::db::Backend::Postgres && count >= 10_000 {
-        // fresh statistics, so the member list keeps using its indexes after a large import;
-        // the clerk need not wait for them
-        let pool = db.pool.clone();
-        tokio::spawn(async move {
-            if let Err(e) = sqlx::query("ANALYZE members").execute(&pool).await {
-                tracing::warn!(error = %e, "analyse after import failed");
-            }
-        });
-    }
     tracing::info!(
         members = count,
         load_ms = loaded_at.as_millis() as u64,
