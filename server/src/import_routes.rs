@@ -96,7 +96,7 @@ async fn upload(Extension(db): Extension<Db>, session: Session, Query(q): Query<
     }
     let name = if q.name.trim().is_empty() { "会员信息采集表.xlsx".to_string() } else { q.name.chars().take(120).collect() };
     let preview = import::preview(&db, user.union_id()?, Some(user.id), &name, Vec::from(body)).await.map_err(AppError::from)?;
-    Ok(Json(preview).into_response())
+    Ok(Json(preview.for_browser()).into_response())
 }
 
 async fn template(Extension(db): Extension<Db>, session: Session) -> Result<Response, PageFailure> {

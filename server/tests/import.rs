@@ -14,6 +14,7 @@ on_both_engines!(
     a_clean_file_previews_then_commits_once_and_only_once,
     a_commit_checks_again_what_changed_since_the_preview,
     a_file_with_mistakes_reports_every_error_and_writes_nothing,
+    a_file_wrong_on_every_row_sends_the_browser_its_first_errors_and_their_count,
     a_refused_file_gets_a_plain_chinese_message,
     import_waits_for_complete_union_info,
     a_union_reaches_only_its_own_uploads_and_members,
@@ -205,6 +206,27 @@ async fn a_file_with_mistakes_reports_every_error_and_writes_nothing(app: TestAp
     let row6 = report.rows.iter().find(|r| r.row == 6).unwrap();
     let text = format!("{:?}", row6.cells);
     assert!(text.contains("无效手机号") && text.contains("赵六"), "{text}");
+}
+
+async fn a_file_wrong_on_every_row_sends_the_browser_its_first_errors_and_their_count(app: TestApp) {
+    let c = app.login_ok("shili", DEMO_PASSWORD).await;
+    // 700 rows, each with a phone number one digit short
+    let rows: Vec<[String; 4]> = (0..700u32)
+        .map(|i| ["张三".to_string(), resident_id(&format!("440305199001{:02}{:03}", i % 28 + 1, 100 + i)), format!("1391234{:03}", i), String::new()])
+        .collect();
+    let (status, p) = upload(&app, &c, "bad.xlsx", workbook(UNION_A, &rows)).await;
+    assert_eq!(status, 200);
+    assert_eq!(p["issue_count"], 700, "{}", p["issue_count"]);
+    let sent = p["issues"].as_array().unwrap();
+    assert_eq!(sent.len(), app::api::import::SENT_ISSUES);
+    assert_eq!(sent[0]["row"], 5);
+    assert_eq!(sent[0]["column"], "H");
+    // the error report has every one of them
+    let id = p["import_id"].as_str().unwrap();
+    let report = c.get(format!("{}/union/imports/{id}/report.xlsx", app.base)).send().await.unwrap().bytes().await.unwrap();
+    let sheet = app::server::xlsx::read_first_sheet(&report, &Default::default()).unwrap();
+    let marked = sheet.rows.iter().filter(|r| r.row >= 5 && matches!(r.cell(13), app::domain::sheet::Cell::Text(t) if t.starts_with("H列"))).count();
+    assert_eq!(marked, 700);
 }
 
 async fn a_refused_file_gets_a_plain_chinese_message(app: TestApp) {

@@ -25,7 +25,10 @@ pub struct ImportPreview {
     pub rows: usize,
     /// Rows without any error.
     pub ok_rows: usize,
-    /// Every error of the file, in sheet order.
+    /// How many errors the file has.
+    pub issue_count: usize,
+    /// The errors in sheet order: every one of them, except that a browser is sent the first
+    /// `SENT_ISSUES` (the error report has them all).
     pub issues: Vec<ImportIssue>,
     /// What normalisation changed, by kind.
     pub normalised: Vec<NormCount>,
@@ -33,9 +36,19 @@ pub struct ImportPreview {
     pub imported: Option<usize>,
 }
 
+/// The errors a browser is sent and shows; a file whose every row is wrong would otherwise send
+/// tens of megabytes.
+pub const SENT_ISSUES: usize = 500;
+
 impl ImportPreview {
     pub fn can_commit(&self) -> bool {
-        self.issues.is_empty() && self.imported.is_none() && self.rows > 0
+        self.issue_count == 0 && self.imported.is_none() && self.rows > 0
+    }
+
+    /// The preview as a page shows it: the first `SENT_ISSUES` errors and their count.
+    pub fn for_browser(mut self) -> Self {
+        self.issues.truncate(SENT_ISSUES);
+        self
     }
 }
 
@@ -44,5 +57,5 @@ impl ImportPreview {
 pub async fn commit_import(import_id: String) -> Result<ImportPreview, AppError> {
     use crate::{domain::role::Role, server::{auth, import}};
     let (db, me) = auth::require(&[Role::Union]).await?;
-    import::commit(&db, &me, &import_id).await
+    import::commit(&db, &me, &import_id).await.map(ImportPreview::for_browser)
 }

@@ -150,7 +150,7 @@ pub fn ImportPage() -> impl IntoView {
 fn PreviewView(preview: ImportPreview, commit: ServerAction<CommitImport>) -> impl IntoView {
     let id = preview.import_id.clone();
     let can_commit = preview.can_commit();
-    let errors = preview.issues.len();
+    let errors = preview.issue_count;
     let report_href = format!("/union/imports/{}/report.xlsx", preview.import_id);
     view! {
         <section class="card" aria-labelledby="step3">
@@ -193,12 +193,11 @@ fn PreviewView(preview: ImportPreview, commit: ServerAction<CommitImport>) -> im
     }
 }
 
-/// Errors beyond this many are in the downloadable report; the page stays fast.
-const SHOWN_ISSUES: usize = 500;
-
+/// The errors sent with the preview (the first `SENT_ISSUES`); the downloadable report has the
+/// rest, and the page stays fast.
 #[component]
 fn IssueTable(preview: ImportPreview) -> impl IntoView {
-    let more = preview.issues.len().saturating_sub(SHOWN_ISSUES);
+    let more = preview.issue_count.saturating_sub(preview.issues.len());
     view! {
         <TableRegion label="错误明细">
             <table class="issues">
@@ -208,7 +207,7 @@ fn IssueTable(preview: ImportPreview) -> impl IntoView {
                     <th scope="col">"错误内容"</th><th scope="col">"解决方法"</th>
                 </tr></thead>
                 <tbody>
-                    {preview.issues.into_iter().take(SHOWN_ISSUES).map(|i| view! {
+                    {preview.issues.into_iter().map(|i| view! {
                         <tr>
                             <td>{i.row.map(|r| r.to_string()).unwrap_or_default()}</td>
                             <td>{i.column.unwrap_or_default()}</td>
