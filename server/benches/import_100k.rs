@@ -3,8 +3,11 @@
 //!
 //!     cargo bench -p server --bench import_100k              # both engines
 //!     cargo bench -p server --bench import_100k -- sqlite    # one engine
+//!     cargo bench -p server --bench import_100k -- --city    # in a city-sized database
 //!
-//! Each engine runs in its own process so its peak memory (VmHWM) is its own.
+//! Each engine runs in its own process so its peak memory (VmHWM) is its own. With `--city` the
+//! database first holds the whole city besides the demo: 28,800 grassroots unions with
+//! 5,600,000 members, so every ID check, insert and list query works against city-sized indexes.
 
 use std::time::{Duration, Instant};
 
@@ -14,6 +17,9 @@ use sqlx::{any::install_default_drivers, AnyConnection, Connection, Executor};
 use unioncard_server::{seed, serve, Settings};
 
 const MEMBERS: u32 = 100_000;
+/// The city of `--city`: Shenzhen's grassroots unions and (with the import) its members.
+const CITY_UNIONS: u64 = 28_800;
+const CITY_MEMBERS: u64 = 5_600_000;
 
 #[path = "../tests/common/workbook.rs"]
 mod workbook;
@@ -43,11 +49,21 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// Peak resident memory since the last `reset_peak`, in MB.
 fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// Resident memory now, in MB.
+fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
+fn status_mb(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|kb| kb.parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
@@ -73,15 +89,93 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// Fills the database with the city: `CITY_UNIONS` grassroots unions under the demo city union
+/// and `CITY_MEMBERS` members spread over them and over every card state. Their ID numbers
+/// interleave with the imported file's (same regions and birth years), so the import's ID
+/// checks and inserts land all over city-sized indexes rather than after them.
+async fn fill_city(db: &Db, postgres: bool) {
+    let t = Instant::now();
+    let city: i64 = sqlx::query_scalar("SELECT id FROM unions WHERE level = 'city'").fetch_one(&db.pool).await.unwrap();
+    let now = 1_790_000_000_i64;
+    let unions: Vec<String> = (0..CITY_UNIONS).map(|i| format!("深圳市城市规模第{i:05}号企业工会委员会")).collect();
+    for chunk in unions.chunks(5_000) {
+        let sql = if postgres {
+            "INSERT INTO unions (parent_id, level, name, path, created_at) \
+             SELECT $1, 'grassroots', value #>> '{}', '', $2 FROM jsonb_array_elements($3::jsonb)"
+        } else {
+            "INSERT INTO unions (parent_id, level, name, path, created_at) \
+             SELECT $1, 'grassroots', value, '', $2 FROM json_each($3)"
+        };
+        sqlx::query(sql).bind(city).bind(now).bind(serde_json::to_string(chunk).unwrap()).execute(&db.pool).await.unwrap();
+    }
+    sqlx::query("UPDATE unions SET path = '/' || CAST($1 AS TEXT) || '/' || CAST(id AS TEXT) || '/' WHERE path = ''")
+        .bind(city)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let first: i64 = sqlx::query_scalar("SELECT MIN(id) FROM unions WHERE name LIKE '深圳市城市规模%'").fetch_one(&db.pool).await.unwrap();
+    let states = app::domain::card::CardState::ALL.map(|c| c.as_str());
+    let names = ["王伟", "李芳", "张敏", "刘洋", "陈静", "杨磊", "赵军", "吴艳", "黄丽", "周强"];
+    let departments = ["生产部", "行政部", "仓储部", "财务部", "销售部"];
+    let batch = 10_000u64;
+    for start in (0..CITY_MEMBERS).step_by(batch as usize) {
+        let rows: Vec<serde_json::Value> = (start..(start + batch).min(CITY_MEMBERS))
+            .map(|i| {
+                // region 440300–440309, born 1960–2004 on a 29th or 30th (never February): real
+                // IDs, never one of the file's (born on the 1st to the 28th)
+                const MONTHS: [u64; 11] = [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+                let first17 = format!(
+                    "4403{:02}{:04}{:02}{:02}{:03}",
+                    i % 10,
+                    1960 + (i / 10) % 45,
+                    MONTHS[((i / 450) % 11) as usize],
+                    29 + (i / 4_950) % 2,
+                    (i / 9_900) % 1_000
+                );
+                let id = workbook::resident_id(&first17);
+                let phone = format!("13{:09}", i);
+                serde_json::json!([
+                    first + (i % CITY_UNIONS) as i64,
+                    names[(i % 10) as usize],
+                    id,
+                    phone,
+                    departments[(i % 5) as usize],
+                    states[(i % states.len() as u64) as usize],
+                    id.chars().rev().collect::<String>(),
+                    phone.chars().rev().collect::<String>(),
+                ])
+            })
+            .collect();
+        let sql = if postgres {
+            "INSERT INTO members (union_id, name, id_type, id_number, phone, department, card_state, id_rev, phone_rev, created_at, updated_at) \
+             SELECT (r->>0)::bigint, r->>1, '居民身份证', r->>2, r->>3, r->>4, r->>5, r->>6, r->>7, $1, $1 FROM jsonb_array_elements($2::jsonb) AS r"
+        } else {
+            "INSERT INTO members (union_id, name, id_type, id_number, phone, department, card_state, id_rev, phone_rev, created_at, updated_at) \
+             SELECT value->>0, value->>1, '居民身份证', value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, $1, $1 FROM json_each($2)"
+        };
+        sqlx::query(sql).bind(now).bind(serde_json::Value::Array(rows).to_string()).execute(&db.pool).await.unwrap();
+    }
+    if postgres {
+        sqlx::query("VACUUM ANALYZE").execute(&db.pool).await.unwrap();
+    } else {
+        sqlx::query("ANALYZE").execute(&db.pool).await.unwrap();
+    }
+    println!("city: {CITY_UNIONS} unions and {CITY_MEMBERS} members loaded in {:.0} s", t.elapsed().as_secs_f64());
+}
+
 /// `file` was written by the parent process, so this process's peak memory is the import's.
-async fn run(engine: &str, path: &std::path::Path) {
+async fn run(engine: &str, path: &std::path::Path, city: bool) {
     let file = std::fs::read(path).unwrap();
     let (url, _dir) = fresh(engine).await;
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
     seed::seed_demo(&db).await.unwrap();
+    if city {
+        fill_city(&db, engine == "postgres").await;
+    }
     let union_id: i64 = sqlx::query_scalar("SELECT id FROM unions WHERE name = $1").bind(seed::UNION_A).fetch_one(&db.pool).await.unwrap();
-    let before_mb = peak_rss_mb();
+    reset_peak();
+    let before_mb = rss_mb();
 
     let t = Instant::now();
     let checked = import::check(&db, union_id, std::sync::Arc::new(file.clone())).await.map_err(|e| format!("{e:?}")).unwrap();
@@ -177,9 +271,10 @@ async fn run(engine: &str, path: &std::path::Path) {
 fn main() {
     tracing_subscriber::fmt().with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into())).with_writer(std::io::stderr).init();
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let city = std::env::args().any(|a| a == "--city");
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     match (args.first().map(String::as_str), args.get(1)) {
-        (Some(engine @ ("sqlite" | "postgres")), Some(file)) => rt.block_on(run(engine, std::path::Path::new(file))),
+        (Some(engine @ ("sqlite" | "postgres")), Some(file)) => rt.block_on(run(engine, std::path::Path::new(file), city)),
         (only, _) => {
             // one process per engine, so each peak-memory figure is the import's own
             let dir = tempfile::tempdir().unwrap();
@@ -187,7 +282,12 @@ fn main() {
             std::fs::write(&file, members_file(MEMBERS)).unwrap();
             let exe = std::env::current_exe().unwrap();
             for engine in ["sqlite", "postgres"].into_iter().filter(|e| only.is_none_or(|o| o == *e)) {
-                let status = std::process::Command::new(&exe).arg(engine).arg(&file).status().unwrap();
+                let mut child = std::process::Command::new(&exe);
+                child.arg(engine).arg(&file);
+                if city {
+                    child.arg("--city");
+                }
+                let status = child.status().unwrap();
                 assert!(status.success(), "{engine} bench failed");
             }
         }

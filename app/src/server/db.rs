@@ -65,9 +65,13 @@ impl Db {
                         conn.execute(sqlx::raw_sql(
                             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
                              PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                             PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
+                             PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
                         ))
                         .await?;
+                    } else {
+                        // Queries here are short: compiling one with LLVM (past jit_above_cost, as
+                        // a count over a 100,000-member union is) costs more than it saves.
+                        conn.execute("SET jit = off").await?;
                     }
                     Ok(())
                 })
