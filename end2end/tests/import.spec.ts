@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
 
-import { BRANCH_FUTIAN, DEMO_PASSWORD, auditPage, loginAs, open, pathPattern, settle } from './helpers';
+import { BRANCH_FUTIAN, DEMO_PASSWORD, DESKTOP, PHONE, auditPage, loginAs, open, pathPattern, settle } from './helpers';
 
 const UNION_NAME = '深圳市示例电子有限公司工会委员会';
 const MEMBERS_SEARCH = '姓名、证件号码后几位或手机号';
@@ -284,6 +284,19 @@ test('a clerk fills the downloaded template, sees every mistake with its cell, f
   await expectIssue(page, 8, 'H', '手机号码', phoneMessage(shortPhone));
 
   await auditPage(page, 'union-import-errors');
+
+  // On a phone each error reads as a block: its place, the message, then the remedy, all on the
+  // screen rather than in a column to scroll to.
+  await page.setViewportSize(PHONE);
+  for (const tr of await page.locator('table.issues tbody tr').all()) {
+    await tr.scrollIntoViewIfNeeded();
+    const message = await tr.locator('td.message').boundingBox();
+    const hint = await tr.locator('td.hint-cell').boundingBox();
+    expect(message && hint, 'an error and its remedy are laid out').toBeTruthy();
+    expect(hint!.x + hint!.width).toBeLessThanOrEqual(PHONE.width);
+    expect(hint!.y).toBeGreaterThanOrEqual(message!.y + message!.height - 1);
+  }
+  await page.setViewportSize(DESKTOP);
 
   // The error report is the clerk's own file with the reasons beside the rows.
   const reportLink = result.getByRole('link', { name: /^下载错误报告/ });

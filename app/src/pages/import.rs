@@ -209,9 +209,9 @@ fn IssueTable(preview: ImportPreview) -> impl IntoView {
                 <tbody>
                     {preview.issues.into_iter().map(|i| view! {
                         <tr>
-                            <td>{i.row.map(|r| r.to_string()).unwrap_or_default()}</td>
-                            <td>{i.column.unwrap_or_default()}</td>
-                            <td>{i.field}</td>
+                            <td class="at-row">{i.row.map(|r| r.to_string()).unwrap_or_default()}</td>
+                            <td class="at-column">{i.column.unwrap_or_default()}</td>
+                            <td class="field-name">{i.field}</td>
                             <td class="message">{i.message}</td>
                             <td class="hint-cell">{i.hint}</td>
                         </tr>
