@@ -2,7 +2,7 @@
 // 深圳市示例电子有限公司工会委员会 (shili) 24 members, one of them 黄丽.
 import { expect, test } from '@playwright/test';
 
-import { DEMO_PASSWORD, loginAs, open } from './helpers';
+import { DEMO_PASSWORD, DESKTOP, PHONE, loginAs, open } from './helpers';
 
 test('a union pages through its members, finds one by name and filters them by card state', async ({ page }) => {
   await loginAs(page, 'shili', DEMO_PASSWORD, '/union');
@@ -37,6 +37,15 @@ test('a union pages through its members, finds one by name and filters them by c
   await expect(bodyRows.first()).toContainText('已发放');
   // Identity numbers and phone numbers are masked.
   await expect(bodyRows.first().locator('td.mono').first()).toContainText('*');
+
+  // On a phone every field of a member is on the screen, no column to scroll sideways to.
+  await page.setViewportSize(PHONE);
+  for (const cell of ['td.name', 'td.id', 'td.phone', 'td.department', 'td.state']) {
+    const box = await bodyRows.first().locator(cell).boundingBox();
+    expect(box, `${cell} is laid out`).not.toBeNull();
+    expect(box!.x + box!.width, `${cell} fits the screen`).toBeLessThanOrEqual(PHONE.width);
+  }
+  await page.setViewportSize(DESKTOP);
 
   // Filter by card state: every row shown has that state.
   await search.fill('');

@@ -240,17 +240,17 @@ pub fn MembersPage() -> impl IntoView {
                         Ok(p) if p.items.is_empty() => view! { <p class="empty">"没有符合条件的会员。"</p> }.into_any(),
                         Ok(p) => view! {
                             <TableRegion label="会员列表">
-                                <table>
+                                <table class="member-list">
                                     <thead><tr><th scope="col">"姓名"</th><th scope="col">"证件号码"</th><th scope="col">"手机号码"</th>
                                         <th scope="col">"部门"</th><th scope="col">"办卡状态"</th></tr></thead>
                                     <tbody>
                                         {p.items.iter().cloned().map(|m| view! {
                                             <tr>
-                                                <td><A href=format!("/union/members/{}", m.id)>{m.name.clone()}</A></td>
-                                                <td class="mono">{m.id_number_masked.clone()}</td>
-                                                <td class="mono">{m.phone_masked.clone()}</td>
-                                                <td>{m.department.clone()}</td>
-                                                <td><span class=format!("state-tag state-{}", m.card_state.as_str())>{m.card_state.label()}</span></td>
+                                                <td class="name"><A href=format!("/union/members/{}", m.id)>{m.name.clone()}</A></td>
+                                                <td class="mono id">{m.id_number_masked.clone()}</td>
+                                                <td class="mono phone">{m.phone_masked.clone()}</td>
+                                                <td class="department">{m.department.clone()}</td>
+                                                <td class="state"><span class=format!("state-tag state-{}", m.card_state.as_str())>{m.card_state.label()}</span></td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
