@@ -199,7 +199,8 @@ async function nextFrames(page: Page): Promise<void> {
 /**
  * The page as it is now, at desktop (1280×800) and phone (390×844) width: a full-page screenshot
  * <name>-desktop.png / <name>-phone.png, and axe at both widths. Screenshots are taken first, so
- * they exist even when axe finds something; the viewport is back at desktop size afterwards.
+ * they exist even when axe finds something. At phone width neither the page nor a table may
+ * scroll sideways. The viewport is back at desktop size afterwards.
  */
 export async function auditPage(page: Page, name: string): Promise<void> {
   const found: string[] = [];
@@ -208,7 +209,16 @@ export async function auditPage(page: Page, name: string): Promise<void> {
     await nextFrames(page);
     await screenshot(page, `${name}-${size}`);
     for (const v of await a11yViolations(page)) found.push(`(${size}) ${v}`);
+    if (size === 'phone') {
+      // Nothing to scroll sideways to on a phone: not the page, not a table.
+      const wide = await page.evaluate(() =>
+        [document.documentElement, ...Array.from(document.querySelectorAll<HTMLElement>('.table-wrap'))]
+          .filter((e) => e.scrollWidth > e.clientWidth + 1)
+          .map((e) => `${e.tagName.toLowerCase()}${e.getAttribute('aria-label') ? ` “${e.getAttribute('aria-label')}”` : ''}: ${e.scrollWidth} px wide in ${e.clientWidth} px`),
+      );
+      for (const w of wide) found.push(`(phone) scrolls sideways: ${w}`);
+    }
   }
   await page.setViewportSize(DESKTOP);
-  expect(found, `axe violations on ${name} (${page.url()}):\n\n${found.join('\n\n')}\n`).toEqual([]);
+  expect(found, `axe violations or sideways scrolling on ${name} (${page.url()}):\n\n${found.join('\n\n')}\n`).toEqual([]);
 }

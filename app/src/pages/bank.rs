@@ -19,11 +19,11 @@ pub fn BankHomePage() -> impl IntoView {
                             <StateCounts counts=o.by_state.clone()/>
                             <h2>"网点"</h2>
                             <TableRegion label="网点列表">
-                                <table>
-                                    <thead><tr><th scope="col">"行号"</th><th scope="col">"网点名称"</th><th scope="col">"对接工会"</th></tr></thead>
+                                <table class="stack">
+                                    <thead><tr><th scope="col">"网点名称"</th><th scope="col">"行号"</th><th scope="col">"对接工会"</th></tr></thead>
                                     <tbody>
                                         {o.branches.iter().map(|b| view! {
-                                            <tr><td class="mono">{b.code.clone()}</td><td>{b.name.clone()}</td><td>{b.unions}</td></tr>
+                                            <tr><td class="title">{b.name.clone()}</td><td class="mono" data-label="行号">{b.code.clone()}</td><td data-label="对接工会">{b.unions}</td></tr>
                                         }).collect_view()}
                                     </tbody>
                                 </table>

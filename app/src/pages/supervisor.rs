@@ -49,7 +49,7 @@ pub fn OverviewPage() -> impl IntoView {
                                 } else {
                                     view! {
                                         <TableRegion label="下属工会列表">
-                                            <table>
+                                            <table class="stack">
                                                 <thead><tr><th scope="col">"工会名称"</th><th scope="col">"类型"</th>
                                                     <th scope="col">"基层工会"</th><th scope="col">"会员"</th></tr></thead>
                                                 <tbody>
@@ -59,13 +59,13 @@ pub fn OverviewPage() -> impl IntoView {
                                                             .then(|| format!("/supervisor?union={}", c.id));
                                                         view! {
                                                             <tr>
-                                                                <td>{match link {
+                                                                <td class="title">{match link {
                                                                     Some(href) => view! { <A href=href>{name}</A> }.into_any(),
                                                                     None => name.into_any(),
                                                                 }}</td>
-                                                                <td>{c.level.label()}</td>
-                                                                <td>{c.grassroots}</td>
-                                                                <td>{c.members}</td>
+                                                                <td data-label="类型">{c.level.label()}</td>
+                                                                <td data-label="基层工会">{c.grassroots}</td>
+                                                                <td data-label="会员">{c.members}</td>
                                                             </tr>
                                                         }
                                                     }).collect_view()}
@@ -199,7 +199,7 @@ pub fn AccountsPage() -> impl IntoView {
                             Ok(p) if p.items.is_empty() => view! { <p class="empty">"没有符合条件的账号。"</p> }.into_any(),
                             Ok(p) => view! {
                                 <TableRegion label="账号列表">
-                                    <table>
+                                    <table class="stack">
                                         <thead><tr>
                                             <th scope="col">"账号"</th><th scope="col">"工会名称"</th><th scope="col">"类型"</th>
                                             <th scope="col">"状态"</th><th scope="col">"最近登录"</th><th scope="col">"操作"</th>
@@ -211,11 +211,11 @@ pub fn AccountsPage() -> impl IntoView {
                                                 let status = if a.disabled { "已停用" } else if a.pending_activation { "待激活" } else { "正常" };
                                                 view! {
                                                     <tr>
-                                                        <td>{a.username.clone()}</td>
-                                                        <td>{a.union_name.clone()}</td>
-                                                        <td>{a.level.label()}</td>
-                                                        <td><span class=format!("badge {}", if disabled { "off" } else if a.pending_activation { "wait" } else { "ok" })>{status}</span></td>
-                                                        <td>{a.last_login_at.map(format_time).unwrap_or_else(|| "从未登录".into())}</td>
+                                                        <td class="title">{a.username.clone()}</td>
+                                                        <td data-label="工会名称">{a.union_name.clone()}</td>
+                                                        <td data-label="类型">{a.level.label()}</td>
+                                                        <td data-label="状态"><span class=format!("badge {}", if disabled { "off" } else if a.pending_activation { "wait" } else { "ok" })>{status}</span></td>
+                                                        <td data-label="最近登录">{a.last_login_at.map(format_time).unwrap_or_else(|| "从未登录".into())}</td>
                                                         <td class="row-actions">
                                                             <button type="button" aria-label=format!("重置 {} 的密码", a.username)
                                                                 on:click=move |_| { reset.dispatch(ResetPassword { user_id: id }); }>"重置密码"</button>
