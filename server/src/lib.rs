@@ -65,6 +65,31 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// Sends a browser opening a portal page where the page itself would send it: to the login page
+/// when it is not signed in, to the password change while its account has the initial password.
+/// The pages say the same after rendering, but a streamed page's headers are gone by then and the
+/// browser would depend on the script to move on; this answers with a redirect before rendering.
+async fn portal_redirect(axum::extract::State(db): axum::extract::State<Db>, session: tower_sessions::Session, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let portal = ["/supervisor", "/union", "/bank", "/me"]
+        .iter()
+        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')));
+    // pages only: not the downloads below /union, which answer for themselves
+    if *req.method() != Method::GET || !portal || path.ends_with(".xlsx") {
+        return next.run(req).await;
+    }
+    let target = match app::server::auth::current_user(&db, &session).await {
+        Ok(None) => Some("/login"),
+        Ok(Some(u)) if u.must_change_password => Some("/change-password"),
+        // an error is the page's to show
+        _ => None,
+    };
+    match target {
+        Some(to) => axum::response::Redirect::to(to).into_response(),
+        None => next.run(req).await,
+    }
+}
+
 /// The whole application as a router.
 pub fn router(db: Db, settings: Settings) -> Router {
     let options = settings.leptos_options.clone();
@@ -91,6 +116,7 @@ pub fn router(db: Db, settings: Settings) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(middleware::from_fn(refuse_cross_site))
+        .layer(middleware::from_fn_with_state(db.clone(), portal_redirect))
         .layer(sessions)
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

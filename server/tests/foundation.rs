@@ -102,6 +102,18 @@ async fn a_new_account_can_do_nothing_but_change_its_initial_password(app: TestA
         let r = app.call(&c, endpoint, &[("query", ""), ("state", ""), ("department", ""), ("page", "1")]).await;
         assert_eq!(r.kind(), Some("password_change_required"), "{endpoint} must wait for the change");
     }
+    // A portal page answers with the redirect itself, before any rendering; so does one opened
+    // without signing in.
+    let location = |r: &reqwest::Response| r.headers().get("location").and_then(|v| v.to_str().ok()).map(String::from);
+    for page in ["/union", "/union/members", "/union/members/1", "/supervisor"] {
+        let r = c.get(format!("{}{page}", app.base)).send().await.unwrap();
+        assert!(r.status().is_redirection(), "{page}: {}", r.status());
+        assert_eq!(location(&r).as_deref(), Some("/change-password"), "{page}");
+    }
+    let stranger = client().get(format!("{}/union/members", app.base)).send().await.unwrap();
+    assert_eq!((stranger.status().is_redirection(), location(&stranger).as_deref()), (true, Some("/login")));
+    let (status, _) = app.get_page(&c, "/change-password").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
     let weak = app.call(&c, "change_password", &[("current", &initial), ("new", "short"), ("confirm", "short")]).await;
     assert!(weak.field_message("new").is_some(), "{:?}", weak.body);
     let wrong = app.call(&c, "change_password", &[("current", "not-it-123"), ("new", "Kaika2026x"), ("confirm", "Kaika2026x")]).await;
@@ -110,6 +122,8 @@ async fn a_new_account_can_do_nothing_but_change_its_initial_password(app: TestA
     assert_eq!(ok.location.as_deref(), Some("/union"), "{:?}", ok.body);
     let info = app.call(&c, "union/info", &[]).await;
     assert!(info.kind().is_none(), "after the change the union works: {:?}", info.body);
+    let (status, _) = app.get_page(&c, "/union/members").await;
+    assert_eq!(status, reqwest::StatusCode::OK, "after the change the pages open");
     // the initial password is dead
     let (_, old) = app.login(&user, &initial).await;
     assert!(old.kind().is_some());
