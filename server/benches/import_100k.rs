@@ -141,8 +141,8 @@ async fn fill_city(db: &Db, postgres: bool) {
                     phone,
                     departments[(i % 5) as usize],
                     states[(i % states.len() as u64) as usize],
-                    id.chars().rev().collect::<String>(),
-                    phone.chars().rev().collect::<String>(),
+                    import::reversed(&id),
+                    import::reversed(&phone),
                 ])
             })
             .collect();

@@ -12,7 +12,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::{net::SocketAddr, time::Duration};
 
-use app::{server::{session_store::DbSessionStore, Db}, shell, App};
+use app::{domain::role::Role, server::{session_store::DbSessionStore, Db}, shell, App};
 use axum::{
     extract::Request,
     http::{header, HeaderValue, Method, StatusCode},
@@ -71,7 +71,8 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
 /// browser would depend on the script to move on; this answers with a redirect before rendering.
 async fn portal_redirect(axum::extract::State(db): axum::extract::State<Db>, session: tower_sessions::Session, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let portal = ["/supervisor", "/union", "/bank", "/me"]
+    let portal = Role::ALL
+        .map(Role::home)
         .iter()
         .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')));
     // pages only: not the downloads below /union, which answer for themselves

@@ -200,7 +200,7 @@ fn IssueTable(preview: ImportPreview) -> impl IntoView {
     let more = preview.issue_count.saturating_sub(preview.issues.len());
     view! {
         <TableRegion label="错误明细">
-            <table class="issues">
+            <table class="stack issues">
                 <caption class="visually-hidden">"错误明细"</caption>
                 <thead><tr>
                     <th scope="col">"行"</th><th scope="col">"列"</th><th scope="col">"项目"</th>

@@ -240,7 +240,7 @@ pub fn MembersPage() -> impl IntoView {
                         Ok(p) if p.items.is_empty() => view! { <p class="empty">"没有符合条件的会员。"</p> }.into_any(),
                         Ok(p) => view! {
                             <TableRegion label="会员列表">
-                                <table class="member-list">
+                                <table class="stack member-list">
                                     <thead><tr><th scope="col">"姓名"</th><th scope="col">"证件号码"</th><th scope="col">"手机号码"</th>
                                         <th scope="col">"部门"</th><th scope="col">"办卡状态"</th></tr></thead>
                                     <tbody>
