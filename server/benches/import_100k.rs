@@ -76,7 +76,8 @@ async fn fresh(engine: &str) -> (String, Option<tempfile::TempDir>) {
         (format!("sqlite://{}/bench.db", dir.path().display()), Some(dir))
     } else {
         install_default_drivers();
-        let admin = std::env::var("UNIONCARD_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let admin = std::env::var("UNIONCARD_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
         let name = format!("unioncard_test_bench_{:08x}", rand::random::<u32>());
         let mut c = AnyConnection::connect(&admin).await.unwrap();
         c.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
@@ -106,14 +107,23 @@ async fn fill_city(db: &Db, postgres: bool) {
             "INSERT INTO unions (parent_id, level, name, path, created_at) \
              SELECT $1, 'grassroots', value, '', $2 FROM json_each($3)"
         };
-        sqlx::query(sql).bind(city).bind(now).bind(serde_json::to_string(chunk).unwrap()).execute(&db.pool).await.unwrap();
+        sqlx::query(sql)
+            .bind(city)
+            .bind(now)
+            .bind(serde_json::to_string(chunk).unwrap())
+            .execute(&db.pool)
+            .await
+            .unwrap();
     }
     sqlx::query("UPDATE unions SET path = '/' || CAST($1 AS TEXT) || '/' || CAST(id AS TEXT) || '/' WHERE path = ''")
         .bind(city)
         .execute(&db.pool)
         .await
         .unwrap();
-    let first: i64 = sqlx::query_scalar("SELECT MIN(id) FROM unions WHERE name LIKE '深圳市城市规模%'").fetch_one(&db.pool).await.unwrap();
+    let first: i64 = sqlx::query_scalar("SELECT MIN(id) FROM unions WHERE name LIKE '深圳市城市规模%'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
     let states = app::domain::card::CardState::ALL.map(|c| c.as_str());
     let names = ["王伟", "李芳", "张敏", "刘洋", "陈静", "杨磊", "赵军", "吴艳", "黄丽", "周强"];
     let departments = ["生产部", "行政部", "仓储部", "财务部", "销售部"];
@@ -173,15 +183,24 @@ async fn run(engine: &str, path: &std::path::Path, city: bool) {
     if city {
         fill_city(&db, engine == "postgres").await;
     }
-    let union_id: i64 = sqlx::query_scalar("SELECT id FROM unions WHERE name = $1").bind(seed::UNION_A).fetch_one(&db.pool).await.unwrap();
+    let union_id: i64 = sqlx::query_scalar("SELECT id FROM unions WHERE name = $1")
+        .bind(seed::UNION_A)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
     reset_peak();
     let before_mb = rss_mb();
 
     let t = Instant::now();
-    let checked = import::check(&db, union_id, std::sync::Arc::new(file.clone())).await.map_err(|e| format!("{e:?}")).unwrap();
+    let checked =
+        import::check(&db, union_id, std::sync::Arc::new(file.clone())).await.map_err(|e| format!("{e:?}")).unwrap();
     let check_time = t.elapsed();
     let check_peak = peak_rss_mb();
-    assert!(checked.issues.is_empty(), "the generated file is clean: {:?}", &checked.issues[..checked.issues.len().min(3)]);
+    assert!(
+        checked.issues.is_empty(),
+        "the generated file is clean: {:?}",
+        &checked.issues[..checked.issues.len().min(3)]
+    );
     drop(checked);
     reset_peak();
 
@@ -237,7 +256,12 @@ async fn run(engine: &str, path: &std::path::Path, city: bool) {
     let options = LeptosOptions::builder().output_name("unioncard").site_addr(addr).build();
     tokio::spawn(serve(listener, db.clone(), Settings { leptos_options: options, secure_cookies: false }));
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    client.post(format!("http://{addr}/api/login")).form(&[("username", "shili"), ("password", seed::DEMO_PASSWORD)]).send().await.unwrap();
+    client
+        .post(format!("http://{addr}/api/login"))
+        .form(&[("username", "shili"), ("password", seed::DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     let cases: [(&str, [(&str, &str); 4]); 6] = [
         ("first page", [("query", ""), ("state", ""), ("department", ""), ("page", "1")]),
         ("last page", [("query", ""), ("state", ""), ("department", ""), ("page", "5000")]),
@@ -269,12 +293,17 @@ async fn run(engine: &str, path: &std::path::Path, city: bool) {
 }
 
 fn main() {
-    tracing_subscriber::fmt().with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into())).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let city = std::env::args().any(|a| a == "--city");
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     match (args.first().map(String::as_str), args.get(1)) {
-        (Some(engine @ ("sqlite" | "postgres")), Some(file)) => rt.block_on(run(engine, std::path::Path::new(file), city)),
+        (Some(engine @ ("sqlite" | "postgres")), Some(file)) => {
+            rt.block_on(run(engine, std::path::Path::new(file), city))
+        }
         (only, _) => {
             // one process per engine, so each peak-memory figure is the import's own
             let dir = tempfile::tempdir().unwrap();

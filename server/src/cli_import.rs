@@ -4,7 +4,10 @@ use std::path::Path;
 
 use app::{
     domain::sheet::ImportIssue,
-    server::{import::{self, CheckError}, Db},
+    server::{
+        import::{self, CheckError},
+        Db,
+    },
 };
 use serde_json::{json, Value};
 
@@ -42,9 +45,21 @@ pub async fn run(db: &Db, union_name: &str, file: &Path, dry_run: bool) -> Outco
     };
     let union_id = match union {
         Some((id, level)) if level == "grassroots" => id,
-        Some(_) => return refused("not_grassroots", "填报工会", &format!("【{union_name}】不是基层工会，只能向基层工会导入会员。"), ""),
+        Some(_) => {
+            return refused(
+                "not_grassroots",
+                "填报工会",
+                &format!("【{union_name}】不是基层工会，只能向基层工会导入会员。"),
+                "",
+            )
+        }
         None => {
-            return refused("union_not_found", "填报工会", &format!("未找到名为【{union_name}】的基层工会。"), "请使用工会在系统中登记的全称，前后不留空格。")
+            return refused(
+                "union_not_found",
+                "填报工会",
+                &format!("未找到名为【{union_name}】的基层工会。"),
+                "请使用工会在系统中登记的全称，前后不留空格。",
+            )
         }
     };
     let bytes = match std::fs::read(file) {
@@ -77,7 +92,9 @@ pub async fn run(db: &Db, union_name: &str, file: &Path, dry_run: bool) -> Outco
                 json: json!({"rows": rows, "imported": imported.unwrap_or(0), "errors": issues.iter().map(issue_json).collect::<Vec<_>>()}),
             }
         }
-        Err(CheckError::File { code, message }) => refused(&code, "文件", &message, "请在 Excel 或 WPS 中另存为 .xlsx（Excel 工作簿）后重新导入。"),
+        Err(CheckError::File { code, message }) => {
+            refused(&code, "文件", &message, "请在 Excel 或 WPS 中另存为 .xlsx（Excel 工作簿）后重新导入。")
+        }
         Err(CheckError::App(e)) => refused("refused", "文件", &e.to_string(), ""),
     }
 }
@@ -102,7 +119,10 @@ pub fn describe(o: &Outcome) -> String {
     out.push_str(&match o.exit {
         0 if imported > 0 => format!("已导入 {imported} 名会员（共读取 {rows} 行）。\n"),
         0 => format!("检查通过：{rows} 行均无错误（未写入）。\n"),
-        1 => format!("发现 {} 处错误，未导入任何会员。请修改后重新导入。\n", o.json["errors"].as_array().map_or(0, Vec::len)),
+        1 => format!(
+            "发现 {} 处错误，未导入任何会员。请修改后重新导入。\n",
+            o.json["errors"].as_array().map_or(0, Vec::len)
+        ),
         _ => "文件未被接受，未导入任何会员。\n".to_string(),
     });
     out

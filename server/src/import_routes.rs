@@ -5,7 +5,10 @@ use app::{
     api::import::MAX_UPLOAD_BYTES,
     domain::role::Role,
     error::AppError,
-    server::{auth::{self, AuthUser}, import, Db},
+    server::{
+        auth::{self, AuthUser},
+        import, Db,
+    },
 };
 use axum::{
     body::Bytes,
@@ -76,8 +79,11 @@ fn attachment(name: &str) -> HeaderValue {
 
 fn xlsx_response(name: &str, bytes: Vec<u8>) -> Response {
     (
-        [(header::CONTENT_TYPE, HeaderValue::from_static(XLSX)), (header::CONTENT_DISPOSITION, attachment(name)),
-         (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(XLSX)),
+            (header::CONTENT_DISPOSITION, attachment(name)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
         bytes,
     )
         .into_response()
@@ -89,13 +95,23 @@ struct UploadQuery {
     name: String,
 }
 
-async fn upload(Extension(db): Extension<Db>, session: Session, Query(q): Query<UploadQuery>, body: Bytes) -> Result<Response, Failure> {
+async fn upload(
+    Extension(db): Extension<Db>,
+    session: Session,
+    Query(q): Query<UploadQuery>,
+    body: Bytes,
+) -> Result<Response, Failure> {
     let user = union_user(&db, &session).await?;
     if body.is_empty() {
         return Err(AppError::refused("上传的文件是空的，请重新选择文件。").into());
     }
-    let name = if q.name.trim().is_empty() { "会员信息采集表.xlsx".to_string() } else { q.name.chars().take(120).collect() };
-    let preview = import::preview(&db, user.union_id()?, Some(user.id), &name, Vec::from(body)).await.map_err(AppError::from)?;
+    let name = if q.name.trim().is_empty() {
+        "会员信息采集表.xlsx".to_string()
+    } else {
+        q.name.chars().take(120).collect()
+    };
+    let preview =
+        import::preview(&db, user.union_id()?, Some(user.id), &name, Vec::from(body)).await.map_err(AppError::from)?;
     Ok(Json(preview.for_browser()).into_response())
 }
 
@@ -105,7 +121,11 @@ async fn template(Extension(db): Extension<Db>, session: Session) -> Result<Resp
     Ok(xlsx_response("工会会员信息采集汇总表.xlsx", bytes))
 }
 
-async fn report(Extension(db): Extension<Db>, session: Session, Path(id): Path<String>) -> Result<Response, PageFailure> {
+async fn report(
+    Extension(db): Extension<Db>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, PageFailure> {
     let user = union_user(&db, &session).await?;
     let (name, bytes) = import::error_report(&db, user.union_id()?, user.id, &id).await?;
     Ok(xlsx_response(&name, bytes))

@@ -12,7 +12,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::{net::SocketAddr, time::Duration};
 
-use app::{domain::role::Role, server::{session_store::DbSessionStore, Db}, shell, App};
+use app::{
+    domain::role::Role,
+    server::{session_store::DbSessionStore, Db},
+    shell, App,
+};
 use axum::{
     extract::Request,
     http::{header, HeaderValue, Method, StatusCode},
@@ -59,7 +63,11 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
     };
     if cross {
         tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
-        return (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "跨站请求已被拒绝。请在本系统页面内操作。")
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "跨站请求已被拒绝。请在本系统页面内操作。",
+        )
             .into_response();
     }
     next.run(req).await
@@ -69,7 +77,12 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
 /// when it is not signed in, to the password change while its account has the initial password.
 /// The pages say the same after rendering, but a streamed page's headers are gone by then and the
 /// browser would depend on the script to move on; this answers with a redirect before rendering.
-async fn portal_redirect(axum::extract::State(db): axum::extract::State<Db>, session: tower_sessions::Session, req: Request, next: Next) -> Response {
+async fn portal_redirect(
+    axum::extract::State(db): axum::extract::State<Db>,
+    session: tower_sessions::Session,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path();
     let portal = Role::ALL
         .map(Role::home)
@@ -106,15 +119,10 @@ pub fn router(db: Db, settings: Settings) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(import_routes::routes(db.clone()))
-        .leptos_routes_with_context(
-            &options,
-            routes,
-            move || provide_context(context_db.clone()),
-            {
-                let options = options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&options, routes, move || provide_context(context_db.clone()), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler(shell))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(middleware::from_fn_with_state(db.clone(), portal_redirect))
@@ -145,4 +153,3 @@ pub async fn serve(listener: tokio::net::TcpListener, db: Db, settings: Settings
     let app = router(db, settings);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
 }
-

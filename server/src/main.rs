@@ -106,8 +106,11 @@ async fn main() {
     if let Err(e) = run(cli).await {
         if json {
             // `--json` promises one object on stdout even when the database is unreachable
-            println!("{}", serde_json::json!({"rows": 0, "imported": 0, "errors": [
-                {"row": null, "column": null, "field": "数据库", "code": "database_unavailable", "message": e, "hint": ""}]}));
+            println!(
+                "{}",
+                serde_json::json!({"rows": 0, "imported": 0, "errors": [
+                {"row": null, "column": null, "field": "数据库", "code": "database_unavailable", "message": e, "hint": ""}]})
+            );
             std::process::exit(2);
         }
         eprintln!("{e}");

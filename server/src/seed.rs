@@ -2,17 +2,21 @@
 //! Idempotent: it fills an empty database and leaves one that has accounts alone.
 
 use app::{
-    domain::{card::CardState, credit_code, id_number, union_info::UnionInfoForm, role::UnionLevel},
-    server::{accounts::{self, NewAccount}, auth::hash_password, db::{now, Db}, import::reversed, unions},
+    domain::{card::CardState, credit_code, id_number, role::UnionLevel, union_info::UnionInfoForm},
+    server::{
+        accounts::{self, NewAccount},
+        auth::hash_password,
+        db::{now, Db},
+        import::reversed,
+        unions,
+    },
 };
 
 pub const DEMO_PASSWORD: &str = "Demo2026";
 
 pub const BANK_NAME: &str = "中国银行深圳市分行";
-pub const BRANCHES: [(&str, &str); 2] = [
-    ("104584000101", "中国银行深圳福田支行"),
-    ("104584000102", "中国银行深圳车公庙支行"),
-];
+pub const BRANCHES: [(&str, &str); 2] =
+    [("104584000101", "中国银行深圳福田支行"), ("104584000102", "中国银行深圳车公庙支行")];
 pub const CITY: &str = "深圳市总工会";
 pub const DISTRICT: &str = "福田区总工会";
 pub const UNION_A: &str = "深圳市示例电子有限公司工会委员会";
@@ -84,8 +88,26 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
     let a = unions::create(&mut tx, Some(&district), UnionLevel::Grassroots, UNION_A).await?;
     let b = unions::create(&mut tx, Some(&district), UnionLevel::Grassroots, UNION_B).await?;
     let infos = [
-        (a, UNION_A, "深圳市示例电子有限公司", "91440300MA5F0DEM0", "深圳市福田区深南大道6008号", "王芳", "0755-83288060", BRANCHES[0].0),
-        (b, UNION_B, "深圳市样板物流有限公司", "91440300MA5F0DEM1", "深圳市福田区车公庙泰然九路1号", "李强", "13823456789", BRANCHES[1].0),
+        (
+            a,
+            UNION_A,
+            "深圳市示例电子有限公司",
+            "91440300MA5F0DEM0",
+            "深圳市福田区深南大道6008号",
+            "王芳",
+            "0755-83288060",
+            BRANCHES[0].0,
+        ),
+        (
+            b,
+            UNION_B,
+            "深圳市样板物流有限公司",
+            "91440300MA5F0DEM1",
+            "深圳市福田区车公庙泰然九路1号",
+            "李强",
+            "13823456789",
+            BRANCHES[1].0,
+        ),
     ];
     for (id, union_name, unit, credit17, address, person, phone, branch) in infos {
         let info = UnionInfoForm {
@@ -108,7 +130,9 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
     let t0 = now() - 40 * 86_400;
     for i in 0..36u32 {
         let union_id = if i % 3 == 2 { b } else { a };
-        let name = if i == 0 { "黄丽".to_string() } else {
+        let name = if i == 0 {
+            "黄丽".to_string()
+        } else {
             format!("{}{}", SURNAMES[(i as usize) % 12], GIVEN[(i as usize * 5 + 1) % 12])
         };
         let birth = format!("19{:02}{:02}{:02}", 70 + i % 30, 1 + i % 12, 1 + i % 28);

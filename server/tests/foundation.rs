@@ -40,15 +40,20 @@ async fn each_demo_role_logs_in_and_lands_on_its_own_portal(app: TestApp) {
     let bank = app.login_ok("boc", DEMO_PASSWORD).await;
     let o = app.call(&bank, "overview/bank", &[]).await;
     assert_eq!(o.body["bank_name"], "中国银行深圳市分行");
-    let codes: Vec<_> = o.body["branches"].as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap().to_string()).collect();
+    let codes: Vec<_> =
+        o.body["branches"].as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap().to_string()).collect();
     assert_eq!(codes, ["104584000101", "104584000102"]);
     let member = app.login_ok("member", DEMO_PASSWORD).await;
     let card = app.call(&member, "me/card", &[]).await;
     assert_eq!(card.body["name"], "黄丽");
     assert_eq!(card.body["union_name"], "深圳市示例电子有限公司工会委员会");
     // 黄丽's card has been handed out: from 未办卡 (the record's creation) to 已发放, in order
-    let states: Vec<_> = card.body["events"].as_array().unwrap().iter().map(|e| e["state"].as_str().unwrap().to_string()).collect();
-    assert_eq!(states, ["pending", "submitted", "in_production", "awaiting_delivery", "awaiting_distribution", "distributed"]);
+    let states: Vec<_> =
+        card.body["events"].as_array().unwrap().iter().map(|e| e["state"].as_str().unwrap().to_string()).collect();
+    assert_eq!(
+        states,
+        ["pending", "submitted", "in_production", "awaiting_delivery", "awaiting_distribution", "distributed"]
+    );
 }
 
 async fn a_wrong_password_counts_down_and_the_fifth_failure_locks_the_account(app: TestApp) {
@@ -75,17 +80,19 @@ async fn a_wrong_password_counts_down_and_the_fifth_failure_locks_the_account(ap
 
 /// Creates a grassroots account below 福田区总工会 as `futian`; returns (username, initial password).
 async fn create_grassroots(app: &TestApp, sup: &reqwest::Client, username: &str, union_name: &str) -> (String, String) {
-    let district_id: i64 = sqlx::query_scalar("SELECT id FROM unions WHERE name = '福田区总工会'")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let district_id: i64 =
+        sqlx::query_scalar("SELECT id FROM unions WHERE name = '福田区总工会'").fetch_one(&app.db.pool).await.unwrap();
     let r = app
-        .call(sup, "accounts/create", &[
-            ("parent_id", &district_id.to_string()),
-            ("level", "grassroots"),
-            ("union_name", union_name),
-            ("username", username),
-        ])
+        .call(
+            sup,
+            "accounts/create",
+            &[
+                ("parent_id", &district_id.to_string()),
+                ("level", "grassroots"),
+                ("union_name", union_name),
+                ("username", username),
+            ],
+        )
         .await;
     assert!(r.kind().is_none(), "create: {:?}", r.body);
     (r.body["username"].as_str().unwrap().into(), r.body["initial_password"].as_str().unwrap().into())
@@ -116,9 +123,13 @@ async fn a_new_account_can_do_nothing_but_change_its_initial_password(app: TestA
     assert_eq!(status, reqwest::StatusCode::OK);
     let weak = app.call(&c, "change_password", &[("current", &initial), ("new", "short"), ("confirm", "short")]).await;
     assert!(weak.field_message("new").is_some(), "{:?}", weak.body);
-    let wrong = app.call(&c, "change_password", &[("current", "not-it-123"), ("new", "Kaika2026x"), ("confirm", "Kaika2026x")]).await;
+    let wrong = app
+        .call(&c, "change_password", &[("current", "not-it-123"), ("new", "Kaika2026x"), ("confirm", "Kaika2026x")])
+        .await;
     assert_eq!(wrong.field_message("current").as_deref(), Some("原密码不正确。"));
-    let ok = app.call(&c, "change_password", &[("current", &initial), ("new", "Kaika2026x"), ("confirm", "Kaika2026x")]).await;
+    let ok = app
+        .call(&c, "change_password", &[("current", &initial), ("new", "Kaika2026x"), ("confirm", "Kaika2026x")])
+        .await;
     assert_eq!(ok.location.as_deref(), Some("/union"), "{:?}", ok.body);
     let info = app.call(&c, "union/info", &[]).await;
     assert!(info.kind().is_none(), "after the change the union works: {:?}", info.body);
@@ -134,7 +145,11 @@ async fn a_supervisor_reaches_only_accounts_below_its_own_union(app: TestApp) {
     let id_of = |name: &'static str| {
         let pool = app.db.pool.clone();
         async move {
-            sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = $1").bind(name).fetch_one(&pool).await.unwrap()
+            sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = $1")
+                .bind(name)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
         }
     };
     let city_account = id_of("szzgh").await;
@@ -144,18 +159,30 @@ async fn a_supervisor_reaches_only_accounts_below_its_own_union(app: TestApp) {
     for target in [city_account, own] {
         let r = app.call(&district, "accounts/reset", &[("user_id", &target.to_string())]).await;
         assert_eq!(r.kind(), Some("not_found"), "futian must not reset account {target}");
-        let r = app.call(&district, "accounts/disable", &[("user_id", &target.to_string()), ("disabled", "true")]).await;
+        let r =
+            app.call(&district, "accounts/disable", &[("user_id", &target.to_string()), ("disabled", "true")]).await;
         assert_eq!(r.kind(), Some("not_found"));
     }
     let r = app.call(&district, "accounts/reset", &[("user_id", &below.to_string())]).await;
     assert!(r.kind().is_none(), "futian may reset shili: {:?}", r.body);
     let list = app.call(&district, "accounts/list", &[("query", ""), ("page", "1")]).await;
-    let names: Vec<_> = list.body["items"].as_array().unwrap().iter().map(|a| a["username"].as_str().unwrap()).collect();
+    let names: Vec<_> =
+        list.body["items"].as_array().unwrap().iter().map(|a| a["username"].as_str().unwrap()).collect();
     assert_eq!(names, ["shili", "yangban"], "only accounts below 福田区总工会");
     // a supervisor cannot open an account under a union outside its subtree
-    let city_union: i64 = sqlx::query_scalar("SELECT id FROM unions WHERE level = 'city'").fetch_one(&app.db.pool).await.unwrap();
+    let city_union: i64 =
+        sqlx::query_scalar("SELECT id FROM unions WHERE level = 'city'").fetch_one(&app.db.pool).await.unwrap();
     let r = app
-        .call(&district, "accounts/create", &[("parent_id", &city_union.to_string()), ("level", "district"), ("union_name", "南山区总工会"), ("username", "nanshan")])
+        .call(
+            &district,
+            "accounts/create",
+            &[
+                ("parent_id", &city_union.to_string()),
+                ("level", "district"),
+                ("union_name", "南山区总工会"),
+                ("username", "nanshan"),
+            ],
+        )
         .await;
     assert_eq!(r.kind(), Some("forbidden"));
     // nor drill down above itself
@@ -190,12 +217,8 @@ async fn server_functions_check_the_callers_role_themselves(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
-    let res = union
-        .post(format!("{}/api/logout", app.base))
-        .header("Sec-Fetch-Site", "cross-site")
-        .send()
-        .await
-        .unwrap();
+    let res =
+        union.post(format!("{}/api/logout", app.base)).header("Sec-Fetch-Site", "cross-site").send().await.unwrap();
     assert_eq!(res.status(), 403);
     let still = app.call(&union, "me", &[]).await;
     assert_eq!(still.body["username"], "shili", "the refused logout did nothing");
@@ -225,7 +248,13 @@ async fn a_grassroots_union_completes_its_info_and_the_lock_lifts(app: TestApp) 
     assert_eq!(bad.field_message("credit_code").as_deref(), Some("统一社会信用代码校验位不正确，请核对营业执照。"));
     let bad = app.call(&c, "union/info/save", &form("91110000600037341L", "999999999999")).await;
     assert_eq!(bad.field_message("pickup_branch").as_deref(), Some("无效的领卡网点！"));
-    let taken = app.call(&c, "union/info/save", &form_named("深圳市示例电子有限公司工会委员会", "91110000600037341L", "104584000101")).await;
+    let taken = app
+        .call(
+            &c,
+            "union/info/save",
+            &form_named("深圳市示例电子有限公司工会委员会", "91110000600037341L", "104584000101"),
+        )
+        .await;
     assert!(taken.field_message("union_name").is_some(), "another union's registered name: {:?}", taken.body);
     let ok = app.call(&c, "union/info/save", &form("91110000600037341l", "104584000101")).await;
     assert!(ok.kind().is_none(), "{:?}", ok.body);
@@ -245,7 +274,8 @@ async fn a_reset_password_ends_old_sessions_and_unlocks_the_account(app: TestApp
     let (_, locked) = app.login("yangban", DEMO_PASSWORD).await;
     assert_eq!(locked.kind(), Some("locked"));
     let sup = app.login_ok("futian", DEMO_PASSWORD).await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'yangban'").fetch_one(&app.db.pool).await.unwrap();
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'yangban'").fetch_one(&app.db.pool).await.unwrap();
     let r = app.call(&sup, "accounts/reset", &[("user_id", &id.to_string())]).await;
     let fresh = r.body["initial_password"].as_str().unwrap().to_string();
     let gone = app.call(&old_session, "overview/union", &[]).await;
@@ -259,7 +289,8 @@ async fn a_reset_password_ends_old_sessions_and_unlocks_the_account(app: TestApp
 async fn a_disabled_account_is_refused_and_its_session_ends(app: TestApp) {
     let union = app.login_ok("shili", DEMO_PASSWORD).await;
     let sup = app.login_ok("futian", DEMO_PASSWORD).await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'shili'").fetch_one(&app.db.pool).await.unwrap();
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'shili'").fetch_one(&app.db.pool).await.unwrap();
     let r = app.call(&sup, "accounts/disable", &[("user_id", &id.to_string()), ("disabled", "true")]).await;
     assert!(r.kind().is_none(), "{:?}", r.body);
     assert_eq!(app.call(&union, "overview/union", &[]).await.kind(), Some("unauthenticated"));
@@ -287,15 +318,12 @@ async fn logout_removes_the_session_and_login_issues_a_new_session_id(app: TestA
         .send()
         .await
         .unwrap();
-    let second_id = second.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    let second_id =
+        second.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
     assert_ne!(first_id, second_id, "login cycles the session id");
     // the old id is no longer honoured
-    let replay = reqwest::Client::new()
-        .post(format!("{}/api/me", app.base))
-        .header("Cookie", &first_id)
-        .send()
-        .await
-        .unwrap();
+    let replay =
+        reqwest::Client::new().post(format!("{}/api/me", app.base)).header("Cookie", &first_id).send().await.unwrap();
     assert_eq!(replay.text().await.unwrap(), "null");
     let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(&app.db.pool).await.unwrap();
     let r = app.call(&c, "logout", &[]).await;
@@ -324,31 +352,57 @@ async fn lists_mask_id_and_phone_numbers(app: TestApp) {
         assert!(id.starts_with("4403") && id.contains("**********"), "{id}");
         assert!(m["phone_masked"].as_str().unwrap().contains("****"));
     }
-    let by_state = app.call(&c, "members/list", &[("query", ""), ("state", "rejected"), ("department", ""), ("page", "1")]).await;
+    let by_state =
+        app.call(&c, "members/list", &[("query", ""), ("state", "rejected"), ("department", ""), ("page", "1")]).await;
     assert!(by_state.body["items"].as_array().unwrap().iter().all(|m| m["card_state"] == "rejected"));
-    let by_name = app.call(&c, "members/list", &[("query", "黄丽"), ("state", ""), ("department", ""), ("page", "1")]).await;
+    let by_name =
+        app.call(&c, "members/list", &[("query", "黄丽"), ("state", ""), ("department", ""), ("page", "1")]).await;
     assert_eq!(by_name.body["total"], 1);
     // the last digits of a phone or an ID number find the member
-    let by_phone = app.call(&c, "members/list", &[("query", "138000"), ("state", ""), ("department", ""), ("page", "1")]).await;
+    let by_phone =
+        app.call(&c, "members/list", &[("query", "138000"), ("state", ""), ("department", ""), ("page", "1")]).await;
     assert_eq!(by_phone.body["items"][0]["name"], "黄丽", "{:?}", by_phone.body);
-    let id_tail: String = sqlx::query_scalar("SELECT substr(id_number, 13, 6) FROM members WHERE name = '黄丽'").fetch_one(&app.db.pool).await.unwrap();
-    let by_id = app.call(&c, "members/list", &[("query", &id_tail.to_lowercase()), ("state", ""), ("department", ""), ("page", "1")]).await;
+    let id_tail: String = sqlx::query_scalar("SELECT substr(id_number, 13, 6) FROM members WHERE name = '黄丽'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let by_id = app
+        .call(
+            &c,
+            "members/list",
+            &[("query", &id_tail.to_lowercase()), ("state", ""), ("department", ""), ("page", "1")],
+        )
+        .await;
     assert!(by_id.body["items"].as_array().unwrap().iter().any(|m| m["name"] == "黄丽"), "{:?}", by_id.body);
     for m in by_id.body["items"].as_array().unwrap() {
-        assert!(m["id_number_masked"].as_str().unwrap().ends_with(&id_tail[2..]) || m["phone_masked"].as_str().unwrap().ends_with(&id_tail[2..]));
+        assert!(
+            m["id_number_masked"].as_str().unwrap().ends_with(&id_tail[2..])
+                || m["phone_masked"].as_str().unwrap().ends_with(&id_tail[2..])
+        );
     }
     // the department filter: the departments on record, then one of them
     let departments = app.call(&c, "members/departments", &[]).await;
-    let mut counted: Vec<(String, i64)> = sqlx::query_as("SELECT department, COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id \
-        WHERE u.name = $1 AND department IS NOT NULL GROUP BY department")
-        .bind(unioncard_server::seed::UNION_A).fetch_all(&app.db.pool).await.unwrap();
+    let mut counted: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT department, COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id \
+        WHERE u.name = $1 AND department IS NOT NULL GROUP BY department",
+    )
+    .bind(unioncard_server::seed::UNION_A)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
     counted.sort();
     assert!(counted.len() >= 2, "the demo union has several departments");
-    let listed: Vec<(String, i64)> = departments.body.as_array().unwrap().iter()
-        .map(|d| (d["name"].as_str().unwrap().to_string(), d["members"].as_i64().unwrap())).collect();
+    let listed: Vec<(String, i64)> = departments
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["name"].as_str().unwrap().to_string(), d["members"].as_i64().unwrap()))
+        .collect();
     assert_eq!(listed, counted);
     let (dept, n) = &counted[0];
-    let by_dept = app.call(&c, "members/list", &[("query", ""), ("state", ""), ("department", dept), ("page", "1")]).await;
+    let by_dept =
+        app.call(&c, "members/list", &[("query", ""), ("state", ""), ("department", dept), ("page", "1")]).await;
     assert_eq!(by_dept.body["total"], *n);
     assert!(by_dept.body["items"].as_array().unwrap().iter().all(|m| m["department"] == dept.as_str()));
     // a deep page and a state filter together
@@ -373,7 +427,9 @@ async fn a_session_opened_on_one_instance_is_honoured_by_another() {
 #[tokio::test]
 async fn seeding_twice_changes_nothing() {
     let app = common::spawn(Engine::Sqlite).await;
-    let count = || async { sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM members").fetch_one(&app.db.pool).await.unwrap() };
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM members").fetch_one(&app.db.pool).await.unwrap()
+    };
     let before = count().await;
     let again = unioncard_server::seed::seed_demo(&app.db).await.unwrap();
     assert_eq!(again, unioncard_server::seed::Outcome::AlreadyHasData);

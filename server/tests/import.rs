@@ -56,8 +56,14 @@ async fn a_clean_file_previews_then_commits_once_and_only_once(app: TestApp) {
     let id1 = resident_id("44030519900101123");
     // full-width digits and a lowercase x are normalised, not refused
     let id2 = resident_id("11010519491231002").replace('X', "x");
-    let id2_fullwidth: String = id2.chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap() } else { c }).collect();
-    let file = workbook(UNION_A, &[["张三", &id1, "13912345678", "生产部"], ["李四", &id2_fullwidth, "13912345679", "行政部"]]);
+    let id2_fullwidth: String = id2
+        .chars()
+        .map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - 0x30 + 0xFF10).unwrap() } else { c })
+        .collect();
+    let file = workbook(
+        UNION_A,
+        &[["张三", &id1, "13912345678", "生产部"], ["李四", &id2_fullwidth, "13912345679", "行政部"]],
+    );
     let (status, p) = upload(&app, &c, "members.xlsx", file.clone()).await;
     assert_eq!(status, 200, "{p}");
     assert_eq!(p["rows"], 2);
@@ -69,9 +75,11 @@ async fn a_clean_file_previews_then_commits_once_and_only_once(app: TestApp) {
     let done = app.call(&c, "import/commit", &[("import_id", &id)]).await;
     assert_eq!(done.body["imported"], 2, "{:?}", done.body);
     assert_eq!(member_count(&app).await, before + 2);
-    let stored: String = sqlx::query_scalar("SELECT id_number FROM members WHERE name = '李四'").fetch_one(&app.db.pool).await.unwrap();
+    let stored: String =
+        sqlx::query_scalar("SELECT id_number FROM members WHERE name = '李四'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(stored, "11010519491231002X", "stored normalised");
-    let state: String = sqlx::query_scalar("SELECT card_state FROM members WHERE name = '张三'").fetch_one(&app.db.pool).await.unwrap();
+    let state: String =
+        sqlx::query_scalar("SELECT card_state FROM members WHERE name = '张三'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(state, "pending");
     // in the file's order, each naming the upload it came from (its uploader and time are the
     // upload's), with no card transition yet, and the staged rows gone
@@ -89,13 +97,15 @@ async fn a_clean_file_previews_then_commits_once_and_only_once(app: TestApp) {
             ("李四".to_string(), "11010519491231002X".chars().rev().collect(), Some(id.clone()), 0),
         ]
     );
-    let uploader: (Option<i64>, String) = sqlx::query_as("SELECT i.user_id, u.username FROM imports i JOIN users u ON u.id = i.user_id WHERE i.id = $1")
-        .bind(&id)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let uploader: (Option<i64>, String) =
+        sqlx::query_as("SELECT i.user_id, u.username FROM imports i JOIN users u ON u.id = i.user_id WHERE i.id = $1")
+            .bind(&id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     assert_eq!(uploader.1, "shili");
-    let staged: Option<String> = sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
+    let staged: Option<String> =
+        sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1").bind(&id).fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(staged, None);
     // the same upload cannot be committed twice
     let again = app.call(&c, "import/commit", &[("import_id", &id)]).await;
@@ -103,7 +113,8 @@ async fn a_clean_file_previews_then_commits_once_and_only_once(app: TestApp) {
     assert_eq!(member_count(&app).await, before + 2);
     // uploading the same file again finds every ID already in this union
     let (_, p2) = upload(&app, &c, "members.xlsx", file).await;
-    let messages: Vec<_> = p2["issues"].as_array().unwrap().iter().map(|i| i["message"].as_str().unwrap().to_string()).collect();
+    let messages: Vec<_> =
+        p2["issues"].as_array().unwrap().iter().map(|i| i["message"].as_str().unwrap().to_string()).collect();
     assert_eq!(messages, vec![format!("该证件号码在【{UNION_A}】中已存在！"); 2]);
 }
 
@@ -111,11 +122,21 @@ async fn a_commit_checks_again_what_changed_since_the_preview(app: TestApp) {
     let a = app.login_ok("shili", DEMO_PASSWORD).await;
     let b = app.login_ok("yangban", DEMO_PASSWORD).await;
     let shared_id = resident_id("44030519900101123");
-    let file = workbook(UNION_A, &[["张三", &shared_id, "13912345678", "生产部"], ["李四", &resident_id("44030519910202234"), "13912345679", ""]]);
+    let file = workbook(
+        UNION_A,
+        &[
+            ["张三", &shared_id, "13912345678", "生产部"],
+            ["李四", &resident_id("44030519910202234"), "13912345679", ""],
+        ],
+    );
     let (_, p) = upload(&app, &a, "a.xlsx", file.clone()).await;
     assert!(p["issues"].as_array().unwrap().is_empty(), "{p}");
     let first = p["import_id"].as_str().unwrap().to_string();
-    let staged: Option<String> = sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1").bind(&first).fetch_one(&app.db.pool).await.unwrap();
+    let staged: Option<String> = sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1")
+        .bind(&first)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert!(staged.is_some(), "a clean upload's rows are staged for the commit");
 
     // another union records one of the IDs after the preview: the commit writes nothing and
@@ -137,31 +158,70 @@ async fn a_commit_checks_again_what_changed_since_the_preview(app: TestApp) {
     let file2 = workbook(UNION_A, &[["李四", &resident_id("44030519910202234"), "13912345679", ""]]);
     let (_, p2) = upload(&app, &a, "a2.xlsx", file2.clone()).await;
     let second = p2["import_id"].as_str().unwrap().to_string();
-    sqlx::query("UPDATE unions SET name = $1 WHERE name = $2").bind("深圳市示例电子有限公司工会").bind(UNION_A).execute(&app.db.pool).await.unwrap();
+    sqlx::query("UPDATE unions SET name = $1 WHERE name = $2")
+        .bind("深圳市示例电子有限公司工会")
+        .bind(UNION_A)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     let r2 = app.call(&a, "import/commit", &[("import_id", &second)]).await;
     assert_eq!(r2.body["imported"], serde_json::Value::Null, "{:?}", r2.body);
     assert_eq!(r2.body["issues"][0]["row"], 3, "{:?}", r2.body);
     assert_eq!(member_count(&app).await, before);
-    sqlx::query("UPDATE unions SET name = $1 WHERE name = $2").bind(UNION_A).bind("深圳市示例电子有限公司工会").execute(&app.db.pool).await.unwrap();
+    sqlx::query("UPDATE unions SET name = $1 WHERE name = $2")
+        .bind(UNION_A)
+        .bind("深圳市示例电子有限公司工会")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
 
     // rows staged by a build with other rules are not trusted: the file is read again, then committed
-    let staged: String = sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1").bind(&second).fetch_one(&app.db.pool).await.unwrap();
+    let staged: String = sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1")
+        .bind(&second)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     let mut other: serde_json::Value = serde_json::from_str(&staged).unwrap();
-    other["context"] = serde_json::Value::String(format!("0123456789abcdef{}", &other["context"].as_str().unwrap()[16..]));
+    other["context"] =
+        serde_json::Value::String(format!("0123456789abcdef{}", &other["context"].as_str().unwrap()[16..]));
     other["members"][0][0] = "不在文件里的人".into();
-    sqlx::query("UPDATE imports SET staged = $1 WHERE id = $2").bind(other.to_string()).bind(&second).execute(&app.db.pool).await.unwrap();
+    sqlx::query("UPDATE imports SET staged = $1 WHERE id = $2")
+        .bind(other.to_string())
+        .bind(&second)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     let r3 = app.call(&a, "import/commit", &[("import_id", &second)]).await;
     assert_eq!(r3.body["imported"], 1, "{:?}", r3.body);
     assert_eq!(member_count(&app).await, before + 1);
-    let name: String = sqlx::query_scalar("SELECT name FROM members WHERE import_id = $1").bind(&second).fetch_one(&app.db.pool).await.unwrap();
+    let name: String = sqlx::query_scalar("SELECT name FROM members WHERE import_id = $1")
+        .bind(&second)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(name, "李四", "the file's row, not the stale staged one");
 
     // rows staged by a preview never committed are dropped once it is a day old
-    let (_, p4) = upload(&app, &a, "a4.xlsx", workbook(UNION_A, &[["周八", &resident_id("44030519920303345"), "13912345672", ""]])).await;
+    let (_, p4) = upload(
+        &app,
+        &a,
+        "a4.xlsx",
+        workbook(UNION_A, &[["周八", &resident_id("44030519920303345"), "13912345672", ""]]),
+    )
+    .await;
     let abandoned = p4["import_id"].as_str().unwrap().to_string();
-    sqlx::query("UPDATE imports SET created_at = created_at - 90000 WHERE id = $1").bind(&abandoned).execute(&app.db.pool).await.unwrap();
-    upload(&app, &a, "a5.xlsx", workbook(UNION_A, &[["吴九", &resident_id("44030519930404456"), "13912345673", ""]])).await;
-    let staged: Option<String> = sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1").bind(&abandoned).fetch_one(&app.db.pool).await.unwrap();
+    sqlx::query("UPDATE imports SET created_at = created_at - 90000 WHERE id = $1")
+        .bind(&abandoned)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    upload(&app, &a, "a5.xlsx", workbook(UNION_A, &[["吴九", &resident_id("44030519930404456"), "13912345673", ""]]))
+        .await;
+    let staged: Option<String> = sqlx::query_scalar("SELECT staged FROM imports WHERE id = $1")
+        .bind(&abandoned)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(staged, None);
 }
 
@@ -169,22 +229,36 @@ async fn a_file_with_mistakes_reports_every_error_and_writes_nothing(app: TestAp
     let c = app.login_ok("shili", DEMO_PASSWORD).await;
     let before = member_count(&app).await;
     let good = resident_id("44030519850505321");
-    let taken_elsewhere: String = sqlx::query_scalar("SELECT m.id_number FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name = $1 LIMIT 1")
-        .bind(UNION_B)
+    let taken_elsewhere: String = sqlx::query_scalar(
+        "SELECT m.id_number FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name = $1 LIMIT 1",
+    )
+    .bind(UNION_B)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let other_name: String = sqlx::query_scalar("SELECT name FROM members WHERE id_number = $1")
+        .bind(&taken_elsewhere)
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-    let other_name: String = sqlx::query_scalar("SELECT name FROM members WHERE id_number = $1").bind(&taken_elsewhere).fetch_one(&app.db.pool).await.unwrap();
-    let file = workbook(UNION_A, &[
-        ["王五", &good, "13912345678", ""],
-        ["赵六", "44030519850505321O", "1391234567", ""],
-        ["孙七", &good, "13912345670", ""],
-        [&other_name, &taken_elsewhere, "13912345671", ""],
-    ]);
+    let file = workbook(
+        UNION_A,
+        &[
+            ["王五", &good, "13912345678", ""],
+            ["赵六", "44030519850505321O", "1391234567", ""],
+            ["孙七", &good, "13912345670", ""],
+            [&other_name, &taken_elsewhere, "13912345671", ""],
+        ],
+    );
     let (status, p) = upload(&app, &c, "bad.xlsx", file).await;
     assert_eq!(status, 200);
     let issues = p["issues"].as_array().unwrap();
-    let find = |row: u64, col: &str| issues.iter().find(|i| i["row"] == row && i["column"] == col).map(|i| i["message"].as_str().unwrap().to_string());
+    let find = |row: u64, col: &str| {
+        issues
+            .iter()
+            .find(|i| i["row"] == row && i["column"] == col)
+            .map(|i| i["message"].as_str().unwrap().to_string())
+    };
     assert_eq!(find(6, "D").as_deref(), Some("身份证号码无效，请核对身份证原件,并检查所填数据中是否存在字母\"O\"！"));
     assert_eq!(find(6, "H").as_deref(), Some("手机号码：1391234567为无效手机号，请填写长度为11位数字的有效手机号码。"));
     assert_eq!(find(7, "D").as_deref(), Some("同5行的王五证件号码相同。"));
@@ -212,7 +286,14 @@ async fn a_file_wrong_on_every_row_sends_the_browser_its_first_errors_and_their_
     let c = app.login_ok("shili", DEMO_PASSWORD).await;
     // 700 rows, each with a phone number one digit short
     let rows: Vec<[String; 4]> = (0..700u32)
-        .map(|i| ["张三".to_string(), resident_id(&format!("440305199001{:02}{:03}", i % 28 + 1, 100 + i)), format!("1391234{:03}", i), String::new()])
+        .map(|i| {
+            [
+                "张三".to_string(),
+                resident_id(&format!("440305199001{:02}{:03}", i % 28 + 1, 100 + i)),
+                format!("1391234{:03}", i),
+                String::new(),
+            ]
+        })
         .collect();
     let (status, p) = upload(&app, &c, "bad.xlsx", workbook(UNION_A, &rows)).await;
     assert_eq!(status, 200);
@@ -223,9 +304,14 @@ async fn a_file_wrong_on_every_row_sends_the_browser_its_first_errors_and_their_
     assert_eq!(sent[0]["column"], "H");
     // the error report has every one of them
     let id = p["import_id"].as_str().unwrap();
-    let report = c.get(format!("{}/union/imports/{id}/report.xlsx", app.base)).send().await.unwrap().bytes().await.unwrap();
+    let report =
+        c.get(format!("{}/union/imports/{id}/report.xlsx", app.base)).send().await.unwrap().bytes().await.unwrap();
     let sheet = app::server::xlsx::read_first_sheet(&report, &Default::default()).unwrap();
-    let marked = sheet.rows.iter().filter(|r| r.row >= 5 && matches!(r.cell(13), app::domain::sheet::Cell::Text(t) if t.starts_with("H列"))).count();
+    let marked = sheet
+        .rows
+        .iter()
+        .filter(|r| r.row >= 5 && matches!(r.cell(13), app::domain::sheet::Cell::Text(t) if t.starts_with("H列")))
+        .count();
     assert_eq!(marked, 700);
 }
 
@@ -235,7 +321,10 @@ async fn a_refused_file_gets_a_plain_chinese_message(app: TestApp) {
         ("random bytes", (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect()),
         ("a CSV renamed", "序号,姓名,证件号码\n1,张三,440305199001011234\n".as_bytes().to_vec()),
         ("an old .xls", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1].iter().copied().cycle().take(4096).collect()),
-        ("a truncated workbook", workbook(UNION_A, &[["张三", "44030519900101123X", "13912345678", ""]])[..900].to_vec()),
+        (
+            "a truncated workbook",
+            workbook(UNION_A, &[["张三", "44030519900101123X", "13912345678", ""]])[..900].to_vec(),
+        ),
     ];
     for (what, bytes) in cases {
         let (status, body) = upload(&app, &c, "x.xlsx", bytes).await;
@@ -250,7 +339,11 @@ async fn a_refused_file_gets_a_plain_chinese_message(app: TestApp) {
 }
 
 async fn import_waits_for_complete_union_info(app: TestApp) {
-    sqlx::query("UPDATE unions SET credit_code = NULL WHERE name = $1").bind(UNION_A).execute(&app.db.pool).await.unwrap();
+    sqlx::query("UPDATE unions SET credit_code = NULL WHERE name = $1")
+        .bind(UNION_A)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     let c = app.login_ok("shili", DEMO_PASSWORD).await;
     let (status, body) = upload(&app, &c, "x.xlsx", workbook::<&str>(UNION_A, &[])).await;
     assert_eq!(status, 409);
@@ -262,18 +355,29 @@ async fn import_waits_for_complete_union_info(app: TestApp) {
 
 async fn a_union_reaches_only_its_own_uploads_and_members(app: TestApp) {
     let a = app.login_ok("shili", DEMO_PASSWORD).await;
-    let (_, p) = upload(&app, &a, "m.xlsx", workbook(UNION_A, &[["张三", &resident_id("44030519900101123"), "13912345678", ""]])).await;
+    let (_, p) = upload(
+        &app,
+        &a,
+        "m.xlsx",
+        workbook(UNION_A, &[["张三", &resident_id("44030519900101123"), "13912345678", ""]]),
+    )
+    .await;
     let id = p["import_id"].as_str().unwrap().to_string();
     let b = app.login_ok("yangban", DEMO_PASSWORD).await;
     assert_eq!(app.call(&b, "import/commit", &[("import_id", &id)]).await.kind(), Some("not_found"));
     assert_eq!(b.get(format!("{}/union/imports/{id}/report.xlsx", app.base)).send().await.unwrap().status(), 404);
-    let a_member: i64 = sqlx::query_scalar("SELECT m.id FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name = $1 LIMIT 1")
-        .bind(UNION_A)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let a_member: i64 =
+        sqlx::query_scalar("SELECT m.id FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name = $1 LIMIT 1")
+            .bind(UNION_A)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     for endpoint in ["members/get", "members/delete"] {
-        assert_eq!(app.call(&b, endpoint, &[("id", &a_member.to_string())]).await.kind(), Some("not_found"), "{endpoint}");
+        assert_eq!(
+            app.call(&b, endpoint, &[("id", &a_member.to_string())]).await.kind(),
+            Some("not_found"),
+            "{endpoint}"
+        );
     }
     assert_eq!(upload(&app, &client(), "m.xlsx", vec![1, 2, 3]).await.0, 401);
 }
@@ -290,7 +394,12 @@ async fn a_member_is_edited_with_the_template_rules_and_removed(app: TestApp) {
     let actions = app::server::audit::actions_for(&app.db, &format!("member:{id}")).await.unwrap();
     assert_eq!(actions, ["member_viewed"]);
     let form = |phone: &str, idn: &str| {
-        vec![("id".to_string(), id.to_string()), ("input[name]".into(), "新名字".into()), ("input[id_number]".into(), idn.to_string()), ("input[phone]".into(), phone.to_string())]
+        vec![
+            ("id".to_string(), id.to_string()),
+            ("input[name]".into(), "新名字".into()),
+            ("input[id_number]".into(), idn.to_string()),
+            ("input[phone]".into(), phone.to_string()),
+        ]
     };
     let call = |f: Vec<(String, String)>| {
         let c = c.clone();
@@ -338,7 +447,8 @@ async fn the_cli_imports_with_the_same_rules_and_says_so_in_json() {
         }
     };
     let good = dir.path().join("good.xlsx");
-    std::fs::write(&good, workbook(UNION_A, &[["张三", &resident_id("44030519900101123"), "13912345678", ""]])).unwrap();
+    std::fs::write(&good, workbook(UNION_A, &[["张三", &resident_id("44030519900101123"), "13912345678", ""]]))
+        .unwrap();
     let bad = dir.path().join("bad.xlsx");
     std::fs::write(&bad, workbook(UNION_A, &[["张三", "44030519900101123", "13912345678", ""]])).unwrap();
     let junk = dir.path().join("junk.xlsx");
@@ -364,6 +474,13 @@ async fn the_cli_imports_with_the_same_rules_and_says_so_in_json() {
     let (code, j) = run(args(&[], &good)).await;
     assert_eq!((code, j["imported"].as_u64()), (0, Some(1)), "{j}");
     assert_eq!(member_count(&app).await, before + 1);
-    let (code, j) = run(vec!["import".into(), "--union".into(), "不存在的工会".into(), "--json".into(), good.display().to_string()]).await;
+    let (code, j) = run(vec![
+        "import".into(),
+        "--union".into(),
+        "不存在的工会".into(),
+        "--json".into(),
+        good.display().to_string(),
+    ])
+    .await;
     assert_eq!((code, j["errors"][0]["code"].as_str()), (2, Some("union_not_found")));
 }

@@ -79,12 +79,7 @@ pub async fn parent_options() -> Result<Vec<ParentOption>, AppError> {
     Ok(unions::supervising_nodes(&db, &root)
         .await?
         .into_iter()
-        .map(|n| ParentOption {
-            id: n.id,
-            level: n.level(),
-            child_levels: n.level().children().to_vec(),
-            name: n.name,
-        })
+        .map(|n| ParentOption { id: n.id, level: n.level(), child_levels: n.level().children().to_vec(), name: n.name })
         .collect())
 }
 
@@ -101,7 +96,12 @@ pub fn check_username(username: &str) -> Result<(), &'static str> {
 }
 
 #[server(endpoint = "accounts/create")]
-pub async fn create_account(parent_id: i64, level: String, union_name: String, username: String) -> Result<Credentials, AppError> {
+pub async fn create_account(
+    parent_id: i64,
+    level: String,
+    union_name: String,
+    username: String,
+) -> Result<Credentials, AppError> {
     use crate::{
         domain::FieldError,
         server::{accounts, audit, auth, db::is_unique_violation, unions},
@@ -166,9 +166,7 @@ pub async fn create_account(parent_id: i64, level: String, union_name: String, u
     match created {
         Ok(_) => tx.commit().await?,
         // a concurrent request took the name between the check and the insert
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::refused("该账号或工会名称已存在，请刷新后重试。"))
-        }
+        Err(e) if is_unique_violation(&e) => return Err(AppError::refused("该账号或工会名称已存在，请刷新后重试。")),
         Err(e) => return Err(e.into()),
     }
     Ok(Credentials { username, union_name, initial_password: password })

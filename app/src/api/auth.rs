@@ -93,7 +93,10 @@ pub async fn logout() -> Result<(), AppError> {
 /// has its initial password. Other sessions of the account end.
 #[server(endpoint = "change_password")]
 pub async fn change_password(current: String, new: String, confirm: String) -> Result<(), AppError> {
-    use crate::{domain::password, server::{accounts, audit, auth}};
+    use crate::{
+        domain::password,
+        server::{accounts, audit, auth},
+    };
     let db = auth::db()?;
     let session = auth::session().await?;
     let user = auth::current_user(&db, &session).await?.ok_or(AppError::Unauthenticated)?;

@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::{domain::sheet::{ImportIssue, NormKind}, error::AppError};
+use crate::{
+    domain::sheet::{ImportIssue, NormKind},
+    error::AppError,
+};
 
 /// Upload limit: a 100,000-member template is about 5 MB.
 pub const MAX_UPLOAD_BYTES: usize = 30 * 1024 * 1024;
@@ -55,7 +58,10 @@ impl ImportPreview {
 /// Writes the previewed upload's members, all or nothing, after checking it again.
 #[server(endpoint = "import/commit")]
 pub async fn commit_import(import_id: String) -> Result<ImportPreview, AppError> {
-    use crate::{domain::role::Role, server::{auth, import}};
+    use crate::{
+        domain::role::Role,
+        server::{auth, import},
+    };
     let (db, me) = auth::require(&[Role::Union]).await?;
     import::commit(&db, &me, &import_id).await.map(ImportPreview::for_browser)
 }

@@ -33,7 +33,22 @@ mod ssr {
         server::{auth::AuthUser, Db},
     };
 
-    pub type Row = (i64, String, String, String, Option<String>, Option<String>, Option<String>, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, String);
+    pub type Row = (
+        i64,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+    );
 
     /// The member `id` if it belongs to the caller's union; otherwise not found.
     pub async fn own_member(db: &Db, me: &AuthUser, id: i64) -> Result<(MemberInput, CardState), AppError> {
@@ -69,7 +84,10 @@ mod ssr {
 
 #[server(endpoint = "members/get")]
 pub async fn get_member(id: i64) -> Result<MemberDetail, AppError> {
-    use crate::{domain::role::Role, server::{audit, auth, import::today}};
+    use crate::{
+        domain::role::Role,
+        server::{audit, auth, import::today},
+    };
     let (db, me) = auth::require(&[Role::Union]).await?;
     let (input, card_state) = ssr::own_member(&db, &me, id).await?;
     // the edit form shows the full ID and phone: that access is recorded
@@ -142,7 +160,10 @@ pub async fn update_member(id: i64, input: MemberInput) -> Result<MemberDetail, 
 
 #[server(endpoint = "members/delete")]
 pub async fn delete_member(id: i64) -> Result<(), AppError> {
-    use crate::{domain::{mask_id, role::Role}, server::{audit, auth}};
+    use crate::{
+        domain::{mask_id, role::Role},
+        server::{audit, auth},
+    };
     let (db, me) = auth::require(&[Role::Union]).await?;
     let (input, state) = ssr::own_member(&db, &me, id).await?;
     if !matches!(state, CardState::Pending | CardState::Rejected) {
@@ -152,7 +173,14 @@ pub async fn delete_member(id: i64) -> Result<(), AppError> {
     sqlx::query("DELETE FROM card_events WHERE member_id = $1").bind(id).execute(&mut *tx).await?;
     sqlx::query("UPDATE users SET member_id = NULL WHERE member_id = $1").bind(id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM members WHERE id = $1").bind(id).execute(&mut *tx).await?;
-    audit::record(&mut *tx, Some(me.id), "member_deleted", &format!("member:{id}"), &format!("{} {}", input.name, mask_id(&input.id_number))).await?;
+    audit::record(
+        &mut *tx,
+        Some(me.id),
+        "member_deleted",
+        &format!("member:{id}"),
+        &format!("{} {}", input.name, mask_id(&input.id_number)),
+    )
+    .await?;
     tx.commit().await?;
     leptos_axum::redirect("/union/members");
     Ok(())

@@ -212,7 +212,8 @@ pub async fn list_departments() -> Result<Vec<DepartmentCount>, AppError> {
     .bind(DEPARTMENT_CHOICES as i64)
     .fetch_all(&db.pool)
     .await?;
-    let mut departments: Vec<DepartmentCount> = rows.into_iter().map(|(name, members)| DepartmentCount { name, members }).collect();
+    let mut departments: Vec<DepartmentCount> =
+        rows.into_iter().map(|(name, members)| DepartmentCount { name, members }).collect();
     departments.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(departments)
 }
@@ -221,7 +222,10 @@ pub async fn list_departments() -> Result<Vec<DepartmentCount>, AppError> {
 /// department (empty: all); ID and phone masked.
 #[server(endpoint = "members/list")]
 pub async fn list_members(query: String, state: String, department: String, page: i64) -> Result<MemberPage, AppError> {
-    use crate::{domain::{mask_id, phone::mask}, server::auth};
+    use crate::{
+        domain::{mask_id, phone::mask},
+        server::auth,
+    };
     let (db, me) = auth::require(&[Role::Union]).await?;
     let union_id = me.union_id()?;
     let query = query.trim().to_string();
@@ -229,7 +233,9 @@ pub async fn list_members(query: String, state: String, department: String, page
     let state = CardState::parse(&state).map(|s| s.as_str()).unwrap_or("");
     // Digits search the ends of ID and phone numbers (kept reversed, so a tail is an indexed
     // prefix); anything else searches names.
-    let digits = !query.is_empty() && query.chars().all(|c| c.is_ascii_alphanumeric()) && query.chars().any(|c| c.is_ascii_digit());
+    let digits = !query.is_empty()
+        && query.chars().all(|c| c.is_ascii_alphanumeric())
+        && query.chars().any(|c| c.is_ascii_digit());
     let mut conds = vec!["union_id = $1".to_string()];
     let mut texts: Vec<String> = Vec::new();
     if !state.is_empty() {
@@ -251,7 +257,9 @@ pub async fn list_members(query: String, state: String, department: String, page
             crate::server::db::Backend::Postgres => ("~>=~", "~<~"),
             crate::server::db::Backend::Sqlite => (">=", "<"),
         };
-        conds.push(format!("((id_rev {ge} ${lo} AND id_rev {lt} ${hi}) OR (phone_rev {ge} ${lo} AND phone_rev {lt} ${hi}))"));
+        conds.push(format!(
+            "((id_rev {ge} ${lo} AND id_rev {lt} ${hi}) OR (phone_rev {ge} ${lo} AND phone_rev {lt} ${hi}))"
+        ));
     } else if !query.is_empty() {
         texts.push(crate::server::db::like_contains(&query));
         conds.push(format!("name LIKE ${} ESCAPE '\\'", texts.len() + 1));
@@ -308,10 +316,8 @@ pub async fn get_bank_overview() -> Result<BankOverview, AppError> {
     use crate::server::auth;
     let (db, me) = auth::require(&[Role::Bank]).await?;
     let bank_id = me.bank_id.ok_or(AppError::Forbidden)?;
-    let bank_name: String = sqlx::query_scalar("SELECT name FROM banks WHERE id = $1")
-        .bind(bank_id)
-        .fetch_one(&db.pool)
-        .await?;
+    let bank_name: String =
+        sqlx::query_scalar("SELECT name FROM banks WHERE id = $1").bind(bank_id).fetch_one(&db.pool).await?;
     let branches: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT b.code, b.name, COUNT(u.id) FROM bank_branches b LEFT JOIN unions u ON u.pickup_branch = b.code \
          WHERE b.bank_id = $1 GROUP BY b.code, b.name ORDER BY b.code",
@@ -356,24 +362,33 @@ pub struct MyCard {
 
 #[server(endpoint = "me/card")]
 pub async fn get_my_card() -> Result<MyCard, AppError> {
-    use crate::{domain::{mask_id, phone::mask}, server::auth};
+    use crate::{
+        domain::{mask_id, phone::mask},
+        server::auth,
+    };
     let (db, me) = auth::require(&[Role::Member]).await?;
     let member_id = me.member_id.ok_or(AppError::NotFound)?;
-    let (name, union_name, idn, phone, dept, st, created_at): (String, String, String, String, Option<String>, String, i64) =
-        sqlx::query_as(
-            "SELECT m.name, u.name, m.id_number, m.phone, m.department, m.card_state, m.created_at FROM members m \
+    let (name, union_name, idn, phone, dept, st, created_at): (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT m.name, u.name, m.id_number, m.phone, m.department, m.card_state, m.created_at FROM members m \
              JOIN unions u ON u.id = m.union_id WHERE m.id = $1",
-        )
-        .bind(member_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let events: Vec<(String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT to_state, at, reason FROM card_events WHERE member_id = $1 ORDER BY at, id",
     )
     .bind(member_id)
-    .fetch_all(&db.pool)
-    .await?;
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let events: Vec<(String, i64, Option<String>)> =
+        sqlx::query_as("SELECT to_state, at, reason FROM card_events WHERE member_id = $1 ORDER BY at, id")
+            .bind(member_id)
+            .fetch_all(&db.pool)
+            .await?;
     Ok(MyCard {
         name,
         union_name,
@@ -383,7 +398,11 @@ pub async fn get_my_card() -> Result<MyCard, AppError> {
         card_state: CardState::parse(&st).unwrap_or(CardState::Pending),
         // the record's creation put the card in 未办卡; the transitions since follow
         events: std::iter::once(CardEvent { state: CardState::Pending, at: created_at, reason: None })
-            .chain(events.into_iter().filter_map(|(s, at, reason)| Some(CardEvent { state: CardState::parse(&s)?, at, reason })))
+            .chain(
+                events
+                    .into_iter()
+                    .filter_map(|(s, at, reason)| Some(CardEvent { state: CardState::parse(&s)?, at, reason })),
+            )
             .collect(),
     })
 }

@@ -6,10 +6,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use crate::domain::role::Role;
 
-use crate::{
-    domain::union_info::UnionInfoForm,
-    error::AppError,
-};
+use crate::{domain::union_info::UnionInfoForm, error::AppError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BranchOption {

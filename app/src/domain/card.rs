@@ -92,15 +92,7 @@ mod tests {
 
     #[test]
     fn the_happy_path_is_allowed_step_by_step() {
-        let path = [
-            Pending,
-            Submitted,
-            InProduction,
-            AwaitingDelivery,
-            AwaitingDistribution,
-            Distributed,
-            Activated,
-        ];
+        let path = [Pending, Submitted, InProduction, AwaitingDelivery, AwaitingDistribution, Distributed, Activated];
         for w in path.windows(2) {
             assert!(w[0].can_move_to(w[1]), "{:?} -> {:?} should be allowed", w[0], w[1]);
         }

@@ -181,11 +181,7 @@ pub fn normalise_id(raw: &str) -> (String, Vec<NormKind>) {
 
 /// 1-based positions of the letter O/o in an ID: each most likely a mistyped digit 0.
 pub fn letter_o_positions(id: &str) -> Vec<usize> {
-    id.chars()
-        .enumerate()
-        .filter(|(_, c)| matches!(c, 'O' | 'o'))
-        .map(|(i, _)| i + 1)
-        .collect()
+    id.chars().enumerate().filter(|(_, c)| matches!(c, 'O' | 'o')).map(|(i, _)| i + 1).collect()
 }
 
 /// The ID with every letter O/o replaced by the digit 0: the suggestion shown to the clerk.
@@ -314,8 +310,7 @@ pub fn looks_like_resident_id(id: &str) -> bool {
     if n == 18 {
         return true;
     }
-    (15..=20).contains(&n)
-        && id.chars().all(|c| c.is_ascii_digit() || matches!(c, 'O' | 'o' | 'X'))
+    (15..=20).contains(&n) && id.chars().all(|c| c.is_ascii_digit() || matches!(c, 'O' | 'o' | 'X'))
 }
 
 /// Birth date (`YYYY-MM-DD`) and sex read from an 18-character GB 11643 number: characters
@@ -375,7 +370,9 @@ mod tests {
 
     #[test]
     fn unknown_types_are_refused() {
-        for (bad, why) in [("港澳通行证", "not a type of the list"), ("01", "codes are not labels"), ("passport", "English")] {
+        for (bad, why) in
+            [("港澳通行证", "not a type of the list"), ("01", "codes are not labels"), ("passport", "English")]
+        {
             assert_eq!(IdType::parse(bad), None, "{bad}: {why}");
         }
     }
@@ -457,14 +454,19 @@ mod tests {
             assert_eq!(classify(&id, TODAY), Some(kind), "{id}");
             assert_eq!(kind.region(), Some(region));
         }
-        let wrong = format!("{}{}", "81000019900101123", if check_char("81000019900101123") == Some('1') { '2' } else { '1' });
+        let wrong =
+            format!("{}{}", "81000019900101123", if check_char("81000019900101123") == Some('1') { '2' } else { '1' });
         assert_eq!(classify(&wrong, TODAY), None, "a permit with a wrong check character");
     }
 
     #[test]
     fn both_versions_of_the_foreign_permanent_resident_id_are_recognised() {
         let id2023 = with_check("93184019850615123");
-        assert_eq!(classify(&id2023, TODAY), Some(IdKind::ForeignPermanent2023), "9… is never refused for its address code");
+        assert_eq!(
+            classify(&id2023, TODAY),
+            Some(IdKind::ForeignPermanent2023),
+            "9… is never refused for its address code"
+        );
         assert_eq!(birth_date_and_sex(&id2023), Some(("1985-06-15".to_string(), Sex::Male)));
         assert_eq!(classify("USA310085061512", TODAY), Some(IdKind::ForeignPermanent2017));
         assert!(!IdKind::ForeignPermanent2017.is_gb11643());

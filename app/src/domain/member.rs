@@ -162,16 +162,52 @@ struct StoredRow(String, String, String, Text, Text, Text, String, Text, Text, T
 impl From<StoredMember> for StoredRow {
     fn from(m: StoredMember) -> Self {
         StoredRow(
-            m.name, m.id_type, m.id_number, m.country, m.sex, m.birth_date, m.phone, m.ethnicity, m.education,
-            m.migrant_worker, m.department, m.remark,
+            m.name,
+            m.id_type,
+            m.id_number,
+            m.country,
+            m.sex,
+            m.birth_date,
+            m.phone,
+            m.ethnicity,
+            m.education,
+            m.migrant_worker,
+            m.department,
+            m.remark,
         )
     }
 }
 
 impl From<StoredRow> for StoredMember {
     fn from(r: StoredRow) -> Self {
-        let StoredRow(name, id_type, id_number, country, sex, birth_date, phone, ethnicity, education, migrant_worker, department, remark) = r;
-        StoredMember { name, id_type, id_number, country, sex, birth_date, phone, ethnicity, education, migrant_worker, department, remark }
+        let StoredRow(
+            name,
+            id_type,
+            id_number,
+            country,
+            sex,
+            birth_date,
+            phone,
+            ethnicity,
+            education,
+            migrant_worker,
+            department,
+            remark,
+        ) = r;
+        StoredMember {
+            name,
+            id_type,
+            id_number,
+            country,
+            sex,
+            birth_date,
+            phone,
+            ethnicity,
+            education,
+            migrant_worker,
+            department,
+            remark,
+        }
     }
 }
 
@@ -254,7 +290,8 @@ pub fn parse_date(s: &str) -> Option<String> {
         }
         (y, m, d)
     };
-    let digits = |x: &str, n: std::ops::RangeInclusive<usize>| n.contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit());
+    let digits =
+        |x: &str, n: std::ops::RangeInclusive<usize>| n.contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit());
     if !digits(y, 4..=4) || !digits(m, 1..=2) || !digits(d, 1..=2) {
         return None;
     }
@@ -279,7 +316,12 @@ struct Errors(Vec<MemberFieldError>);
 
 impl Errors {
     fn push(&mut self, field: &str, code: &str, message: impl Into<String>, hint: impl Into<String>) {
-        self.0.push(MemberFieldError { field: field.into(), code: code.into(), message: message.into(), hint: hint.into() });
+        self.0.push(MemberFieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+            hint: hint.into(),
+        });
     }
 }
 
@@ -292,13 +334,12 @@ fn letter_o_hint(positions: &[usize]) -> String {
 fn report_resident_problems(e: &mut Errors, problems: Vec<ResidentIdProblem>) {
     for p in problems {
         match p {
-            ResidentIdProblem::LetterO(at) => e.push("id_number", "id_number_letter_o", MSG_ID_INVALID, letter_o_hint(&at)),
-            ResidentIdProblem::Length(n) => e.push(
-                "id_number",
-                "id_number_length",
-                MSG_ID_LENGTH,
-                format!("现为{n}位。{HINT_ID_LENGTH}"),
-            ),
+            ResidentIdProblem::LetterO(at) => {
+                e.push("id_number", "id_number_letter_o", MSG_ID_INVALID, letter_o_hint(&at))
+            }
+            ResidentIdProblem::Length(n) => {
+                e.push("id_number", "id_number_length", MSG_ID_LENGTH, format!("现为{n}位。{HINT_ID_LENGTH}"))
+            }
             ResidentIdProblem::BadCharacters => e.push(
                 "id_number",
                 "id_number_chars",
@@ -433,7 +474,9 @@ impl MemberInput {
                 Some(IdType::ResidentId) => report_resident_problems(&mut e, resident_id_problems(&id, today)),
                 Some(_) => {
                     let o = letter_o_positions(&id);
-                    if !o.is_empty() && classify(&super::id_document::with_zero_for_o(&id), today).is_some_and(IdKind::is_gb11643) {
+                    if !o.is_empty()
+                        && classify(&super::id_document::with_zero_for_o(&id), today).is_some_and(IdKind::is_gb11643)
+                    {
                         e.push("id_number", "id_number_letter_o", MSG_ID_INVALID, letter_o_hint(&o));
                     } else if kind.is_none() && !is_other_document_number(&id) {
                         e.push(
@@ -499,9 +542,12 @@ impl MemberInput {
                     "出生日期格式错误！",
                     "按“1990-01-31”“19900131”或“1990/1/31”的格式填写真实的日期",
                 ),
-                Some(d) if d.replace('-', "").as_str() > today => {
-                    e.push("birth_date", "birth_date_future", "出生日期不能晚于今天！", "核对证件原件，填写正确的出生日期")
-                }
+                Some(d) if d.replace('-', "").as_str() > today => e.push(
+                    "birth_date",
+                    "birth_date_future",
+                    "出生日期不能晚于今天！",
+                    "核对证件原件，填写正确的出生日期",
+                ),
                 Some(d) => birth = Some(d),
             }
         }
@@ -532,7 +578,12 @@ impl MemberInput {
             "是" => Some(true),
             "否" => Some(false),
             _ => {
-                e.push("migrant_worker", "migrant_worker_invalid", "是否农民工请填写【是】或【否】！", "请填写“是”或“否”，不确定可不填");
+                e.push(
+                    "migrant_worker",
+                    "migrant_worker_invalid",
+                    "是否农民工请填写【是】或【否】！",
+                    "请填写“是”或“否”，不确定可不填",
+                );
                 None
             }
         };
@@ -717,17 +768,29 @@ mod tests {
 
     #[test]
     fn a_letter_o_in_a_17_character_id_is_reported_with_the_length() {
-        assert_eq!(codes(&MemberInput { id_number: "11O10519491231002".into(), ..valid() }), ["id_number_letter_o", "id_number_length"]);
+        assert_eq!(
+            codes(&MemberInput { id_number: "11O10519491231002".into(), ..valid() }),
+            ["id_number_letter_o", "id_number_length"]
+        );
     }
 
     #[test]
     fn residence_permits_are_accepted_with_a_blank_type_or_other() {
-        for (first, region) in [("81000019900101123", "中国香港"), ("82000019900101124", "中国澳门"), ("83000019900101125", "中国台湾")] {
+        for (first, region) in
+            [("81000019900101123", "中国香港"), ("82000019900101124", "中国澳门"), ("83000019900101125", "中国台湾")]
+        {
             let id = with_check(first);
-            let (m, _) = MemberInput { id_number: id.clone(), ..valid() }.parse(TODAY).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+            let (m, _) =
+                MemberInput { id_number: id.clone(), ..valid() }.parse(TODAY).unwrap_or_else(|e| panic!("{id}: {e:?}"));
             assert_eq!(m.country.as_deref(), Some(region), "{id}: the region is read from the number");
             assert_eq!(m.birth_date, "1990-01-01");
-            let other = MemberInput { id_type: "其他".into(), country: region.into(), sex: m.sex.label().into(), birth_date: "1990-01-01".into(), ..m.to_input() };
+            let other = MemberInput {
+                id_type: "其他".into(),
+                country: region.into(),
+                sex: m.sex.label().into(),
+                birth_date: "1990-01-01".into(),
+                ..m.to_input()
+            };
             let (o, _) = other.parse(TODAY).unwrap_or_else(|e| panic!("{id} as 其他: {e:?}"));
             assert_eq!(o.id_type, IdType::Other);
         }
@@ -736,7 +799,8 @@ mod tests {
     #[test]
     fn a_2023_foreign_permanent_resident_id_is_accepted_without_a_type() {
         let id = with_check("93184019850615123");
-        let (m, _) = MemberInput { id_number: id, ..valid() }.parse(TODAY).expect("9… is never refused for its address code");
+        let (m, _) =
+            MemberInput { id_number: id, ..valid() }.parse(TODAY).expect("9… is never refused for its address code");
         assert_eq!(m.id_kind, Some(IdKind::ForeignPermanent2023));
         assert_eq!(m.birth_date, "1985-06-15");
         assert_eq!(m.sex, Sex::Male);
@@ -747,7 +811,13 @@ mod tests {
         let input = MemberInput { id_number: "USA310085061512".into(), ..valid() };
         assert_eq!(codes(&input), ["id_type_required", "country_required", "sex_required", "birth_date_required"]);
         assert!(error(&input, "id_type_required").hint.starts_with("该号码为外国人永久居留身份证（2017版）"));
-        let typed = MemberInput { id_type: "其他".into(), country: "美国".into(), sex: "男".into(), birth_date: "1985/6/15".into(), ..input };
+        let typed = MemberInput {
+            id_type: "其他".into(),
+            country: "美国".into(),
+            sex: "男".into(),
+            birth_date: "1985/6/15".into(),
+            ..input
+        };
         let (m, _) = typed.parse(TODAY).expect("with 其他 and the three fields");
         assert_eq!(m.id_kind, Some(IdKind::ForeignPermanent2017));
         assert_eq!(m.birth_date, "1985-06-15");
@@ -767,7 +837,8 @@ mod tests {
     fn a_passport_without_country_sex_and_birth_date_gets_the_guides_three_messages() {
         let input = MemberInput { country: "".into(), sex: "".into(), birth_date: " ".into(), ..passport() };
         let errs = input.parse(TODAY).unwrap_err();
-        let got: Vec<(&str, &str, &str)> = errs.iter().map(|e| (e.field.as_str(), e.code.as_str(), e.message.as_str())).collect();
+        let got: Vec<(&str, &str, &str)> =
+            errs.iter().map(|e| (e.field.as_str(), e.code.as_str(), e.message.as_str())).collect();
         assert_eq!(
             got,
             [
@@ -801,7 +872,9 @@ mod tests {
 
     #[test]
     fn other_document_numbers_must_look_like_one() {
-        for (id, why) in [("E12", "too short"), ("E1234-5678#", "a stray sign"), ("护照号码E123456", "Chinese characters")] {
+        for (id, why) in
+            [("E12", "too short"), ("E1234-5678#", "a stray sign"), ("护照号码E123456", "Chinese characters")]
+        {
             let input = MemberInput { id_number: id.into(), ..passport() };
             assert_eq!(codes(&input), ["id_number_format"], "{id}: {why}");
         }
@@ -822,7 +895,11 @@ mod tests {
         assert!(MemberInput { sex: "女".into(), birth_date: "1949/12/31".into(), ..valid() }.parse(TODAY).is_ok());
         let cases = [
             (MemberInput { sex: "男".into(), ..valid() }, "sex_mismatch", "the number says 女"),
-            (MemberInput { birth_date: "1949-12-30".into(), ..valid() }, "birth_date_mismatch", "the number says 1949-12-31"),
+            (
+                MemberInput { birth_date: "1949-12-30".into(), ..valid() },
+                "birth_date_mismatch",
+                "the number says 1949-12-31",
+            ),
         ];
         for (input, code, why) in cases {
             assert_eq!(codes(&input), [code], "{why}");
@@ -899,7 +976,11 @@ mod tests {
         ];
         for (phone, why) in cases {
             let e = error(&MemberInput { phone: phone.into(), ..valid() }, "phone_invalid");
-            assert_eq!(e.message, format!("手机号码：{phone}为无效手机号，请填写长度为11位数字的有效手机号码。"), "{why}");
+            assert_eq!(
+                e.message,
+                format!("手机号码：{phone}为无效手机号，请填写长度为11位数字的有效手机号码。"),
+                "{why}"
+            );
             assert_eq!(e.hint, "请填写长度为11位数字的有效手机号码", "{why}");
         }
         assert_eq!(codes(&MemberInput { phone: "".into(), ..valid() }), ["phone_required"]);

@@ -35,7 +35,13 @@ pub fn mask_id(id: &str) -> String {
 /// Percent-encodes UTF-8 for a URL query or an RFC 5987 `filename*`: keeps `A-Za-z0-9-._`.
 pub fn percent_encode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 

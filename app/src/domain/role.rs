@@ -68,12 +68,8 @@ pub enum UnionLevel {
 }
 
 impl UnionLevel {
-    pub const ALL: [UnionLevel; 4] = [
-        UnionLevel::City,
-        UnionLevel::District,
-        UnionLevel::Street,
-        UnionLevel::Grassroots,
-    ];
+    pub const ALL: [UnionLevel; 4] =
+        [UnionLevel::City, UnionLevel::District, UnionLevel::Street, UnionLevel::Grassroots];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -15,7 +15,10 @@ pub enum Cell {
     Date(f64),
     Bool(bool),
     /// A formula, with the value Excel saved beside it, if any.
-    Formula { formula: String, cached: Option<String> },
+    Formula {
+        formula: String,
+        cached: Option<String>,
+    },
     /// An error value such as `#N/A`.
     Error(String),
 }

@@ -40,7 +40,19 @@ pub const LAST_COLUMN: usize = 12;
 pub const INFO_LABELS: [&str; 5] = ["*填报工会", "*单位类型", "*职工平均月收入", "*领卡网点", "*是否加载深圳通"];
 /// Row 4, columns A–M.
 pub const HEADERS: [&str; 13] = [
-    "序号", "*姓名", "证件类型", "*证件号码", "国家/地区", "性别", "出生日期", "*手机号码", "民族", "学历", "是否农民工", "部门", "备注",
+    "序号",
+    "*姓名",
+    "证件类型",
+    "*证件号码",
+    "国家/地区",
+    "性别",
+    "出生日期",
+    "*手机号码",
+    "民族",
+    "学历",
+    "是否农民工",
+    "部门",
+    "备注",
 ];
 
 // The guide's header messages and remedies, verbatim.
@@ -114,7 +126,8 @@ pub enum IncomeBand {
 }
 
 impl IncomeBand {
-    pub const ALL: [IncomeBand; 5] = [IncomeBand::Band1, IncomeBand::Band2, IncomeBand::Band3, IncomeBand::Band4, IncomeBand::Band5];
+    pub const ALL: [IncomeBand; 5] =
+        [IncomeBand::Band1, IncomeBand::Band2, IncomeBand::Band3, IncomeBand::Band4, IncomeBand::Band5];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -230,7 +243,14 @@ pub fn existing_id_issue(row: u32, kind: ExistingId, union_name: &str) -> Import
     issue(Some(row), Some(3), "证件号码", code, message, hint)
 }
 
-fn issue(row: Option<u32>, col: Option<usize>, field: &str, code: &str, message: impl Into<String>, hint: impl Into<String>) -> ImportIssue {
+fn issue(
+    row: Option<u32>,
+    col: Option<usize>,
+    field: &str,
+    code: &str,
+    message: impl Into<String>,
+    hint: impl Into<String>,
+) -> ImportIssue {
     ImportIssue {
         row,
         column: col.map(column_letter),
@@ -364,22 +384,29 @@ fn check_layout(sheet: &Sheet, issues: &mut Vec<ImportIssue>) -> bool {
             issues,
             INFO_ROW,
             0,
-            format!("第3行应为“*填报工会”一行（A3单元格应为“*填报工会”{}），{where_}第1–3行的表头不可移动、删除。", now_is(&a3)),
+            format!(
+                "第3行应为“*填报工会”一行（A3单元格应为“*填报工会”{}），{where_}第1–3行的表头不可移动、删除。",
+                now_is(&a3)
+            ),
         );
     } else if let Some(r3) = row3 {
         for (i, label) in INFO_LABELS.iter().enumerate() {
             let got = header_text(r3.cell(i * 2));
             if got.trim() != *label {
                 let cell = format!("{}3", column_letter(i * 2));
-                header_issue(issues, INFO_ROW, i * 2, format!("{cell}单元格应为“{label}”{}（表头不可修改、合并、删除）。", now_is(&got)));
+                header_issue(
+                    issues,
+                    INFO_ROW,
+                    i * 2,
+                    format!("{cell}单元格应为“{label}”{}（表头不可修改、合并、删除）。", now_is(&got)),
+                );
             }
         }
     }
 
     let row4 = find_row(sheet, HEADER_ROW);
-    let key_headers_in_place = row4.is_some_and(|r| {
-        [1, 3, 7].iter().all(|&c| loose(&header_text(r.cell(c))) == loose(HEADERS[c]))
-    });
+    let key_headers_in_place =
+        row4.is_some_and(|r| [1, 3, 7].iter().all(|&c| loose(&header_text(r.cell(c))) == loose(HEADERS[c])));
     if !key_headers_in_place {
         let moved = moved_to(sheet, HEADER_ROW, |r| {
             loose(&header_text(r.cell(1))) == "姓名" && loose(&header_text(r.cell(3))) == "证件号码"
@@ -438,7 +465,14 @@ fn check_info_values(sheet: &Sheet, ctx: &TemplateContext, issues: &mut Vec<Impo
         } else {
             String::new()
         };
-        issues.push(issue(Some(INFO_ROW), Some(1), "填报工会", "union_name_mismatch", MSG_UNION_NAME, format!("{why}{HINT_UNION_NAME}")));
+        issues.push(issue(
+            Some(INFO_ROW),
+            Some(1),
+            "填报工会",
+            "union_name_mismatch",
+            MSG_UNION_NAME,
+            format!("{why}{HINT_UNION_NAME}"),
+        ));
         None
     };
 
@@ -461,7 +495,14 @@ fn check_info_values(sheet: &Sheet, ctx: &TemplateContext, issues: &mut Vec<Impo
     } else {
         let b = IncomeBand::parse(&band_text);
         if b.is_none() {
-            issues.push(issue(Some(INFO_ROW), Some(5), "职工平均月收入", "income_band_invalid", MSG_INCOME_BAND, HINT_INCOME_BAND));
+            issues.push(issue(
+                Some(INFO_ROW),
+                Some(5),
+                "职工平均月收入",
+                "income_band_invalid",
+                MSG_INCOME_BAND,
+                HINT_INCOME_BAND,
+            ));
         }
         b
     };
@@ -487,7 +528,14 @@ fn check_info_values(sheet: &Sheet, ctx: &TemplateContext, issues: &mut Vec<Impo
         "是" => Some(true),
         "否" => Some(false),
         _ => {
-            issues.push(issue(Some(INFO_ROW), Some(9), "是否加载深圳通", "shenzhen_tong_invalid", MSG_SHENZHEN_TONG, HINT_SHENZHEN_TONG));
+            issues.push(issue(
+                Some(INFO_ROW),
+                Some(9),
+                "是否加载深圳通",
+                "shenzhen_tong_invalid",
+                MSG_SHENZHEN_TONG,
+                HINT_SHENZHEN_TONG,
+            ));
             None
         }
     };
@@ -539,7 +587,8 @@ fn member_cell(cell: &Cell, col: usize, row: u32) -> Result<Cow<'_, str>, Box<Im
     let label = FIELDS[col].1;
     let formula_issue = |formula: &str| {
         let f = formula.trim().trim_start_matches('=');
-        let message = if col == 7 { phone_message(f) } else { format!("{label}：{f}为公式，不是填写的内容！") };
+        let message =
+            if col == 7 { phone_message(f) } else { format!("{label}：{f}为公式，不是填写的内容！") };
         Box::new(issue(Some(row), Some(col), label, "formula_cell", message, HINT_FORMULA))
     };
     let numeric_id = |shown: String, as_date: bool, lost: bool| {
@@ -583,7 +632,9 @@ fn member_cell(cell: &Cell, col: usize, row: u32) -> Result<Cow<'_, str>, Box<Im
         .into()),
         // An ID stored as a number has lost its last digits (or leading zeros): never repaired.
         Cell::Number(x) if col == 3 => Err(numeric_id(number_text(*x), false, x.abs() >= 1e15 || x.fract() != 0.0)),
-        Cell::Date(x) if col == 3 => Err(numeric_id(excel_serial_date(*x).unwrap_or_else(|| number_text(*x)), true, true)),
+        Cell::Date(x) if col == 3 => {
+            Err(numeric_id(excel_serial_date(*x).unwrap_or_else(|| number_text(*x)), true, true))
+        }
         // A mobile number stored as a number is accepted as its digits: 11-digit integers are
         // exact in a double (< 2^53) and mobiles never start with 0, so nothing was lost.
         // Any other number is shown as Excel shows it and refused by the phone rule.
@@ -695,7 +746,12 @@ pub fn validate_sheet(sheet: &Sheet, ctx: &TemplateContext) -> SheetReport {
                 if issues.len() == before {
                     for (field, kind) in norms {
                         let col = member::field_column(field).unwrap_or(3);
-                        normalisations.push(Normalisation { row: r.row, column: column_letter(col), field: FIELDS[col].1.to_string(), kind });
+                        normalisations.push(Normalisation {
+                            row: r.row,
+                            column: column_letter(col),
+                            field: FIELDS[col].1.to_string(),
+                            kind,
+                        });
                     }
                     members.push((r.row, record));
                 }
@@ -726,7 +782,11 @@ mod tests {
     const BRANCH: &str = "104584000101";
 
     fn ctx() -> TemplateContext {
-        TemplateContext { union_name: UNION.into(), branch_codes: vec![BRANCH.into(), "104584000102".into()], today: "20261127".into() }
+        TemplateContext {
+            union_name: UNION.into(),
+            branch_codes: vec![BRANCH.into(), "104584000102".into()],
+            today: "20261127".into(),
+        }
     }
 
     fn with_check(first17: &str) -> String {
@@ -734,7 +794,10 @@ mod tests {
     }
 
     fn text_row(row: u32, cells: &[&str]) -> SheetRow {
-        SheetRow { row, cells: cells.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect() }
+        SheetRow {
+            row,
+            cells: cells.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect(),
+        }
     }
 
     fn info_row(values: [&str; 5]) -> SheetRow {
@@ -779,7 +842,11 @@ mod tests {
     }
 
     fn codes(report: &SheetReport) -> Vec<(u32, String, String)> {
-        report.issues.iter().map(|i| (i.row.unwrap_or(0), i.column.clone().unwrap_or_default(), i.code.clone())).collect()
+        report
+            .issues
+            .iter()
+            .map(|i| (i.row.unwrap_or(0), i.column.clone().unwrap_or_default(), i.code.clone()))
+            .collect()
     }
 
     fn only_issue(report: &SheetReport) -> &ImportIssue {
@@ -789,7 +856,13 @@ mod tests {
 
     #[test]
     fn a_correct_template_gives_its_header_and_members() {
-        let r = validate_sheet(&sheet(vec![member(5, "王芳", "11010519491231002X", "13800138000"), member(6, "李伟", &id(1), "13900139000")]), &ctx());
+        let r = validate_sheet(
+            &sheet(vec![
+                member(5, "王芳", "11010519491231002X", "13800138000"),
+                member(6, "李伟", &id(1), "13900139000"),
+            ]),
+            &ctx(),
+        );
         assert!(r.issues.is_empty(), "{:#?}", r.issues);
         assert_eq!(
             r.header,
@@ -812,11 +885,25 @@ mod tests {
         let units: Vec<_> = UnitType::ALL.iter().map(|u| (u.code(), u.label())).collect();
         assert_eq!(units, [("34", "机关事业单位"), ("60", "企业"), ("39", "其他")]);
         let bands: Vec<_> = IncomeBand::ALL.iter().map(|b| (b.code(), b.label())).collect();
-        assert_eq!(bands, [("1", "0-4999"), ("2", "5000-19999"), ("3", "20000-49999"), ("4", "50000-99999"), ("5", "100000以上")]);
-        for (s, want) in [("60", UnitType::Enterprise), ("企业", UnitType::Enterprise), ("34 机关事业单位", UnitType::Government), ("39-其他", UnitType::Other)] {
+        assert_eq!(
+            bands,
+            [("1", "0-4999"), ("2", "5000-19999"), ("3", "20000-49999"), ("4", "50000-99999"), ("5", "100000以上")]
+        );
+        for (s, want) in [
+            ("60", UnitType::Enterprise),
+            ("企业", UnitType::Enterprise),
+            ("34 机关事业单位", UnitType::Government),
+            ("39-其他", UnitType::Other),
+        ] {
             assert_eq!(UnitType::parse(s), Some(want), "{s}");
         }
-        for (s, want) in [("1", IncomeBand::Band1), ("5", IncomeBand::Band5), ("100000以上", IncomeBand::Band5), ("3 20000-49999", IncomeBand::Band3), ("２", IncomeBand::Band2)] {
+        for (s, want) in [
+            ("1", IncomeBand::Band1),
+            ("5", IncomeBand::Band5),
+            ("100000以上", IncomeBand::Band5),
+            ("3 20000-49999", IncomeBand::Band3),
+            ("２", IncomeBand::Band2),
+        ] {
             assert_eq!(IncomeBand::parse(s), Some(want), "{s}");
         }
         for (s, why) in [("6", "no such band"), ("0", "no such band"), ("1 5000-19999", "code and band disagree")] {
@@ -833,13 +920,22 @@ mod tests {
         let r = validate_sheet(&s, &ctx());
         assert!(r.issues.is_empty(), "{:#?}", r.issues);
         let h = r.header.unwrap();
-        assert_eq!((h.unit_type, h.income_band, h.branch_code.as_str()), (UnitType::Government, IncomeBand::Band1, BRANCH));
+        assert_eq!(
+            (h.unit_type, h.income_band, h.branch_code.as_str()),
+            (UnitType::Government, IncomeBand::Band1, BRANCH)
+        );
     }
 
     #[test]
     fn each_wrong_header_value_gets_the_guides_message_at_its_cell() {
         let cases: [([&str; 5], &str, &str, &str, &str); 6] = [
-            (["深圳市示例电子有限公司", "60", "2", BRANCH, "是"], "B", "union_name_mismatch", MSG_UNION_NAME, "the unit's name, not the union's"),
+            (
+                ["深圳市示例电子有限公司", "60", "2", BRANCH, "是"],
+                "B",
+                "union_name_mismatch",
+                MSG_UNION_NAME,
+                "the unit's name, not the union's",
+            ),
             ([UNION, "61", "2", BRANCH, "是"], "D", "unit_type_invalid", MSG_UNIT_TYPE, "no unit type 61"),
             ([UNION, "60", "6", BRANCH, "是"], "F", "income_band_invalid", MSG_INCOME_BAND, "no band 6"),
             ([UNION, "60", "2", "104584999999", "是"], "H", "branch_invalid", MSG_BRANCH, "not a branch of the bank"),
@@ -851,7 +947,11 @@ mod tests {
             s.rows[2] = info_row(values);
             let r = validate_sheet(&s, &ctx());
             let i = only_issue(&r);
-            assert_eq!((i.row, i.column.as_deref(), i.code.as_str(), i.message.as_str()), (Some(3), Some(col), code, message), "{why}");
+            assert_eq!(
+                (i.row, i.column.as_deref(), i.code.as_str(), i.message.as_str()),
+                (Some(3), Some(col), code, message),
+                "{why}"
+            );
             assert!(r.header.is_none(), "{why}");
             assert_eq!(r.members.len(), 1, "{why}: members are still checked");
         }
@@ -880,7 +980,11 @@ mod tests {
             s.rows[2] = info_row([&padded, "60", "2", BRANCH, "是"]);
             let r = validate_sheet(&s, &ctx());
             let i = only_issue(&r);
-            assert_eq!((i.code.as_str(), i.message.as_str()), ("union_name_mismatch", "工会名称不匹配！"), "{padded:?}");
+            assert_eq!(
+                (i.code.as_str(), i.message.as_str()),
+                ("union_name_mismatch", "工会名称不匹配！"),
+                "{padded:?}"
+            );
             assert!(i.hint.starts_with("B3中的工会名称前后有空格，请删除空格。"), "{padded:?}: {}", i.hint);
             assert!(i.hint.ends_with(HINT_UNION_NAME));
         }
@@ -897,7 +1001,11 @@ mod tests {
         rows.push(member(4, "王芳", "11010519491231002X", "13800138000"));
         rows.push(member(5, "李伟", "123", "1"));
         let r = validate_sheet(&Sheet { rows }, &ctx());
-        assert!(r.issues.iter().all(|i| i.code == "header_incomplete" && i.message == MSG_HEADER_INCOMPLETE), "{:#?}", r.issues);
+        assert!(
+            r.issues.iter().all(|i| i.code == "header_incomplete" && i.message == MSG_HEADER_INCOMPLETE),
+            "{:#?}",
+            r.issues
+        );
         let a1 = r.issues.iter().find(|i| i.row == Some(1) && i.column.as_deref() == Some("A")).expect("A1");
         assert!(a1.hint.contains("“附件2”行不可删除"), "{}", a1.hint);
         let at: Vec<_> = r.issues.iter().map(|i| format!("{}{}", i.column.clone().unwrap(), i.row.unwrap())).collect();
@@ -933,7 +1041,11 @@ mod tests {
         let at: Vec<_> = codes(&r);
         assert_eq!(
             at,
-            [(3, "B".into(), "header_incomplete".into()), (3, "C".into(), "header_incomplete".into()), (3, "D".into(), "header_incomplete".into())]
+            [
+                (3, "B".into(), "header_incomplete".into()),
+                (3, "C".into(), "header_incomplete".into()),
+                (3, "D".into(), "header_incomplete".into())
+            ]
         );
         assert!(r.issues[1].hint.starts_with("C3单元格应为“*单位类型”，现为空"), "{}", r.issues[1].hint);
     }
@@ -944,7 +1056,10 @@ mod tests {
         s.rows[3].cells[4] = Cell::Text("国籍".into());
         s.rows[3].cells[1] = Cell::Text("姓名".into()); // star missing
         let r = validate_sheet(&s, &ctx());
-        assert_eq!(codes(&r), [(4, "B".into(), "header_incomplete".into()), (4, "E".into(), "header_incomplete".into())]);
+        assert_eq!(
+            codes(&r),
+            [(4, "B".into(), "header_incomplete".into()), (4, "E".into(), "header_incomplete".into())]
+        );
         assert!(r.issues[1].hint.starts_with("E4单元格应为“国家/地区”，现为“国籍”。"), "{}", r.issues[1].hint);
         assert_eq!(r.members.len(), 1);
     }
@@ -975,7 +1090,8 @@ mod tests {
 
     #[test]
     fn content_beyond_column_m_is_reported_once_per_column() {
-        let mut rows = vec![member(5, "王芳", "11010519491231002X", "13800138000"), member(6, "李伟", &id(1), "13900139000")];
+        let mut rows =
+            vec![member(5, "王芳", "11010519491231002X", "13800138000"), member(6, "李伟", &id(1), "13900139000")];
         set(&mut rows[0], 13, Cell::Text("工号001".into()));
         set(&mut rows[1], 13, Cell::Text("工号002".into()));
         set(&mut rows[1], 15, Cell::Number(1.0));
@@ -992,7 +1108,10 @@ mod tests {
         set(&mut m, 3, Cell::Number(440_305_199_001_011_234.0));
         let r = validate_sheet(&sheet(vec![m]), &ctx());
         let i = only_issue(&r);
-        assert_eq!((i.column.as_deref(), i.code.as_str(), i.field.as_str()), (Some("D"), "id_number_numeric", "证件号码"));
+        assert_eq!(
+            (i.column.as_deref(), i.code.as_str(), i.field.as_str()),
+            (Some("D"), "id_number_numeric", "证件号码")
+        );
         assert!(i.message.contains("440305199001011000"), "shown as Excel keeps it: {}", i.message);
         assert!(i.message.contains("存成了数字") && i.message.contains("末几位数字已丢失"), "{}", i.message);
         assert!(i.hint.contains("文本"), "{}", i.hint);
@@ -1012,11 +1131,21 @@ mod tests {
     #[test]
     fn formula_cells_get_the_guides_remedy() {
         let mut m = member(5, "王芳", "11010519491231002X", "");
-        set(&mut m, 7, Cell::Formula { formula: "VLOOKUP(B7,'[1]160318'!$A$1:$D$65536,4,0)".into(), cached: Some("13800138000".into()) });
+        set(
+            &mut m,
+            7,
+            Cell::Formula {
+                formula: "VLOOKUP(B7,'[1]160318'!$A$1:$D$65536,4,0)".into(),
+                cached: Some("13800138000".into()),
+            },
+        );
         set(&mut m, 11, Cell::Text("=A1&\"部\"".into()));
         let r = validate_sheet(&sheet(vec![m]), &ctx());
         assert_eq!(codes(&r), [(5, "H".into(), "formula_cell".into()), (5, "L".into(), "formula_cell".into())]);
-        assert_eq!(r.issues[0].message, "手机号码：VLOOKUP(B7,'[1]160318'!$A$1:$D$65536,4,0)为无效手机号，请填写长度为11位数字的有效手机号码。");
+        assert_eq!(
+            r.issues[0].message,
+            "手机号码：VLOOKUP(B7,'[1]160318'!$A$1:$D$65536,4,0)为无效手机号，请填写长度为11位数字的有效手机号码。"
+        );
         assert!(r.issues.iter().all(|i| i.hint == HINT_FORMULA));
         assert!(r.members.is_empty());
     }
@@ -1034,7 +1163,10 @@ mod tests {
         set(&mut m, 8, Cell::Error("#N/A".into()));
         let r = validate_sheet(&sheet(vec![m]), &ctx());
         let i = only_issue(&r);
-        assert_eq!((i.column.as_deref(), i.code.as_str(), i.message.as_str()), (Some("I"), "error_cell", "民族单元格的值是错误值“#N/A”！"));
+        assert_eq!(
+            (i.column.as_deref(), i.code.as_str(), i.message.as_str()),
+            (Some("I"), "error_cell", "民族单元格的值是错误值“#N/A”！")
+        );
     }
 
     #[test]
@@ -1078,7 +1210,16 @@ mod tests {
 
     #[test]
     fn excel_serial_dates_follow_the_1900_system_and_its_leap_day_bug() {
-        let cases = [(1.0, Some("1900-01-01")), (59.0, Some("1900-02-28")), (60.0, None), (61.0, Some("1900-03-01")), (25_569.0, Some("1970-01-01")), (45_658.0, Some("2025-01-01")), (0.0, None), (-3.0, None)];
+        let cases = [
+            (1.0, Some("1900-01-01")),
+            (59.0, Some("1900-02-28")),
+            (60.0, None),
+            (61.0, Some("1900-03-01")),
+            (25_569.0, Some("1970-01-01")),
+            (45_658.0, Some("2025-01-01")),
+            (0.0, None),
+            (-3.0, None),
+        ];
         for (serial, want) in cases {
             assert_eq!(excel_serial_date(serial).as_deref(), want, "serial {serial}");
         }
@@ -1095,7 +1236,10 @@ mod tests {
             ]),
             &ctx(),
         );
-        assert_eq!(codes(&r), [(7, "D".into(), "id_duplicate_in_file".into()), (9, "D".into(), "id_duplicate_in_file".into())]);
+        assert_eq!(
+            codes(&r),
+            [(7, "D".into(), "id_duplicate_in_file".into()), (9, "D".into(), "id_duplicate_in_file".into())]
+        );
         for i in &r.issues {
             assert_eq!(i.message, "同5行的王芳证件号码相同。");
             assert_eq!(i.hint, "检查报错行身份证号码是否正确");
@@ -1107,10 +1251,30 @@ mod tests {
     #[test]
     fn member_errors_carry_row_column_field_code_message_and_hint() {
         let cases = [
-            ("11O10519491231002X", "id_number_letter_o", "身份证号码无效，请核对身份证原件,并检查所填数据中是否存在字母\"O\"！", "letter O"),
-            ("11010519491231002", "id_number_length", "身份证号码格式错误，请填写18位正确的身份证号码！", "17 characters"),
-            ("110105209912310021", "id_number_future", "身份证号码无效，请核对身份证原件,并检查所填数据中是否存在字母\"O\"！", "born in the future"),
-            ("110105194902300027", "id_number_date", "身份证号码无效，请核对身份证原件,并检查所填数据中是否存在字母\"O\"！", "30 February"),
+            (
+                "11O10519491231002X",
+                "id_number_letter_o",
+                "身份证号码无效，请核对身份证原件,并检查所填数据中是否存在字母\"O\"！",
+                "letter O",
+            ),
+            (
+                "11010519491231002",
+                "id_number_length",
+                "身份证号码格式错误，请填写18位正确的身份证号码！",
+                "17 characters",
+            ),
+            (
+                "110105209912310021",
+                "id_number_future",
+                "身份证号码无效，请核对身份证原件,并检查所填数据中是否存在字母\"O\"！",
+                "born in the future",
+            ),
+            (
+                "110105194902300027",
+                "id_number_date",
+                "身份证号码无效，请核对身份证原件,并检查所填数据中是否存在字母\"O\"！",
+                "30 February",
+            ),
         ];
         for (bad, code, message, why) in cases {
             let r = validate_sheet(&sheet(vec![member(8, "王芳", bad, "13800138000")]), &ctx());
@@ -1130,7 +1294,11 @@ mod tests {
         let r = validate_sheet(&sheet(vec![m]), &ctx());
         assert_eq!(
             codes(&r),
-            [(5, "E".into(), "country_required".into()), (5, "F".into(), "sex_required".into()), (5, "G".into(), "birth_date_required".into())]
+            [
+                (5, "E".into(), "country_required".into()),
+                (5, "F".into(), "sex_required".into()),
+                (5, "G".into(), "birth_date_required".into())
+            ]
         );
         assert_eq!(r.issues[0].field, "国家/地区");
     }
@@ -1139,7 +1307,8 @@ mod tests {
     fn normalisations_of_accepted_rows_are_reported_with_their_cell() {
         let r = validate_sheet(&sheet(vec![member(5, "王芳", "11010519491231002x", "138 0013 8000")]), &ctx());
         assert!(r.issues.is_empty(), "{:#?}", r.issues);
-        let got: Vec<_> = r.normalisations.iter().map(|n| (n.row, n.column.as_str(), n.field.as_str(), n.kind)).collect();
+        let got: Vec<_> =
+            r.normalisations.iter().map(|n| (n.row, n.column.as_str(), n.field.as_str(), n.kind)).collect();
         assert_eq!(got, [(5, "D", "证件号码", NormKind::LowercaseX), (5, "H", "手机号码", NormKind::InvisibleSpace)]);
     }
 
@@ -1170,7 +1339,8 @@ mod tests {
         ]);
         s.rows[2] = info_row([UNION, "61", "6", BRANCH, "是"]);
         let r = validate_sheet(&s, &ctx());
-        let got: Vec<_> = r.issues.iter().map(|i| format!("{}{}:{}", i.column.clone().unwrap(), i.row.unwrap(), i.code)).collect();
+        let got: Vec<_> =
+            r.issues.iter().map(|i| format!("{}{}:{}", i.column.clone().unwrap(), i.row.unwrap(), i.code)).collect();
         assert_eq!(
             got,
             [
@@ -1191,13 +1361,28 @@ mod tests {
     fn existing_ids_get_the_guides_messages_and_causes() {
         let i = existing_id_issue(12, ExistingId::InThisUnion, UNION);
         assert_eq!((i.row, i.column.as_deref(), i.field.as_str()), (Some(12), Some("D"), "证件号码"));
-        assert_eq!((i.code.as_str(), i.message.as_str(), i.hint.as_str()), ("id_exists_in_union", "该证件号码在【深圳市示例电子有限公司工会委员会】中已存在！", "删除重复录入的会员信息"));
+        assert_eq!(
+            (i.code.as_str(), i.message.as_str(), i.hint.as_str()),
+            (
+                "id_exists_in_union",
+                "该证件号码在【深圳市示例电子有限公司工会委员会】中已存在！",
+                "删除重复录入的会员信息"
+            )
+        );
         let i = existing_id_issue(12, ExistingId::NameMismatch, UNION);
         assert_eq!((i.code.as_str(), i.message.as_str()), ("id_name_mismatch", "该证件号码已存在！"));
-        assert!(i.hint.contains("证件号码与姓名不对应") && i.hint.contains("核实身份证号码与姓名是否对应"), "{}", i.hint);
+        assert!(
+            i.hint.contains("证件号码与姓名不对应") && i.hint.contains("核实身份证号码与姓名是否对应"),
+            "{}",
+            i.hint
+        );
         let i = existing_id_issue(12, ExistingId::InOtherUnion, UNION);
         assert_eq!((i.code.as_str(), i.message.as_str()), ("id_in_other_union", "该证件号码已存在！"));
-        assert!(i.hint.contains("该会员身份证已存在于其他工会") && i.hint.contains("该会员是否已在其他单位录入"), "{}", i.hint);
+        assert!(
+            i.hint.contains("该会员身份证已存在于其他工会") && i.hint.contains("该会员是否已在其他单位录入"),
+            "{}",
+            i.hint
+        );
     }
 
     #[test]
@@ -1216,7 +1401,13 @@ mod tests {
         let names = ["王伟", "李芳", "张敏", "刘洋", "陈静", "杨磊", "赵军", "吴艳"];
         let rows: Vec<SheetRow> = (0..100_000u32)
             .map(|i| {
-                let first = format!("440305{:04}{:02}{:02}{:03}", 1970 + (i / 336) % 30, (i / 28) % 12 + 1, i % 28 + 1, 100 + (i / 10_080) % 900);
+                let first = format!(
+                    "440305{:04}{:02}{:02}{:03}",
+                    1970 + (i / 336) % 30,
+                    (i / 28) % 12 + 1,
+                    i % 28 + 1,
+                    100 + (i / 10_080) % 900
+                );
                 member(5 + i, names[(i % 8) as usize], &with_check(&first), &format!("139{i:08}"))
             })
             .collect();

@@ -64,19 +64,14 @@ impl UnionInfoForm {
 
     /// Labels of required fields still empty: what the import page names when it is locked.
     pub fn missing(&self) -> Vec<&'static str> {
-        FIELDS
-            .iter()
-            .filter(|(f, _)| self.get(f).trim().is_empty())
-            .map(|(_, l)| *l)
-            .collect()
+        FIELDS.iter().filter(|(f, _)| self.get(f).trim().is_empty()).map(|(_, l)| *l).collect()
     }
 
     /// Every problem at once, so the clerk can fix the whole form in one go.
     pub fn parse(&self) -> Result<UnionInfo, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut err = |field: &str, message: &str| {
-            errors.push(FieldError { field: field.into(), message: message.into() })
-        };
+        let mut err =
+            |field: &str, message: &str| errors.push(FieldError { field: field.into(), message: message.into() });
         for (f, l) in FIELDS {
             if self.get(f).trim().is_empty() {
                 err(f, &format!("请填写{l}。"));

@@ -2,7 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::{api::overview::get_bank_overview, components::{TableRegion, Portal, StateCounts}, domain::role::Role};
+use crate::{
+    api::overview::get_bank_overview,
+    components::{Portal, StateCounts, TableRegion},
+    domain::role::Role,
+};
 
 #[component]
 pub fn BankHomePage() -> impl IntoView {

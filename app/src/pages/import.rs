@@ -4,13 +4,13 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+#[cfg(feature = "hydrate")]
+use crate::error::AppError;
 use crate::{
     api::import::{CommitImport, ImportPreview},
     components::{Portal, TableRegion},
     domain::role::Role,
 };
-#[cfg(feature = "hydrate")]
-use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -55,9 +55,13 @@ fn send(file: web_sys::File, state: RwSignal<Upload>) {
                 Err(_) => state.set(Upload::Failed(AppError::Request.to_string())),
             }
         } else {
-            let message = serde_json::from_str::<AppError>(&text)
-                .map(|e| e.to_string())
-                .unwrap_or_else(|_| if status == 413 { "文件太大：单个文件不能超过30MB。".into() } else { AppError::Request.to_string() });
+            let message = serde_json::from_str::<AppError>(&text).map(|e| e.to_string()).unwrap_or_else(|_| {
+                if status == 413 {
+                    "文件太大：单个文件不能超过30MB。".into()
+                } else {
+                    AppError::Request.to_string()
+                }
+            });
             state.set(Upload::Failed(message));
         }
     });

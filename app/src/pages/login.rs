@@ -1,14 +1,18 @@
 use leptos::prelude::*;
 
 use super::action_error;
-use crate::{api::auth::Login, components::{ErrorNotice, FieldMessage, PublicFrame}};
+use crate::{
+    api::auth::Login,
+    components::{ErrorNotice, FieldMessage, PublicFrame},
+};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let error = action_error(login);
     let field = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
-    let non_field = Signal::derive(move || error.get().filter(|e| !matches!(e, crate::error::AppError::Invalid { .. })));
+    let non_field =
+        Signal::derive(move || error.get().filter(|e| !matches!(e, crate::error::AppError::Invalid { .. })));
     view! {
         <leptos_meta::Title text="登录 - 会员服务卡"/>
         <PublicFrame>

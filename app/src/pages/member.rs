@@ -2,7 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::{api::overview::get_my_card, components::Portal, domain::{format_time, role::Role}};
+use crate::{
+    api::overview::get_my_card,
+    components::Portal,
+    domain::{format_time, role::Role},
+};
 
 #[component]
 pub fn MyCardPage() -> impl IntoView {

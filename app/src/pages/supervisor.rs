@@ -9,7 +9,7 @@ use crate::{
         accounts::{list_accounts, parent_options, CreateAccount, Credentials, ResetPassword, SetAccountDisabled},
         overview::get_supervisor_overview,
     },
-    components::{TableRegion, ErrorNotice, FieldMessage, Pager, Portal, StateCounts},
+    components::{ErrorNotice, FieldMessage, Pager, Portal, StateCounts, TableRegion},
     domain::{format_time, role::Role},
 };
 

@@ -9,20 +9,22 @@ use crate::{
         overview::{get_union_overview, list_departments, list_members, DEPARTMENT_CHOICES},
         union_info::{get_union_info, SaveUnionInfo, UnionInfoView},
     },
-    components::{TableRegion, ErrorNotice, FieldMessage, Pager, Portal, StateCounts},
+    components::{ErrorNotice, FieldMessage, Pager, Portal, StateCounts, TableRegion},
     domain::{card::CardState, role::Role},
 };
 
 /// Why import and card applications are locked, naming what is missing.
 #[component]
 fn InfoLock(missing: Vec<String>) -> impl IntoView {
-    (!missing.is_empty()).then(|| view! {
-        <div class="lock" role="note">
-            <h2>"请先完善单位信息"</h2>
-            <p>"按操作指引，导入会员和办理会员服务卡前须完善单位信息和工会组织信息的必填项。尚未填写："
-                <strong>{missing.join("、")}</strong>"。"</p>
-            <A href="/union/info">"去完善单位信息"</A>
-        </div>
+    (!missing.is_empty()).then(|| {
+        view! {
+            <div class="lock" role="note">
+                <h2>"请先完善单位信息"</h2>
+                <p>"按操作指引，导入会员和办理会员服务卡前须完善单位信息和工会组织信息的必填项。尚未填写："
+                    <strong>{missing.join("、")}</strong>"。"</p>
+                <A href="/union/info">"去完善单位信息"</A>
+            </div>
+        }
     })
 }
 

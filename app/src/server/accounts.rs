@@ -36,7 +36,13 @@ impl sqlx::FromRow<'_, sqlx::any::AnyRow> for AccountRow {
 }
 
 /// A page of accounts below `root`, searched by account or union name.
-pub async fn list(db: &Db, root: &UnionNode, query: &str, limit: i64, offset: i64) -> Result<(Vec<AccountRow>, i64), sqlx::Error> {
+pub async fn list(
+    db: &Db,
+    root: &UnionNode,
+    query: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AccountRow>, i64), sqlx::Error> {
     let (lo, hi) = root.subtree_range();
     let pattern = like_contains(query.trim());
     let filter = "FROM users u JOIN unions n ON n.id = u.union_id \
@@ -65,10 +71,8 @@ pub async fn list(db: &Db, root: &UnionNode, query: &str, limit: i64, offset: i6
 }
 
 pub async fn username_taken(db: &Db, username: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_one(&db.pool)
-        .await?;
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1").bind(username).fetch_one(&db.pool).await?;
     Ok(n > 0)
 }
 

@@ -2,7 +2,13 @@
 
 use super::db::{now, Db};
 
-pub async fn record<'e, E>(exec: E, actor: Option<i64>, action: &str, target: &str, detail: &str) -> Result<(), sqlx::Error>
+pub async fn record<'e, E>(
+    exec: E,
+    actor: Option<i64>,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {

@@ -130,10 +130,7 @@ pub const USER_COLUMNS: &str = "id, username, display_name, role, union_id, bank
                                 must_change_password, disabled, auth_version";
 
 pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<AuthUser>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(&db.pool).await
 }
 
 pub fn db() -> AppResult<Db> {
@@ -209,27 +206,23 @@ pub async fn sign_out(session: &Session) -> AppResult<()> {
 /// Refuses a login attempt while the account or the address is locked.
 pub async fn check_throttle(db: &Db, username: &str, address: &str) -> AppResult<()> {
     let since = now() - FAILURE_WINDOW_SECS;
-    let by_account: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
-            .bind(username)
-            .bind(since)
-            .fetch_one(&db.pool)
-            .await?;
+    let by_account: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
+        .bind(username)
+        .bind(since)
+        .fetch_one(&db.pool)
+        .await?;
     if by_account >= ACCOUNT_FAILURE_LIMIT {
         return Err(AppError::Locked {
             message: "该账号连续登录失败次数过多，已被锁定15分钟。请稍后再试，或联系上级工会重置密码。".into(),
         });
     }
-    let by_address: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at > $2")
-            .bind(address)
-            .bind(since)
-            .fetch_one(&db.pool)
-            .await?;
+    let by_address: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at > $2")
+        .bind(address)
+        .bind(since)
+        .fetch_one(&db.pool)
+        .await?;
     if by_address >= ADDRESS_FAILURE_LIMIT {
-        return Err(AppError::Locked {
-            message: "本机登录失败次数过多，请15分钟后再试。".into(),
-        });
+        return Err(AppError::Locked { message: "本机登录失败次数过多，请15分钟后再试。".into() });
     }
     Ok(())
 }
@@ -243,12 +236,11 @@ pub async fn record_failure(db: &Db, username: &str, address: &str) -> AppResult
         .bind(at)
         .execute(&db.pool)
         .await?;
-    let count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
-            .bind(username)
-            .bind(at - FAILURE_WINDOW_SECS)
-            .fetch_one(&db.pool)
-            .await?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
+        .bind(username)
+        .bind(at - FAILURE_WINDOW_SECS)
+        .fetch_one(&db.pool)
+        .await?;
     Ok((ACCOUNT_FAILURE_LIMIT - count).max(0))
 }
 
@@ -256,20 +248,16 @@ pub async fn clear_failures<'e, E>(exec: E, username: &str) -> Result<(), sqlx::
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    sqlx::query("DELETE FROM login_failures WHERE username = $1")
-        .bind(username)
-        .execute(exec)
-        .await?;
+    sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(exec).await?;
     Ok(())
 }
 
 /// Fetches the stored hash for a login attempt.
 pub async fn login_record(db: &Db, username: &str) -> Result<Option<(AuthUser, String)>, sqlx::Error> {
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&db.pool)
+        .await?;
     let Some((id, hash)) = row else { return Ok(None) };
     Ok(user_by_id(db, id).await?.map(|u| (u, hash)))
 }

@@ -56,7 +56,10 @@ pub async fn context(db: &Db, union_id: i64) -> Result<TemplateContext, AppError
 pub enum CheckError {
     /// The file itself was refused (not a workbook, too large, hostile): a stable code and
     /// the Chinese message.
-    File { code: String, message: String },
+    File {
+        code: String,
+        message: String,
+    },
     App(AppError),
 }
 
@@ -146,7 +149,13 @@ fn normalised(report: &SheetReport) -> Vec<NormCount> {
 
 /// The rules and what they depended on, in one comparable string.
 fn context_key(ctx: &TemplateContext) -> String {
-    format!("{:016x}\u{1f}{}\u{1f}{}\u{1f}{}", rules_fingerprint(), ctx.union_name, ctx.branch_codes.join(","), ctx.today)
+    format!(
+        "{:016x}\u{1f}{}\u{1f}{}\u{1f}{}",
+        rules_fingerprint(),
+        ctx.union_name,
+        ctx.branch_codes.join(","),
+        ctx.today
+    )
 }
 
 pub struct Checked {
@@ -186,7 +195,11 @@ pub async fn check(db: &Db, union_id: i64, bytes: Arc<Vec<u8>>) -> Result<Checke
         let sheet = xlsx::read_first_sheet(&bytes, &ReadLimits::default())?;
         let read = started.elapsed();
         let report = validate_sheet(&sheet, &ctx);
-        tracing::debug!(read_ms = read.as_millis() as u64, rules_ms = (started.elapsed() - read).as_millis() as u64, "sheet checked");
+        tracing::debug!(
+            read_ms = read.as_millis() as u64,
+            rules_ms = (started.elapsed() - read).as_millis() as u64,
+            "sheet checked"
+        );
         Ok::<_, xlsx::XlsxError>((sheet, report))
     })
     .await
@@ -204,12 +217,17 @@ pub async fn check(db: &Db, union_id: i64, bytes: Arc<Vec<u8>>) -> Result<Checke
 }
 
 /// IDs of the file already on record: in this union, under another name, or in another union.
-async fn existing_ids(db: &Db, union_id: i64, members: &[(u32, MemberRecord)]) -> Result<Vec<ImportIssue>, sqlx::Error> {
+async fn existing_ids(
+    db: &Db,
+    union_id: i64,
+    members: &[(u32, MemberRecord)],
+) -> Result<Vec<ImportIssue>, sqlx::Error> {
     let union_name = unions::node(db, union_id).await?.map(|n| n.name).unwrap_or_default();
     let mut found: HashMap<String, (i64, String)> = HashMap::new();
     for chunk in members.chunks(LOOKUP_BATCH) {
         let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT id_number, union_id, name FROM members WHERE id_number IN ({})", placeholders.join(", "));
+        let sql =
+            format!("SELECT id_number, union_id, name FROM members WHERE id_number IN ({})", placeholders.join(", "));
         let mut q = sqlx::query_as::<_, (String, i64, String)>(&sql);
         for (_, m) in chunk {
             q = q.bind(&m.id_number);
@@ -250,7 +268,13 @@ fn fingerprint(bytes: &[u8]) -> String {
 }
 
 /// Checks an upload and keeps it for the preview; nothing is written to the members.
-pub async fn preview(db: &Db, union_id: i64, actor: Option<i64>, file_name: &str, bytes: Vec<u8>) -> Result<ImportPreview, CheckError> {
+pub async fn preview(
+    db: &Db,
+    union_id: i64,
+    actor: Option<i64>,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<ImportPreview, CheckError> {
     let bytes = Arc::new(bytes);
     let checked = check(db, union_id, Arc::clone(&bytes)).await?;
     // Rows staged by this union's earlier previews that were never committed are of no use
@@ -289,7 +313,14 @@ pub async fn preview(db: &Db, union_id: i64, actor: Option<i64>, file_name: &str
     .bind(staged)
     .execute(&db.pool)
     .await?;
-    audit::record(&db.pool, actor, "import_previewed", &format!("union:{union_id}"), &format!("{id} rows={}", preview.rows)).await?;
+    audit::record(
+        &db.pool,
+        actor,
+        "import_previewed",
+        &format!("union:{union_id}"),
+        &format!("{id} rows={}", preview.rows),
+    )
+    .await?;
     Ok(preview)
 }
 
@@ -386,7 +417,14 @@ pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &s
         }
         Err(e) => return Err(e.into()),
     }
-    audit::record(&mut *tx, actor, "import_committed", &format!("union:{union_id}"), &format!("{import_id} members={count}")).await?;
+    audit::record(
+        &mut *tx,
+        actor,
+        "import_committed",
+        &format!("union:{union_id}"),
+        &format!("{import_id} members={count}"),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(
         members = count,
@@ -414,8 +452,20 @@ pub fn reversed(s: &str) -> String {
 
 /// The columns an import writes from each member row, in the order of `member_rows`.
 const MEMBER_COLUMNS: [&str; 14] = [
-    "name", "id_type", "id_number", "country", "sex", "birth_date", "phone", "ethnicity", "education", "migrant_worker",
-    "department", "remark", "id_rev", "phone_rev",
+    "name",
+    "id_type",
+    "id_number",
+    "country",
+    "sex",
+    "birth_date",
+    "phone",
+    "ethnicity",
+    "education",
+    "migrant_worker",
+    "department",
+    "remark",
+    "id_rev",
+    "phone_rev",
 ];
 
 /// Rows per INSERT statement.
@@ -427,8 +477,20 @@ fn member_rows(chunk: &[StoredMember]) -> String {
         .iter()
         .map(|m| {
             (
-                &m.name, &m.id_type, &m.id_number, &m.country, &m.sex, &m.birth_date, &m.phone, &m.ethnicity, &m.education,
-                &m.migrant_worker, &m.department, &m.remark, reversed(&m.id_number), reversed(&m.phone),
+                &m.name,
+                &m.id_type,
+                &m.id_number,
+                &m.country,
+                &m.sex,
+                &m.birth_date,
+                &m.phone,
+                &m.ethnicity,
+                &m.education,
+                &m.migrant_worker,
+                &m.department,
+                &m.remark,
+                reversed(&m.id_number),
+                reversed(&m.phone),
             )
         })
         .collect();
@@ -438,7 +500,13 @@ fn member_rows(chunk: &[StoredMember]) -> String {
 /// Writes the members of an upload (未办卡, with `import_id` naming it) in the caller's
 /// transaction. Each statement reads its rows from one JSON parameter, so the engine parses them
 /// in one go instead of binding 14 parameters a row; rows keep the file's order.
-pub async fn insert_members(tx: &mut super::db::Tx, backend: super::db::Backend, union_id: i64, import_id: &str, members: &[StoredMember]) -> Result<(), sqlx::Error> {
+pub async fn insert_members(
+    tx: &mut super::db::Tx,
+    backend: super::db::Backend,
+    union_id: i64,
+    import_id: &str,
+    members: &[StoredMember],
+) -> Result<(), sqlx::Error> {
     use super::db::Backend;
     let at = now();
     let columns = MEMBER_COLUMNS.join(", ");
@@ -446,7 +514,9 @@ pub async fn insert_members(tx: &mut super::db::Tx, backend: super::db::Backend,
     let rows = match backend {
         Backend::Sqlite => format!("{} FROM json_each($4) ORDER BY key", values("value")),
         // jsonb: parsed once, then each ->> is a look-up (json would re-parse every row 14 times)
-        Backend::Postgres => format!("{} FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n", values("r")),
+        Backend::Postgres => {
+            format!("{} FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n", values("r"))
+        }
     };
     let sql = format!(
         "INSERT INTO members (union_id, import_id, created_at, updated_at, card_state, {columns}) SELECT $1, $2, $3, $3, 'pending', {rows}"

@@ -1,7 +1,10 @@
 //! The union tree and a union's own information.
 
 use super::db::{now, Db, Tx};
-use crate::domain::{role::UnionLevel, union_info::{UnionInfo, UnionInfoForm}};
+use crate::domain::{
+    role::UnionLevel,
+    union_info::{UnionInfo, UnionInfoForm},
+};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UnionNode {
@@ -63,7 +66,12 @@ pub async fn name_taken(db: &Db, name: &str, except: Option<i64>) -> Result<bool
 }
 
 /// Adds a union below `parent` and returns its id.
-pub async fn create(tx: &mut Tx, parent: Option<&UnionNode>, level: UnionLevel, name: &str) -> Result<i64, sqlx::Error> {
+pub async fn create(
+    tx: &mut Tx,
+    parent: Option<&UnionNode>,
+    level: UnionLevel,
+    name: &str,
+) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO unions (parent_id, level, name, path, created_at) VALUES ($1, $2, $3, '', $4) RETURNING id",
     )
@@ -74,11 +82,7 @@ pub async fn create(tx: &mut Tx, parent: Option<&UnionNode>, level: UnionLevel, 
     .fetch_one(&mut **tx)
     .await?;
     let path = format!("{}{id}/", parent.map(|p| p.path.as_str()).unwrap_or("/"));
-    sqlx::query("UPDATE unions SET path = $1 WHERE id = $2")
-        .bind(path)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query("UPDATE unions SET path = $1 WHERE id = $2").bind(path).bind(id).execute(&mut **tx).await?;
     Ok(id)
 }
 
@@ -147,9 +151,7 @@ pub async fn branches(db: &Db) -> Result<Vec<BranchRow>, sqlx::Error> {
 }
 
 pub async fn branch_exists(db: &Db, code: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bank_branches WHERE code = $1")
-        .bind(code)
-        .fetch_one(&db.pool)
-        .await?;
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM bank_branches WHERE code = $1").bind(code).fetch_one(&db.pool).await?;
     Ok(n > 0)
 }

@@ -26,8 +26,7 @@ pub struct TestApp {
 }
 
 fn admin_url() -> String {
-    std::env::var("UNIONCARD_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("UNIONCARD_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A new, empty database URL for one test.
@@ -89,7 +88,11 @@ impl Reply {
         self.body.get("kind").and_then(Value::as_str)
     }
     pub fn field_message(&self, field: &str) -> Option<String> {
-        self.body["errors"].as_array()?.iter().find(|e| e["field"] == field).map(|e| e["message"].as_str().unwrap_or("").to_string())
+        self.body["errors"]
+            .as_array()?
+            .iter()
+            .find(|e| e["field"] == field)
+            .map(|e| e["message"].as_str().unwrap_or("").to_string())
     }
 }
 

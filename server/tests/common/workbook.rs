@@ -6,7 +6,21 @@ pub fn resident_id(first17: &str) -> String {
     format!("{first17}{}", app::domain::id_number::check_char(first17).expect("17 digits"))
 }
 
-pub const HEADERS: [&str; 13] = ["序号", "*姓名", "证件类型", "*证件号码", "国家/地区", "性别", "出生日期", "*手机号码", "民族", "学历", "是否农民工", "部门", "备注"];
+pub const HEADERS: [&str; 13] = [
+    "序号",
+    "*姓名",
+    "证件类型",
+    "*证件号码",
+    "国家/地区",
+    "性别",
+    "出生日期",
+    "*手机号码",
+    "民族",
+    "学历",
+    "是否农民工",
+    "部门",
+    "备注",
+];
 
 /// A filled-in template for `union_name` (its row 3 as a clerk fills it, branch 104584000101).
 /// Each row: [name, ID number, phone, department]; ID and phone are written as text.
@@ -18,7 +32,21 @@ pub fn workbook<S: AsRef<str>>(union_name: &str, rows: &[[S; 4]]) -> Vec<u8> {
     ws.write(0, 0, "附件2").unwrap();
     ws.write(0, 1, "工会会员信息采集汇总表").unwrap();
     ws.write(1, 0, "填写说明").unwrap();
-    for (c, v) in ["*填报工会", union_name, "*单位类型", "60", "*职工平均月收入", "2", "*领卡网点", "104584000101", "*是否加载深圳通", "是"].iter().enumerate() {
+    for (c, v) in [
+        "*填报工会",
+        union_name,
+        "*单位类型",
+        "60",
+        "*职工平均月收入",
+        "2",
+        "*领卡网点",
+        "104584000101",
+        "*是否加载深圳通",
+        "是",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write_string(2, c as u16, *v).unwrap();
     }
     for (c, h) in HEADERS.iter().enumerate() {

@@ -14,10 +14,7 @@ pub enum XlsxError {
     /// More non-empty rows than members + header + slack.
     TooManyRows { limit_members: usize },
     /// More non-empty cells, or more cell text in total, than the caps.
-    TooMuchContent {
-        max_cells: usize,
-        max_text_bytes: usize,
-    },
+    TooMuchContent { max_cells: usize, max_text_bytes: usize },
     /// No worksheet to read (only chart sheets, or none at all).
     NoWorksheet,
     /// calamine could not parse the (already guarded) package. `detail` is for logs.
@@ -108,9 +105,7 @@ impl From<GuardError> for XlsxError {
 
 impl From<rust_xlsxwriter::XlsxError> for XlsxError {
     fn from(e: rust_xlsxwriter::XlsxError) -> Self {
-        XlsxError::Write {
-            detail: e.to_string(),
-        }
+        XlsxError::Write { detail: e.to_string() }
     }
 }
 

@@ -106,7 +106,8 @@ pub enum GuardError {
     },
 }
 
-const SAVE_AS: &str = "请在Excel或WPS中打开该文件，点击「文件→另存为」，保存类型选择「Excel 工作簿（*.xlsx）」，保存后上传新文件。";
+const SAVE_AS: &str =
+    "请在Excel或WPS中打开该文件，点击「文件→另存为」，保存类型选择「Excel 工作簿（*.xlsx）」，保存后上传新文件。";
 
 impl GuardError {
     /// A stable machine code.
@@ -200,9 +201,7 @@ impl GuardError {
             GuardError::TooLarge { .. }
             | GuardError::PartTooLarge { .. }
             | GuardError::ContentTooLarge { .. }
-            | GuardError::TooManySharedStrings { .. } => {
-                "删除无关的工作表、图片和格式，或把会员分成几个文件分批导入。"
-            }
+            | GuardError::TooManySharedStrings { .. } => "删除无关的工作表、图片和格式，或把会员分成几个文件分批导入。",
             GuardError::Encrypted => "取消文件的打开密码后重新保存，再上传。",
             GuardError::TooManyParts { .. } | GuardError::CompressionBomb { .. } => {
                 "依次点击“会员管理”-“会员信息”-“下载会员模板”，把会员信息复制到新模板中再上传。"
@@ -251,10 +250,7 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
         return Err(GuardError::Empty);
     }
     if bytes.len() > limits.max_upload_bytes {
-        return Err(GuardError::TooLarge {
-            size: bytes.len(),
-            limit: limits.max_upload_bytes,
-        });
+        return Err(GuardError::TooLarge { size: bytes.len(), limit: limits.max_upload_bytes });
     }
     if bytes.starts_with(&OLE_MAGIC) {
         return Err(if contains_utf16le(bytes, "EncryptedPackage") {
@@ -264,9 +260,7 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
         });
     }
     if !bytes.starts_with(b"PK\x03\x04") {
-        return Err(GuardError::NotXlsx {
-            sniffed: sniff(bytes),
-        });
+        return Err(GuardError::NotXlsx { sniffed: sniff(bytes) });
     }
 
     // The end record says how many entries there are: refuse before the zip reader builds an
@@ -274,24 +268,16 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
     if let Some(count) = declared_entry_count(bytes) {
         if count > limits.max_parts as u64 {
             let count = usize::try_from(count).unwrap_or(usize::MAX);
-            return Err(GuardError::TooManyParts {
-                count,
-                limit: limits.max_parts,
-            });
+            return Err(GuardError::TooManyParts { count, limit: limits.max_parts });
         }
     }
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let parts = archive.len();
     if parts > limits.max_parts {
-        return Err(GuardError::TooManyParts {
-            count: parts,
-            limit: limits.max_parts,
-        });
+        return Err(GuardError::TooManyParts { count: parts, limit: limits.max_parts });
     }
     if archive.has_duplicate_names() {
-        return Err(GuardError::Corrupt {
-            detail: "duplicate entry names".into(),
-        });
+        return Err(GuardError::Corrupt { detail: "duplicate entry names".into() });
     }
 
     // Names and headers first: cheap refusals before inflating anything.
@@ -311,44 +297,29 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
             "word/document.xml" => found = OtherPackage::Word,
             "ppt/presentation.xml" => found = OtherPackage::PowerPoint,
             "xl/workbook.bin" => found = OtherPackage::Xlsb,
-            "mimetype" | "content.xml" if found == OtherPackage::Unknown => {
-                found = OtherPackage::Ods
-            }
+            "mimetype" | "content.xml" if found == OtherPackage::Unknown => found = OtherPackage::Ods,
             _ => {}
         }
         // Declared sizes are never trusted to be small, but an honest bomb says what it is.
         if e.size() > limits.max_part_inflated {
-            return Err(GuardError::PartTooLarge {
-                part: name,
-                limit: limits.max_part_inflated,
-            });
+            return Err(GuardError::PartTooLarge { part: name, limit: limits.max_part_inflated });
         }
         declared_total = declared_total.saturating_add(e.size());
         let is_dir = e.is_dir();
         let kept = !is_dir && is_kept_part(norm.trim_start_matches('/'));
-        entries.push(Entry {
-            name,
-            compressed: e.compressed_size(),
-            is_dir,
-            kept,
-        });
+        entries.push(Entry { name, compressed: e.compressed_size(), is_dir, kept });
     }
     if !has_workbook {
         return Err(GuardError::NotAWorkbook { found });
     }
     if declared_total > limits.max_total_inflated {
-        return Err(GuardError::ContentTooLarge {
-            limit: limits.max_total_inflated,
-        });
+        return Err(GuardError::ContentTooLarge { limit: limits.max_total_inflated });
     }
 
     // Pass 1: inflate everything for real, scan the parts calamine may read. A part that is
     // left out anyway (an image with an odd compression method, a damaged thumbnail) may fail
     // to inflate without failing the upload: Excel repairs such files too.
-    let mut report = GuardReport {
-        parts,
-        ..GuardReport::default()
-    };
+    let mut report = GuardReport { parts, ..GuardReport::default() };
     let mut rewrite = vec![false; parts];
     let mut buf = vec![0u8; CHUNK];
     for (i, entry) in entries.iter().enumerate() {
@@ -377,22 +348,16 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
             check_sizes(entry, inflated, report.inflated_bytes, limits)?;
             if let Some(scan) = scan.as_mut() {
                 if first && looks_utf16(&buf[..n]) {
-                    return Err(GuardError::BadEncoding {
-                        part: entry.name.clone(),
-                    });
+                    return Err(GuardError::BadEncoding { part: entry.name.clone() });
                 }
-                scan.feed(&buf[..n])
-                    .map_err(|e| e.into_guard(&entry.name))?;
+                scan.feed(&buf[..n]).map_err(|e| e.into_guard(&entry.name))?;
             }
             first = false;
         }
         if let Some(scan) = scan {
             let stats = scan.finish().map_err(|e| e.into_guard(&entry.name))?;
             if stats.si > limits.max_shared_strings {
-                return Err(GuardError::TooManySharedStrings {
-                    count: stats.si,
-                    limit: limits.max_shared_strings,
-                });
+                return Err(GuardError::TooManySharedStrings { count: stats.si, limit: limits.max_shared_strings });
             }
             if stats.has_sst {
                 report.shared_strings = report.shared_strings.max(stats.si);
@@ -409,11 +374,9 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
             continue;
         }
         if rewrite[i] {
-            let options = SimpleFileOptions::default()
-                .compression_method(CompressionMethod::Deflated)
-                .compression_level(Some(1));
-            out.start_file(entry.name.as_str(), options)
-                .map_err(corrupt)?;
+            let options =
+                SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).compression_level(Some(1));
+            out.start_file(entry.name.as_str(), options).map_err(corrupt)?;
             let mut file = archive.by_index(i).map_err(corrupt)?;
             let mut scanner = XmlScanner::new(limits.max_xml_tag_bytes);
             let mut io_err = None;
@@ -434,9 +397,7 @@ pub fn inspect(bytes: &[u8], limits: &ReadLimits) -> Result<Sanitised, GuardErro
                         })
                     })
                     .map_err(|e| match io_err.take() {
-                        Some(io) => GuardError::Corrupt {
-                            detail: io.to_string(),
-                        },
+                        Some(io) => GuardError::Corrupt { detail: io.to_string() },
                         None => ScanFault::Scan(e).into_guard(&entry.name),
                     })?;
             }
@@ -473,10 +434,7 @@ fn declared_entry_count(bytes: &[u8]) -> Option<u64> {
     const LOCATOR: [u8; 4] = [0x50, 0x4B, 0x06, 0x07];
     const EOCD64: [u8; 4] = [0x50, 0x4B, 0x06, 0x06];
     let le16 = |b: &[u8], at: usize| b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]));
-    let le64 = |b: &[u8], at: usize| {
-        b.get(at..at + 8)
-            .map(|s| u64::from_le_bytes(s.try_into().unwrap_or([0; 8])))
-    };
+    let le64 = |b: &[u8], at: usize| b.get(at..at + 8).map(|s| u64::from_le_bytes(s.try_into().unwrap_or([0; 8])));
     let tail_start = bytes.len().saturating_sub(22 + 65_535);
     let at = tail_start + bytes[tail_start..].windows(4).rposition(|w| w == EOCD)?;
     let count = le16(bytes, at + 10)?;
@@ -494,33 +452,15 @@ fn declared_entry_count(bytes: &[u8]) -> Option<u64> {
     le64(bytes, eocd64 + 32)
 }
 
-fn check_sizes(
-    entry: &Entry,
-    part: u64,
-    total: u64,
-    limits: &ReadLimits,
-) -> Result<(), GuardError> {
+fn check_sizes(entry: &Entry, part: u64, total: u64, limits: &ReadLimits) -> Result<(), GuardError> {
     if part > limits.max_part_inflated {
-        return Err(GuardError::PartTooLarge {
-            part: entry.name.clone(),
-            limit: limits.max_part_inflated,
-        });
+        return Err(GuardError::PartTooLarge { part: entry.name.clone(), limit: limits.max_part_inflated });
     }
     if total > limits.max_total_inflated {
-        return Err(GuardError::ContentTooLarge {
-            limit: limits.max_total_inflated,
-        });
+        return Err(GuardError::ContentTooLarge { limit: limits.max_total_inflated });
     }
-    if part > limits.ratio_floor
-        && part
-            > entry
-                .compressed
-                .max(1)
-                .saturating_mul(limits.max_compression_ratio)
-    {
-        return Err(GuardError::CompressionBomb {
-            part: entry.name.clone(),
-        });
+    if part > limits.ratio_floor && part > entry.compressed.max(1).saturating_mul(limits.max_compression_ratio) {
+        return Err(GuardError::CompressionBomb { part: entry.name.clone() });
     }
     Ok(())
 }
@@ -530,24 +470,16 @@ fn read_some(r: &mut impl Read, buf: &mut [u8]) -> Result<usize, GuardError> {
         match r.read(buf) {
             Ok(n) => return Ok(n),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                return Err(GuardError::Corrupt {
-                    detail: e.to_string(),
-                })
-            }
+            Err(e) => return Err(GuardError::Corrupt { detail: e.to_string() }),
         }
     }
 }
 
 fn corrupt(e: ZipError) -> GuardError {
     match e {
-        ZipError::UnsupportedArchive(msg) if msg == ZipError::PASSWORD_REQUIRED => {
-            GuardError::Encrypted
-        }
+        ZipError::UnsupportedArchive(msg) if msg == ZipError::PASSWORD_REQUIRED => GuardError::Encrypted,
         ZipError::InvalidPassword => GuardError::Encrypted,
-        other => GuardError::Corrupt {
-            detail: other.to_string(),
-        },
+        other => GuardError::Corrupt { detail: other.to_string() },
     }
 }
 
@@ -597,9 +529,7 @@ impl ScanFault {
         let part = part.to_string();
         match self {
             ScanFault::Scan(ScanError::Dtd) => GuardError::UnsafeXml { part },
-            ScanFault::Scan(e) => GuardError::Corrupt {
-                detail: format!("{part}: {e:?}"),
-            },
+            ScanFault::Scan(e) => GuardError::Corrupt { detail: format!("{part}: {e:?}") },
             ScanFault::OutOfRange(reference) => GuardError::CellOutOfRange { part, reference },
         }
     }
@@ -613,11 +543,7 @@ impl From<ScanError> for ScanFault {
 
 impl PartScan {
     fn new(limits: &ReadLimits) -> Self {
-        PartScan {
-            scanner: XmlScanner::new(limits.max_xml_tag_bytes),
-            stats: PartStats::default(),
-            error: None,
-        }
+        PartScan { scanner: XmlScanner::new(limits.max_xml_tag_bytes), stats: PartStats::default(), error: None }
     }
 
     fn feed(&mut self, chunk: &[u8]) -> Result<(), ScanFault> {
@@ -735,9 +661,7 @@ fn count_occurrences(hay: &[u8], needle: &[u8]) -> usize {
 }
 
 fn looks_utf16(first: &[u8]) -> bool {
-    first.starts_with(&[0xFF, 0xFE])
-        || first.starts_with(&[0xFE, 0xFF])
-        || first.iter().take(64).any(|&b| b == 0)
+    first.starts_with(&[0xFF, 0xFE]) || first.starts_with(&[0xFE, 0xFF]) || first.iter().take(64).any(|&b| b == 0)
 }
 
 fn contains_utf16le(hay: &[u8], needle: &str) -> bool {
@@ -750,10 +674,7 @@ fn sniff(bytes: &[u8]) -> Sniffed {
     if head.starts_with(b"%PDF") {
         return Sniffed::Pdf;
     }
-    if head.starts_with(b"Rar!")
-        || head.starts_with(&[0x37, 0x7A, 0xBC, 0xAF])
-        || head.starts_with(&[0x1F, 0x8B])
-    {
+    if head.starts_with(b"Rar!") || head.starts_with(&[0x37, 0x7A, 0xBC, 0xAF]) || head.starts_with(&[0x1F, 0x8B]) {
         return Sniffed::Archive;
     }
     let text = head.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(head);
@@ -764,10 +685,7 @@ fn sniff(bytes: &[u8]) -> Sniffed {
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         return Sniffed::Text;
     }
-    let controls = text
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-        .count();
+    let controls = text.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')).count();
     if !text.is_empty() && controls == 0 {
         Sniffed::Text
     } else {

@@ -21,9 +21,7 @@ use std::collections::HashMap;
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use calamine::{
-    expand_shared_formula, DataRef, Reader, SheetType, SheetVisible, Xlsx, XlsxFormulaMetadata,
-};
+use calamine::{expand_shared_formula, DataRef, Reader, SheetType, SheetVisible, Xlsx, XlsxFormulaMetadata};
 
 use crate::domain::sheet::{Cell, Sheet, SheetRow};
 
@@ -54,17 +52,10 @@ pub fn read_upload(bytes: &[u8], limits: &ReadLimits) -> Result<SheetRead, XlsxE
     let sanitised = guard::inspect(bytes, limits)?;
     // The guard removes every input known to abort or overflow calamine; a panic left in its
     // parser is still a bad file, not a reason to take the request down.
-    let read = catch_unwind(AssertUnwindSafe(|| {
-        read_sanitised(&sanitised.bytes, limits)
-    }))
-    .map_err(|_| XlsxError::ReaderPanicked)??;
+    let read = catch_unwind(AssertUnwindSafe(|| read_sanitised(&sanitised.bytes, limits)))
+        .map_err(|_| XlsxError::ReaderPanicked)??;
     let (sheet, sheet_name, beyond_last_column) = read;
-    Ok(SheetRead {
-        sheet,
-        sheet_name,
-        beyond_last_column,
-        guard: sanitised.report,
-    })
+    Ok(SheetRead { sheet, sheet_name, beyond_last_column, guard: sanitised.report })
 }
 
 type Read3 = (Sheet, String, Option<(u32, usize)>);
@@ -82,10 +73,7 @@ fn read_sanitised(bytes: &[u8], limits: &ReadLimits) -> Result<Read3, XlsxError>
 
     let mut cells = workbook.worksheet_cells_reader(&name).map_err(unreadable)?;
     let mut builder = SheetBuilder::new(limits, is_1904);
-    while let Some(record) = cells
-        .next_cell_with_formula_metadata()
-        .map_err(unreadable)?
-    {
+    while let Some(record) = cells.next_cell_with_formula_metadata().map_err(unreadable)? {
         builder.push(record.pos, record.value, record.formula)?;
     }
     let (sheet, beyond) = builder.finish()?;
@@ -93,9 +81,7 @@ fn read_sanitised(bytes: &[u8], limits: &ReadLimits) -> Result<Read3, XlsxError>
 }
 
 fn unreadable(e: calamine::XlsxError) -> XlsxError {
-    XlsxError::Unreadable {
-        detail: e.to_string(),
-    }
+    XlsxError::Unreadable { detail: e.to_string() }
 }
 
 /// Shared-formula templates kept per sheet; more are ignored (their cells still read as
@@ -145,15 +131,9 @@ impl<'l> SheetBuilder<'l> {
         let formula_text = match formula {
             None => None,
             Some(XlsxFormulaMetadata::Normal { formula }) => Some(self.clip(formula)),
-            Some(XlsxFormulaMetadata::Shared {
-                shared_index,
-                range,
-                formula,
-            }) => {
+            Some(XlsxFormulaMetadata::Shared { shared_index, range, formula }) => {
                 let formula = self.clip(formula);
-                if self.shared.len() < MAX_SHARED_TEMPLATES
-                    || self.shared.contains_key(&shared_index)
-                {
+                if self.shared.len() < MAX_SHARED_TEMPLATES || self.shared.contains_key(&shared_index) {
                     let start = range.map_or((row0, col0), |r| r.start);
                     self.shared.insert(shared_index, (formula.clone(), start));
                 }
@@ -162,8 +142,7 @@ impl<'l> SheetBuilder<'l> {
             Some(XlsxFormulaMetadata::SharedDerived { shared_index }) => {
                 let text = match self.shared.get(&shared_index) {
                     Some((template, start)) => {
-                        expand_shared_formula(template, *start, (row0, col0))
-                            .unwrap_or_else(|_| template.clone())
+                        expand_shared_formula(template, *start, (row0, col0)).unwrap_or_else(|_| template.clone())
                     }
                     None => String::new(),
                 };
@@ -192,8 +171,7 @@ impl<'l> SheetBuilder<'l> {
         }
         self.text_bytes += text_len(&cell);
         self.cells += 1;
-        if self.text_bytes > self.limits.max_total_text_bytes || self.cells > self.limits.max_cells
-        {
+        if self.text_bytes > self.limits.max_total_text_bytes || self.cells > self.limits.max_cells {
             return Err(XlsxError::TooMuchContent {
                 max_cells: self.limits.max_cells,
                 max_text_bytes: self.limits.max_total_text_bytes,
@@ -255,10 +233,7 @@ impl<'l> SheetBuilder<'l> {
     /// Formula text is never imported, only reported: keep at most `max_cell_chars` of it.
     fn clip(&self, mut s: String) -> String {
         if self.is_too_long(&s) {
-            let cut = s
-                .char_indices()
-                .nth(self.limits.max_cell_chars)
-                .map_or(s.len(), |(i, _)| i);
+            let cut = s.char_indices().nth(self.limits.max_cell_chars).map_or(s.len(), |(i, _)| i);
             s.truncate(cut);
             s.push('…');
         }
@@ -268,9 +243,7 @@ impl<'l> SheetBuilder<'l> {
     fn cached_text(&self, value: &DataRef<'_>) -> Option<String> {
         let s = match value {
             DataRef::Empty => return None,
-            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
-                self.clip_ref(s)
-            }
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => self.clip_ref(s),
             DataRef::SharedString(s) => self.clip_ref(s),
             DataRef::Float(f) => number_text(*f),
             DataRef::Int(i) => i.to_string(),
@@ -283,10 +256,7 @@ impl<'l> SheetBuilder<'l> {
 
     fn clip_ref(&self, s: &str) -> String {
         if self.is_too_long(s) {
-            let cut = s
-                .char_indices()
-                .nth(self.limits.max_cell_chars)
-                .map_or(s.len(), |(i, _)| i);
+            let cut = s.char_indices().nth(self.limits.max_cell_chars).map_or(s.len(), |(i, _)| i);
             format!("{}…", &s[..cut])
         } else {
             s.to_string()
@@ -294,11 +264,7 @@ impl<'l> SheetBuilder<'l> {
     }
 
     fn flush(&mut self) -> Result<(), XlsxError> {
-        let used = self
-            .current
-            .iter()
-            .rposition(|c| !c.is_empty())
-            .map(|i| i + 1);
+        let used = self.current.iter().rposition(|c| !c.is_empty()).map(|i| i + 1);
         let Some(used) = used else {
             self.current.clear();
             return Ok(());
@@ -311,14 +277,9 @@ impl<'l> SheetBuilder<'l> {
                 self.sorted = false;
             }
         }
-        self.rows.push(SheetRow {
-            row: self.current_row,
-            cells,
-        });
+        self.rows.push(SheetRow { row: self.current_row, cells });
         if self.rows.len() > self.limits.max_rows() {
-            return Err(XlsxError::TooManyRows {
-                limit_members: self.limits.max_member_rows,
-            });
+            return Err(XlsxError::TooManyRows { limit_members: self.limits.max_member_rows });
         }
         Ok(())
     }

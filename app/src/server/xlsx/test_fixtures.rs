@@ -89,11 +89,7 @@ pub fn crc32(data: &[u8]) -> u32 {
     for (i, t) in table.iter_mut().enumerate() {
         let mut c = i as u32;
         for _ in 0..8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
+            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
         }
         *t = c;
     }
@@ -131,11 +127,7 @@ pub fn deflate_fill(byte: u8, n: u64) -> Vec<u8> {
             self.put(rev, bits);
         }
     }
-    let mut b = Bits {
-        out: Vec::with_capacity((n / 258 * 13 / 8 + 16) as usize),
-        acc: 0,
-        len: 0,
-    };
+    let mut b = Bits { out: Vec::with_capacity((n / 258 * 13 / 8 + 16) as usize), acc: 0, len: 0 };
     b.put(1, 1); // BFINAL
     b.put(1, 2); // BTYPE = fixed
     let literal = |b: &mut Bits| {
@@ -199,14 +191,9 @@ pub fn package(sheet_xml: &str, shared_strings: Option<&str>) -> Vec<(String, Ve
 /// Zips parts with the zip crate (deflated, or stored when `store`).
 pub fn zip_parts(parts: &[(String, Vec<u8>)], store: bool) -> Vec<u8> {
     let mut w = ZipWriter::new(Cursor::new(Vec::new()));
-    let method = if store {
-        CompressionMethod::Stored
-    } else {
-        CompressionMethod::Deflated
-    };
-    let options = SimpleFileOptions::default()
-        .compression_method(method)
-        .compression_level(if store { None } else { Some(1) });
+    let method = if store { CompressionMethod::Stored } else { CompressionMethod::Deflated };
+    let options =
+        SimpleFileOptions::default().compression_method(method).compression_level(if store { None } else { Some(1) });
     for (name, data) in parts {
         w.start_file(name.as_str(), options).unwrap();
         w.write_all(data).unwrap();
@@ -263,23 +250,12 @@ pub fn members_xlsx(members: usize) -> Vec<u8> {
     let i = s(&mut strings, "填写说明");
     si(&mut rows, "A", 2, i);
     rows.push_str("</row><row r=\"3\">");
-    let values = [
-        "深圳市测试有限公司工会委员会",
-        "60",
-        "2",
-        "104584000123",
-        "是",
-    ];
+    let values = ["深圳市测试有限公司工会委员会", "60", "2", "104584000123", "是"];
     for (k, label) in INFO_LABELS.iter().enumerate() {
         let l = s(&mut strings, label);
         si(&mut rows, &crate::domain::sheet::column_letter(k * 2), 3, l);
         let v = s(&mut strings, values[k]);
-        si(
-            &mut rows,
-            &crate::domain::sheet::column_letter(k * 2 + 1),
-            3,
-            v,
-        );
+        si(&mut rows, &crate::domain::sheet::column_letter(k * 2 + 1), 3, v);
     }
     rows.push_str("</row><row r=\"4\">");
     for (c, h) in HEADERS.iter().enumerate() {
@@ -287,25 +263,11 @@ pub fn members_xlsx(members: usize) -> Vec<u8> {
         si(&mut rows, &crate::domain::sheet::column_letter(c), 4, idx);
     }
     rows.push_str("</row>");
-    let fixed: Vec<usize> = [
-        "居民身份证",
-        "中国",
-        "男",
-        "汉族",
-        "本科",
-        "否",
-        "工会办",
-        "",
-    ]
-    .iter()
-    .map(|t| s(&mut strings, t))
-    .collect();
+    let fixed: Vec<usize> =
+        ["居民身份证", "中国", "男", "汉族", "本科", "否", "工会办", ""].iter().map(|t| s(&mut strings, t)).collect();
     for m in 0..members {
         let row = m + 5;
-        rows.push_str(&format!(
-            r#"<row r="{row}"><c r="A{row}"><v>{}</v></c>"#,
-            m + 1
-        ));
+        rows.push_str(&format!(r#"<row r="{row}"><c r="A{row}"><v>{}</v></c>"#, m + 1));
         let name = s(&mut strings, &format!("会员{m}"));
         si(&mut rows, "B", row, name);
         si(&mut rows, "C", row, fixed[0]);
@@ -313,19 +275,14 @@ pub fn members_xlsx(members: usize) -> Vec<u8> {
         si(&mut rows, "D", row, id);
         si(&mut rows, "E", row, fixed[1]);
         si(&mut rows, "F", row, fixed[2]);
-        rows.push_str(&format!(
-            r#"<c r="G{row}" s="1"><v>{}</v></c>"#,
-            32874 + (m % 3000)
-        ));
+        rows.push_str(&format!(r#"<c r="G{row}" s="1"><v>{}</v></c>"#, 32874 + (m % 3000)));
         let phone = s(&mut strings, &format!("138{:08}", m));
         si(&mut rows, "H", row, phone);
         si(&mut rows, "I", row, fixed[3]);
         si(&mut rows, "J", row, fixed[4]);
         si(&mut rows, "K", row, fixed[5]);
         si(&mut rows, "L", row, fixed[6]);
-        rows.push_str(&format!(
-            r#"<c r="M{row}" t="inlineStr"><is><t>备注{m}</t></is></c></row>"#
-        ));
+        rows.push_str(&format!(r#"<c r="M{row}" t="inlineStr"><is><t>备注{m}</t></is></c></row>"#));
     }
     let refs: Vec<&str> = strings.iter().map(String::as_str).collect();
     let sst = sst_xml(&refs, &refs.len().to_string());
@@ -359,24 +316,12 @@ impl Rng {
 /// Peak resident memory of this process since the last `reset_peak_rss`, in KiB (Linux).
 pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
+    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
 }
 
 pub fn current_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
+    status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Resets the kernel's peak-RSS counter (`echo 5 > /proc/self/clear_refs`).

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula,
-    Note, Workbook, Worksheet,
+    Color, DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula, Note, Workbook,
+    Worksheet,
 };
 
 use crate::domain::id_document::IdType;
@@ -29,9 +29,7 @@ const MAX_NOTES: usize = 2_000;
 /// Lines of the 错误清单 sheet.
 const MAX_LISTED_ISSUES: usize = 50_000;
 
-const COLUMN_WIDTHS: [f64; 13] = [
-    6.0, 12.0, 30.0, 22.0, 12.0, 6.0, 12.0, 15.0, 8.0, 10.0, 11.0, 16.0, 20.0,
-];
+const COLUMN_WIDTHS: [f64; 13] = [6.0, 12.0, 30.0, 22.0, 12.0, 6.0, 12.0, 15.0, 8.0, 10.0, 11.0, 16.0, 20.0];
 /// Excel's built-in text number format, "@".
 const TEXT_FORMAT: u8 = 49;
 /// Columns kept as text so Excel cannot turn an 18-digit ID into 4.40301E+17: D and H.
@@ -71,10 +69,7 @@ pub fn template(union_name: &str, branches: &[(String, String)]) -> Result<Vec<u
 }
 
 /// The template before saving (tests type into it like a clerk would).
-pub(super) fn template_workbook(
-    union_name: &str,
-    branches: &[(String, String)],
-) -> Result<Workbook, XlsxError> {
+pub(super) fn template_workbook(union_name: &str, branches: &[(String, String)]) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     let styles = Styles::new();
 
@@ -84,11 +79,7 @@ pub(super) fn template_workbook(
     write_header_rows(sheet, &styles, union_name)?;
     layout_member_columns(sheet)?;
     add_member_validations(sheet)?;
-    add_header_validations(
-        sheet,
-        branches,
-        BranchSource::Instructions(branch_table_rows(branches)),
-    )?;
+    add_header_validations(sheet, branches, BranchSource::Instructions(branch_table_rows(branches)))?;
     sheet.set_active(true);
 
     let notes = workbook.add_worksheet();
@@ -186,11 +177,7 @@ pub fn error_report(sheet: &Sheet, issues: &[ImportIssue]) -> Result<Vec<u8>, Xl
                     Merged::Instructions(t) => (*t, &styles.instructions),
                 };
                 let bad = by_cell.get(&(r.row, merged_from));
-                let fmt = if bad.is_some() {
-                    fmt.clone().set_background_color(RED)
-                } else {
-                    fmt.clone()
-                };
+                let fmt = if bad.is_some() { fmt.clone().set_background_color(RED) } else { fmt.clone() };
                 ws.merge_range(row0, merged_from as u16, row0, LAST_COL0, text, &fmt)?;
                 if r.row == 2 {
                     ws.set_row_height(row0, 110)?;
@@ -206,18 +193,7 @@ pub fn error_report(sheet: &Sheet, issues: &[ImportIssue]) -> Result<Vec<u8>, Xl
                     continue;
                 }
                 let col = to_col(c)?;
-                write_cell(
-                    ws,
-                    &styles,
-                    row0,
-                    col,
-                    cell,
-                    CellMark {
-                        row: r.row,
-                        col: c,
-                        bad: bad.is_some(),
-                    },
-                )?;
+                write_cell(ws, &styles, row0, col, cell, CellMark { row: r.row, col: c, bad: bad.is_some() })?;
                 note_for(row0, col, bad, cell);
             }
         }
@@ -239,11 +215,7 @@ pub fn error_report(sheet: &Sheet, issues: &[ImportIssue]) -> Result<Vec<u8>, Xl
                 }
             }
             let col16 = to_col(col)?;
-            let fmt = if TEXT_COLUMNS.contains(&col16) {
-                &styles.bad_text
-            } else {
-                &styles.bad
-            };
+            let fmt = if TEXT_COLUMNS.contains(&col16) { &styles.bad_text } else { &styles.bad };
             ws.write_blank(row0, col16, fmt)?;
             note_for(row0, col16, Some(msgs), &Cell::Empty);
         }
@@ -260,11 +232,7 @@ pub fn error_report(sheet: &Sheet, issues: &[ImportIssue]) -> Result<Vec<u8>, Xl
     }
     for ((row0, col), text) in notes.iter().take(MAX_NOTES) {
         let text: String = text.chars().take(2000).collect();
-        let note = Note::new(text)
-            .set_author("系统校验")
-            .add_author_prefix(false)
-            .set_width(320)
-            .set_height(140);
+        let note = Note::new(text).set_author("系统校验").add_author_prefix(false).set_width(320).set_height(140);
         ws.insert_note(*row0, *col, &note)?;
     }
 
@@ -320,17 +288,9 @@ impl Styles {
                 .set_text_wrap()
                 .set_align(FormatAlign::Top)
                 .set_font_color(Color::RGB(0xC00000)),
-            label: border(
-                Format::new()
-                    .set_bold()
-                    .set_align(FormatAlign::VerticalCenter),
-            ),
+            label: border(Format::new().set_bold().set_align(FormatAlign::VerticalCenter)),
             value: border(Format::new().set_background_color(INPUT)),
-            value_text: border(
-                Format::new()
-                    .set_background_color(INPUT)
-                    .set_num_format_index(TEXT_FORMAT),
-            ),
+            value_text: border(Format::new().set_background_color(INPUT).set_num_format_index(TEXT_FORMAT)),
             header: border(
                 Format::new()
                     .set_bold()
@@ -351,9 +311,7 @@ impl Styles {
                 .set_font_color(Color::RGB(0xC00000))
                 .set_text_wrap()
                 .set_align(FormatAlign::VerticalCenter),
-            reason: Format::new()
-                .set_font_color(Color::RGB(0xC00000))
-                .set_text_wrap(),
+            reason: Format::new().set_font_color(Color::RGB(0xC00000)).set_text_wrap(),
             section: Format::new().set_bold().set_font_size(12),
             table_head: border(
                 Format::new()
@@ -362,16 +320,9 @@ impl Styles {
                     .set_text_wrap()
                     .set_align(FormatAlign::VerticalCenter),
             ),
-            wrap: border(
-                Format::new()
-                    .set_text_wrap()
-                    .set_align(FormatAlign::VerticalCenter),
-            ),
+            wrap: border(Format::new().set_text_wrap().set_align(FormatAlign::VerticalCenter)),
             wrap_text: border(
-                Format::new()
-                    .set_text_wrap()
-                    .set_num_format_index(TEXT_FORMAT)
-                    .set_align(FormatAlign::VerticalCenter),
+                Format::new().set_text_wrap().set_num_format_index(TEXT_FORMAT).set_align(FormatAlign::VerticalCenter),
             ),
         }
     }
@@ -387,11 +338,7 @@ fn write_header_rows(ws: &mut Worksheet, s: &Styles, union_name: &str) -> Result
     for (i, label) in INFO_LABELS.iter().enumerate() {
         let col = (i * 2) as u16;
         ws.write_string_with_format(2, col, *label, &s.label)?;
-        let value_fmt = if TEXT_COLUMNS.contains(&(col + 1)) {
-            &s.value_text
-        } else {
-            &s.value
-        };
+        let value_fmt = if TEXT_COLUMNS.contains(&(col + 1)) { &s.value_text } else { &s.value };
         if i == 0 {
             ws.write_string_with_format(2, col + 1, union_name, value_fmt)?;
         } else {
@@ -439,11 +386,7 @@ fn add_member_validations(ws: &mut Worksheet) -> Result<(), XlsxError> {
         "不填默认为居民身份证。其他证件请从下拉列表中选择，并填写国家/地区、性别、出生日期。",
     )?;
     ws.add_data_validation(FIRST_MEMBER_ROW0, 2, LAST_MEMBER_ROW0, 2, &id_types)?;
-    let sex = list(
-        &["男", "女"],
-        "性别",
-        "填“男”或“女”。证件不是居民身份证时必填。",
-    )?;
+    let sex = list(&["男", "女"], "性别", "填“男”或“女”。证件不是居民身份证时必填。")?;
     ws.add_data_validation(FIRST_MEMBER_ROW0, 5, LAST_MEMBER_ROW0, 5, &sex)?;
     let migrant = list(&["是", "否"], "是否农民工", "填“是”或“否”，可不填。")?;
     ws.add_data_validation(FIRST_MEMBER_ROW0, 10, LAST_MEMBER_ROW0, 10, &migrant)?;
@@ -463,30 +406,12 @@ fn add_header_validations(
     source: BranchSource,
 ) -> Result<(), XlsxError> {
     let unit_codes: Vec<&str> = UnitType::ALL.iter().map(|u| u.code()).collect();
-    let unit_msg: Vec<String> = UnitType::ALL
-        .iter()
-        .map(|u| format!("{}：{}", u.code(), u.label()))
-        .collect();
-    ws.add_data_validation(
-        2,
-        3,
-        2,
-        3,
-        &list(&unit_codes, "单位类型", &unit_msg.join("\n"))?,
-    )?;
+    let unit_msg: Vec<String> = UnitType::ALL.iter().map(|u| format!("{}：{}", u.code(), u.label())).collect();
+    ws.add_data_validation(2, 3, 2, 3, &list(&unit_codes, "单位类型", &unit_msg.join("\n"))?)?;
 
     let band_codes: Vec<&str> = IncomeBand::ALL.iter().map(|b| b.code()).collect();
-    let band_msg: Vec<String> = IncomeBand::ALL
-        .iter()
-        .map(|b| format!("{}：{}元", b.code(), b.label()))
-        .collect();
-    ws.add_data_validation(
-        2,
-        5,
-        2,
-        5,
-        &list(&band_codes, "职工平均月收入", &band_msg.join("\n"))?,
-    )?;
+    let band_msg: Vec<String> = IncomeBand::ALL.iter().map(|b| format!("{}：{}元", b.code(), b.label())).collect();
+    ws.add_data_validation(2, 5, 2, 5, &list(&band_codes, "职工平均月收入", &band_msg.join("\n"))?)?;
 
     let branch = match (source, branches.is_empty()) {
         (BranchSource::Instructions(Some((first, last))), false) => {
@@ -494,10 +419,7 @@ fn add_header_validations(
             for (code, name) in branches {
                 let line = format!("\n{code} {name}");
                 if utf16_len(&msg) + utf16_len(&line) > 225 {
-                    msg.push_str(&format!(
-                        "\n……共{}个，见「{INSTRUCTIONS_SHEET}」",
-                        branches.len()
-                    ));
+                    msg.push_str(&format!("\n……共{}个，见「{INSTRUCTIONS_SHEET}」", branches.len()));
                     break;
                 }
                 msg.push_str(&line);
@@ -517,12 +439,8 @@ fn add_header_validations(
     };
     ws.add_data_validation(2, 7, 2, 7, &branch)?;
 
-    let stt = list(
-        &["是", "否"],
-        "是否加载深圳通",
-        "填“是”：银行免费为会员服务卡加载深圳通功能；填“否”：不加载。",
-    )?
-    .set_error_style(DataValidationErrorStyle::Stop);
+    let stt = list(&["是", "否"], "是否加载深圳通", "填“是”：银行免费为会员服务卡加载深圳通功能；填“否”：不加载。")?
+        .set_error_style(DataValidationErrorStyle::Stop);
     ws.add_data_validation(2, 9, 2, 9, &stt)?;
     Ok(())
 }
@@ -589,32 +507,22 @@ fn instructions_branch_start() -> u32 {
 
 /// The 填写说明 sheet: header rules, field rules, document types with codes, branches, and the
 /// guide's common errors.
-fn write_instructions(
-    ws: &mut Worksheet,
-    s: &Styles,
-    branches: &[(String, String)],
-) -> Result<(), XlsxError> {
+fn write_instructions(ws: &mut Worksheet, s: &Styles, branches: &[(String, String)]) -> Result<(), XlsxError> {
     for (c, w) in INSTRUCTION_COLUMNS.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
-    ws.write_string_with_format(
-        0,
-        0,
-        format!("{TITLE} 填写说明"),
-        &s.title.clone().set_align(FormatAlign::Left),
-    )?;
+    ws.write_string_with_format(0, 0, format!("{TITLE} 填写说明"), &s.title.clone().set_align(FormatAlign::Left))?;
     let mut r: u32 = 2;
 
-    let section =
-        |ws: &mut Worksheet, r: &mut u32, title: &str, heads: &[&str]| -> Result<(), XlsxError> {
-            ws.write_string_with_format(*r, 0, title, &s.section)?;
-            *r += 1;
-            for (c, h) in heads.iter().enumerate() {
-                ws.write_string_with_format(*r, c as u16, *h, &s.table_head)?;
-            }
-            *r += 1;
-            Ok(())
-        };
+    let section = |ws: &mut Worksheet, r: &mut u32, title: &str, heads: &[&str]| -> Result<(), XlsxError> {
+        ws.write_string_with_format(*r, 0, title, &s.section)?;
+        *r += 1;
+        for (c, h) in heads.iter().enumerate() {
+            ws.write_string_with_format(*r, c as u16, *h, &s.table_head)?;
+        }
+        *r += 1;
+        Ok(())
+    };
 
     section(ws, &mut r, "一、表头（第1-4行）", &["项目", "填写要求"])?;
     for (item, rule) in HEADER_RULES {
@@ -624,12 +532,7 @@ fn write_instructions(
     }
     r += 1;
 
-    section(
-        ws,
-        &mut r,
-        "二、会员信息（第5行起，每人一行；带*号为必填）",
-        &["列", "字段", "填写要求"],
-    )?;
+    section(ws, &mut r, "二、会员信息（第5行起，每人一行；带*号为必填）", &["列", "字段", "填写要求"])?;
     for (i, (col, rule)) in FIELD_RULES.iter().enumerate() {
         ws.write_string_with_format(r, 0, *col, &s.wrap)?;
         ws.write_string_with_format(r, 1, HEADERS[i], &s.wrap)?;
@@ -638,12 +541,7 @@ fn write_instructions(
     }
     r += 1;
 
-    section(
-        ws,
-        &mut r,
-        "三、证件类型（填写名称，括号为全角）",
-        &["证件类型", "银行代码", "说明"],
-    )?;
+    section(ws, &mut r, "三、证件类型（填写名称，括号为全角）", &["证件类型", "银行代码", "说明"])?;
     for t in IdType::ALL {
         ws.write_string_with_format(r, 0, t.label(), &s.wrap)?;
         ws.write_string_with_format(r, 1, t.code(), &s.wrap_text)?;
@@ -652,22 +550,10 @@ fn write_instructions(
     }
     r += 1;
 
-    section(
-        ws,
-        &mut r,
-        "四、领卡网点（H3 填写行号）",
-        &["行号", "网点名称"],
-    )?;
+    section(ws, &mut r, "四、领卡网点（H3 填写行号）", &["行号", "网点名称"])?;
     debug_assert_eq!(r, instructions_branch_start());
     if branches.is_empty() {
-        ws.merge_range(
-            r,
-            0,
-            r,
-            1,
-            "请在银行工作人员指导下填写对接网点的行号。",
-            &s.wrap,
-        )?;
+        ws.merge_range(r, 0, r, 1, "请在银行工作人员指导下填写对接网点的行号。", &s.wrap)?;
         r += 1;
     }
     for (code, name) in branches {
@@ -677,12 +563,7 @@ fn write_instructions(
     }
     r += 1;
 
-    section(
-        ws,
-        &mut r,
-        "五、常见错误及解决方法",
-        &["错误内容", "原因", "解决方法"],
-    )?;
+    section(ws, &mut r, "五、常见错误及解决方法", &["错误内容", "原因", "解决方法"])?;
     for (err, cause, fix) in COMMON_ERRORS.iter().chain(std::iter::once(&FORMULA_ERROR)) {
         ws.write_string_with_format(r, 0, *err, &s.wrap)?;
         ws.write_string_with_format(r, 1, *cause, &s.wrap)?;
@@ -701,20 +582,9 @@ fn write_instructions(
     Ok(())
 }
 
-fn write_issue_list(
-    ws: &mut Worksheet,
-    s: &Styles,
-    issues: &[ImportIssue],
-) -> Result<(), XlsxError> {
-    for (c, (h, w)) in [
-        ("行", 8.0),
-        ("列", 6.0),
-        ("字段", 14.0),
-        ("错误内容", 60.0),
-        ("解决方法", 70.0),
-    ]
-    .iter()
-    .enumerate()
+fn write_issue_list(ws: &mut Worksheet, s: &Styles, issues: &[ImportIssue]) -> Result<(), XlsxError> {
+    for (c, (h, w)) in
+        [("行", 8.0), ("列", 6.0), ("字段", 14.0), ("错误内容", 60.0), ("解决方法", 70.0)].iter().enumerate()
     {
         ws.set_column_width(c as u16, *w)?;
         ws.write_string_with_format(0, c as u16, *h, &s.table_head)?;
@@ -736,7 +606,11 @@ fn write_issue_list(
         ws.write_string(
             MAX_LISTED_ISSUES as u32 + 1,
             3,
-            format!("……共{}条，此处仅列出前{}条；每行的全部错误见第一个工作表的“{ERROR_COLUMN_HEADER}”列。", sorted.len(), MAX_LISTED_ISSUES),
+            format!(
+                "……共{}条，此处仅列出前{}条；每行的全部错误见第一个工作表的“{ERROR_COLUMN_HEADER}”列。",
+                sorted.len(),
+                MAX_LISTED_ISSUES
+            ),
         )?;
     }
     ws.set_freeze_panes(1, 0)?;
@@ -768,11 +642,7 @@ fn write_cell(
         (true, false) => Some(&s.bad),
         (false, true) => Some(&s.text),
         (false, false) if header && mark.row == 4 => Some(&s.header),
-        (false, false)
-            if header && mark.row == 3 && mark.col.is_multiple_of(2) && mark.col < 10 =>
-        {
-            Some(&s.label)
-        }
+        (false, false) if header && mark.row == 3 && mark.col.is_multiple_of(2) && mark.col < 10 => Some(&s.label),
         _ => None,
     };
     let plain_fmt = if mark.bad { Some(&s.bad) } else { None };
@@ -831,11 +701,7 @@ enum Merged<'a> {
 fn merged_header(r: &SheetRow) -> Option<Merged<'_>> {
     // Every cell after `first` up to M must be empty, and nothing right of M.
     let rest_empty = |first: usize| {
-        r.cells.len() <= LAST_COL0 as usize + 1
-            && r.cells
-                .iter()
-                .skip(first + 1)
-                .all(|c| matches!(c, Cell::Empty))
+        r.cells.len() <= LAST_COL0 as usize + 1 && r.cells.iter().skip(first + 1).all(|c| matches!(c, Cell::Empty))
     };
     match (r.row, r.cell(0), r.cell(1)) {
         (1, Cell::Text(_) | Cell::Empty, Cell::Text(t)) if rest_empty(1) => Some(Merged::Title(t)),
@@ -846,13 +712,10 @@ fn merged_header(r: &SheetRow) -> Option<Merged<'_>> {
 
 /// "A" → 0, "N" → 13, "AA" → 26; `None` for anything else.
 fn column_index(letters: &str) -> Option<usize> {
-    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_alphabetic())
-    {
+    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_alphabetic()) {
         return None;
     }
-    let n = letters.bytes().fold(0usize, |n, b| {
-        n * 26 + usize::from(b.to_ascii_uppercase() - b'A') + 1
-    });
+    let n = letters.bytes().fold(0usize, |n, b| n * 26 + usize::from(b.to_ascii_uppercase() - b'A') + 1);
     (n <= 16_384).then(|| n - 1)
 }
 
@@ -860,7 +723,5 @@ fn to_col(c: usize) -> Result<u16, XlsxError> {
     u16::try_from(c)
         .ok()
         .filter(|c| *c < 16_384)
-        .ok_or_else(|| XlsxError::Write {
-            detail: format!("column {c} out of range"),
-        })
+        .ok_or_else(|| XlsxError::Write { detail: format!("column {c} out of range") })
 }

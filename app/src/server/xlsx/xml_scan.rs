@@ -59,11 +59,7 @@ const CDATA_OPEN: &[u8] = b"<![CDATA[";
 
 impl XmlScanner {
     pub(crate) fn new(max_tag: usize) -> Self {
-        XmlScanner {
-            state: State::Text,
-            tag: Vec::with_capacity(256),
-            max_tag,
-        }
+        XmlScanner { state: State::Text, tag: Vec::with_capacity(256), max_tag }
     }
 
     /// Feeds the next chunk; `sink` receives the segments in order.
@@ -117,10 +113,7 @@ impl XmlScanner {
                     }
                     b'?' => {
                         sink(Seg::Raw(b"<?"))?;
-                        self.state = State::Pi {
-                            first: true,
-                            prev_q: false,
-                        };
+                        self.state = State::Pi { first: true, prev_q: false };
                         input = &input[1..];
                     }
                     b'!' => {
@@ -180,10 +173,7 @@ impl XmlScanner {
                     }
                     input = self.pass_until(input, end, State::CData { brackets }, sink)?;
                 }
-                State::Pi {
-                    mut first,
-                    mut prev_q,
-                } => {
+                State::Pi { mut first, mut prev_q } => {
                     let mut end = None;
                     for (i, &b) in input.iter().enumerate() {
                         if first && b == b'>' {
@@ -264,9 +254,7 @@ fn scan_tag_end(input: &[u8], quote: &mut u8) -> Option<usize> {
     let mut i = 0;
     while i < input.len() {
         if *quote == 0 {
-            let j = input[i..]
-                .iter()
-                .position(|&b| b == b'>' || b == b'"' || b == b'\'')?;
+            let j = input[i..].iter().position(|&b| b == b'>' || b == b'"' || b == b'\'')?;
             i += j;
             if input[i] == b'>' {
                 return Some(i);
@@ -299,21 +287,13 @@ pub(crate) fn split_tag(tag: &[u8]) -> TagParts<'_> {
         Some(b'/') => (&inner[..inner.len() - 1], true),
         _ => (inner, false),
     };
-    let name_end = inner
-        .iter()
-        .position(|b| b.is_ascii_whitespace() || *b == b'/')
-        .unwrap_or(inner.len());
+    let name_end = inner.iter().position(|b| b.is_ascii_whitespace() || *b == b'/').unwrap_or(inner.len());
     let qname = &inner[..name_end];
     let local = match qname.iter().rposition(|&b| b == b':') {
         Some(i) => &qname[i + 1..],
         None => qname,
     };
-    TagParts {
-        qname,
-        local,
-        attrs: &inner[name_end..],
-        self_closing,
-    }
+    TagParts { qname, local, attrs: &inner[name_end..], self_closing }
 }
 
 /// Iterates `(key, value)` pairs of raw attribute bytes exactly as calamine's `RawAttrIter`
@@ -401,15 +381,9 @@ mod tests {
 
     #[test]
     fn refuses_doctype_and_ambiguous_markup() {
-        assert_eq!(
-            start_tags(b"<!DOCTYPE x [<!ENTITY a 'b'>]><x/>", 3),
-            Err(ScanError::Dtd)
-        );
+        assert_eq!(start_tags(b"<!DOCTYPE x [<!ENTITY a 'b'>]><x/>", 3), Err(ScanError::Dtd));
         assert_eq!(start_tags(b"<!ENTITY a 'b'>", 3), Err(ScanError::Dtd));
-        assert_eq!(
-            start_tags(b"<!-- a -- b --><x/>", 2),
-            Err(ScanError::Malformed)
-        );
+        assert_eq!(start_tags(b"<!-- a -- b --><x/>", 2), Err(ScanError::Malformed));
         assert_eq!(start_tags(b"<?><x/>", 2), Err(ScanError::Malformed));
         assert_eq!(start_tags(b"<x", 2), Err(ScanError::Unterminated));
     }
@@ -421,9 +395,6 @@ mod tests {
         assert_eq!(t.local, b"sst");
         assert!(t.self_closing);
         let attrs: Vec<_> = raw_attrs(t.attrs).collect();
-        assert_eq!(
-            attrs,
-            vec![(&b"count"[..], &b"2"[..]), (&b"uniqueCount"[..], &b"3"[..])]
-        );
+        assert_eq!(attrs, vec![(&b"count"[..], &b"2"[..]), (&b"uniqueCount"[..], &b"3"[..])]);
     }
 }
