@@ -66,6 +66,24 @@ pub fn column_letter(mut col: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
+/// 0-based index of a column's letters, the inverse of `column_letter`: "A" → 0, "Z" → 25,
+/// "AA" → 26, "XFD" → 16383. Either case is accepted ("aa" → 26), as Excel reads a reference.
+/// `None` for an empty string, anything but ASCII letters, or a column beyond XFD (the last of
+/// a worksheet's 16,384).
+pub fn column_index(letters: &str) -> Option<usize> {
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let mut n = 0usize;
+    for b in letters.bytes() {
+        if !b.is_ascii_alphabetic() {
+            return None;
+        }
+        n = n * 26 + usize::from(b.to_ascii_uppercase() - b'A') + 1;
+    }
+    (n <= 16_384).then(|| n - 1)
+}
+
 /// One problem found in an upload, with where it is and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportIssue {
@@ -124,5 +142,47 @@ mod tests {
         assert_eq!(column_letter(25), "Z");
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(16383), "XFD");
+    }
+
+    #[test]
+    fn column_indexes_follow_excel() {
+        let cases = [("A", 0), ("M", 12), ("Z", 25), ("AA", 26), ("AZ", 51), ("BA", 52), ("ZZ", 701), ("AAA", 702)];
+        for (letters, want) in cases {
+            assert_eq!(column_index(letters), Some(want), "{letters}");
+        }
+        assert_eq!(column_index("XFD"), Some(16383), "the last column of a worksheet");
+        assert_eq!(column_index("aa"), Some(26), "lowercase reads as uppercase");
+        assert_eq!(column_index("xFd"), Some(16383), "mixed case too");
+    }
+
+    #[test]
+    fn column_index_refuses_what_is_not_a_column() {
+        let cases = [
+            ("", "empty"),
+            ("XFE", "one beyond XFD"),
+            ("ZZZ", "beyond XFD"),
+            ("AAAA", "four letters"),
+            ("A1", "a cell reference, not a column"),
+            ("1", "a digit"),
+            ("@", "the byte before A"),
+            ("[", "the byte after Z"),
+            ("`", "the byte before a"),
+            ("{", "the byte after z"),
+            (" A", "a space"),
+            ("Ａ", "a full-width letter"),
+            ("é", "a non-ASCII letter"),
+        ];
+        for (letters, why) in cases {
+            assert_eq!(column_index(letters), None, "{letters:?}: {why}");
+        }
+    }
+
+    #[test]
+    fn column_index_and_column_letter_round_trip_for_every_column() {
+        for col in 0..16_384 {
+            let letters = column_letter(col);
+            assert_eq!(column_index(&letters), Some(col), "{letters}");
+            assert_eq!(column_index(&letters.to_ascii_lowercase()), Some(col), "{letters} in lowercase");
+        }
     }
 }
