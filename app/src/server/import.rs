@@ -96,7 +96,12 @@ fn rules_fingerprint() -> u64 {
     *FINGERPRINT.get_or_init(|| {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         for source in [
-            include_str!("../domain/template.rs"),
+            include_str!("../domain/template/mod.rs"),
+            include_str!("../domain/template/messages.rs"),
+            include_str!("../domain/template/coded.rs"),
+            include_str!("../domain/template/cell.rs"),
+            include_str!("../domain/template/layout.rs"),
+            include_str!("../domain/template/validate.rs"),
             include_str!("../domain/member.rs"),
             include_str!("../domain/id_document.rs"),
             include_str!("../domain/id_number.rs"),
