@@ -8,6 +8,7 @@ pub mod member;
 pub mod password;
 pub mod phone;
 pub mod role;
+pub mod rules;
 pub mod sheet;
 pub mod template;
 pub mod union_info;

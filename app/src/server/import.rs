@@ -88,32 +88,11 @@ impl From<CheckError> for AppError {
 /// with the rules' source.
 const STAGE_VERSION: u32 = 1;
 
-/// A fingerprint of the source of every rule an import applies, fixed at build time: rows
-/// staged by a build with other rules are read and checked again at commit.
+/// A fingerprint of the source of every rule an import applies, fixed at build time (every
+/// file under `domain/` and the workbook reader; see `app/build.rs`): rows staged by a build
+/// with other rules are read and checked again at commit.
 fn rules_fingerprint() -> u64 {
-    use std::hash::{Hash, Hasher};
-    static FINGERPRINT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *FINGERPRINT.get_or_init(|| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for source in [
-            include_str!("../domain/template/mod.rs"),
-            include_str!("../domain/template/messages.rs"),
-            include_str!("../domain/template/coded.rs"),
-            include_str!("../domain/template/cell.rs"),
-            include_str!("../domain/template/layout.rs"),
-            include_str!("../domain/template/validate.rs"),
-            include_str!("../domain/member.rs"),
-            include_str!("../domain/id_document.rs"),
-            include_str!("../domain/id_number.rs"),
-            include_str!("../domain/phone.rs"),
-            include_str!("../domain/sheet.rs"),
-            include_str!("../domain/mod.rs"),
-            include_str!("xlsx/read.rs"),
-        ] {
-            source.hash(&mut h);
-        }
-        h.finish()
-    })
+    crate::domain::rules::RULES_FINGERPRINT
 }
 
 /// A clean upload's checked rows as the preview left them, kept with the upload (as JSON the
