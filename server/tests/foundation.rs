@@ -9,6 +9,7 @@ on_both_engines!(
     each_demo_role_logs_in_and_lands_on_its_own_portal,
     a_wrong_password_counts_down_and_the_fifth_failure_locks_the_account,
     a_new_account_can_do_nothing_but_change_its_initial_password,
+    a_union_name_its_info_form_would_refuse_cannot_open_an_account,
     a_supervisor_reaches_only_accounts_below_its_own_union,
     server_functions_check_the_callers_role_themselves,
     a_grassroots_union_completes_its_info_and_the_lock_lifts,
@@ -139,6 +140,37 @@ async fn a_new_account_can_do_nothing_but_change_its_initial_password(app: TestA
     let (_, old) = app.login(&user, &initial).await;
     assert!(old.kind().is_some());
     app.login_ok(&user, "Kaika2026x").await;
+}
+
+async fn a_union_name_its_info_form_would_refuse_cannot_open_an_account(app: TestApp) {
+    let sup = app.login_ok("futian", DEMO_PASSWORD).await;
+    let district_id: i64 =
+        sqlx::query_scalar("SELECT id FROM unions WHERE name = '福田区总工会'").fetch_one(&app.db.pool).await.unwrap();
+    let too_long = format!("深圳市{}工会", "示".repeat(96));
+    assert_eq!(too_long.chars().count(), 101);
+    let r = app
+        .call(
+            &sup,
+            "accounts/create",
+            &[
+                ("parent_id", &district_id.to_string()),
+                ("level", "grassroots"),
+                ("union_name", &too_long),
+                ("username", "longname01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.kind(), Some("invalid"), "{:?}", r.body);
+    assert_eq!(r.field_message("union_name").as_deref(), Some("工会名称不能超过100个字。"), "{:?}", r.body);
+    let opened: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM unions WHERE name = $1")
+        .bind(&too_long)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(opened, 0, "no union was opened");
+    // one character fewer is the longest name the info form accepts, and opens an account
+    let longest: String = too_long.chars().skip(1).collect();
+    create_grassroots(&app, &sup, "longname01", &longest).await;
 }
 
 async fn a_supervisor_reaches_only_accounts_below_its_own_union(app: TestApp) {

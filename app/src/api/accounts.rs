@@ -103,7 +103,7 @@ pub async fn create_account(
     username: String,
 ) -> Result<Credentials, AppError> {
     use crate::{
-        domain::FieldError,
+        domain::{union_info::parse_union_name, FieldError},
         server::{accounts, audit, auth, db::is_unique_violation, unions},
     };
     let (db, me) = auth::require(&[Role::Supervisor]).await?;
@@ -121,14 +121,10 @@ pub async fn create_account(
     }
     let union_name = union_name.trim().to_string();
     let username = username.trim().to_string();
-    if union_name.is_empty() {
-        err("union_name", "请填写工会全称。");
-    } else if union_name.chars().any(char::is_whitespace) {
-        err("union_name", "工会名称不能含有空格。");
-    } else if !union_name.contains("工会") {
-        err("union_name", "请填写工会全称（如“××有限公司工会委员会”），而非单位名称。");
-    } else if unions::name_taken(&db, &union_name, None).await? {
-        err("union_name", "该工会名称已存在。");
+    match parse_union_name(&union_name) {
+        Err(m) => err("union_name", m),
+        Ok(_) if unions::name_taken(&db, &union_name, None).await? => err("union_name", "该工会名称已存在。"),
+        Ok(_) => {}
     }
     if let Err(m) = check_username(&username) {
         err("username", m);

@@ -44,6 +44,27 @@ pub fn label(field: &str) -> &'static str {
     FIELDS.iter().find(|(f, _)| *f == field).map(|(_, l)| *l).unwrap_or("")
 }
 
+/// The most characters a union's name may have.
+pub const UNION_NAME_MAX_CHARS: usize = 100;
+
+/// A union's full name (工会全称) as it is registered and must stand in B3 of the template:
+/// trimmed, no spaces anywhere, containing 工会, at most 100 characters. The one rule for
+/// opening a union's account and for its info form.
+pub fn parse_union_name(raw: &str) -> Result<String, &'static str> {
+    let name = raw.trim();
+    if name.is_empty() {
+        Err("请填写工会全称。")
+    } else if name.chars().any(char::is_whitespace) {
+        Err("工会名称不能含有空格。")
+    } else if !name.contains("工会") {
+        Err("请填写工会全称（如“××有限公司工会委员会”），而非单位名称。")
+    } else if name.chars().count() > UNION_NAME_MAX_CHARS {
+        Err("工会名称不能超过100个字。")
+    } else {
+        Ok(name.to_string())
+    }
+}
+
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -77,15 +98,11 @@ impl UnionInfoForm {
                 err(f, &format!("请填写{l}。"));
             }
         }
-        // The registered name must match B3 of the template exactly: no spaces anywhere.
+        // The registered name must match B3 of the template exactly. Empty is named above.
         let union_name: String = self.union_name.trim().to_string();
         if !union_name.is_empty() {
-            if union_name.chars().any(char::is_whitespace) {
-                err("union_name", "工会名称不能含有空格。");
-            } else if !union_name.contains("工会") {
-                err("union_name", "请填写工会全称（如“××有限公司工会委员会”），而非单位名称。");
-            } else if union_name.chars().count() > 100 {
-                err("union_name", "工会名称不能超过100个字。");
+            if let Err(m) = parse_union_name(&union_name) {
+                err("union_name", m);
             }
         }
         let unit_name = squash(&self.unit_name);
@@ -166,6 +183,42 @@ mod tests {
         f.union_name = "深圳市示例电子 有限公司工会委员会".into();
         let errs = f.parse().unwrap_err();
         assert_eq!(errs[0].field, "union_name");
+    }
+
+    #[test]
+    fn union_names_follow_one_rule() {
+        let long = format!("{}工会", "深".repeat(98));
+        assert_eq!(long.chars().count(), 100);
+        assert_eq!(parse_union_name(&long).as_deref(), Ok(long.as_str()), "100 characters is the most");
+        assert_eq!(
+            parse_union_name("  深圳市示例电子有限公司工会委员会\u{3000}").as_deref(),
+            Ok("深圳市示例电子有限公司工会委员会"),
+            "surrounding spaces are trimmed"
+        );
+        let cases = [
+            ("", "请填写工会全称。", "empty"),
+            (" \u{3000} ", "请填写工会全称。", "only spaces"),
+            ("深圳市示例电子 有限公司工会委员会", "工会名称不能含有空格。", "an inner space"),
+            ("深圳市示例电子\u{3000}有限公司工会委员会", "工会名称不能含有空格。", "an inner full-width space"),
+            ("深圳市示例\t工会", "工会名称不能含有空格。", "a tab"),
+            ("深圳市示例电子有限公司", "请填写工会全称（如“××有限公司工会委员会”），而非单位名称。", "the unit's name"),
+            ("深圳市示例电子有限公司工委会", "请填写工会全称（如“××有限公司工会委员会”），而非单位名称。", "no 工会"),
+            (&format!("{long}会"), "工会名称不能超过100个字。", "101 characters"),
+        ];
+        for (raw, message, why) in cases {
+            assert_eq!(parse_union_name(raw), Err(message), "{raw:?}: {why}");
+        }
+    }
+
+    #[test]
+    fn the_info_form_names_an_empty_union_name_as_it_names_every_empty_field() {
+        let mut f = complete();
+        f.union_name = "  ".into();
+        let errs = f.parse().unwrap_err();
+        let messages: Vec<_> = errs.iter().filter(|e| e.field == "union_name").map(|e| e.message.as_str()).collect();
+        assert_eq!(messages, ["请填写工会名称。"], "one message, the form's own for an empty field");
+        f.union_name = format!("{}工会", "深".repeat(99));
+        assert_eq!(f.parse().unwrap_err()[0].message, "工会名称不能超过100个字。");
     }
 
     #[test]
