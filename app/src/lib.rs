@@ -46,15 +46,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=home::HomeRedirect/>
                 <Route path=path!("/login") view=login::LoginPage/>
                 <Route path=path!("/change-password") view=change_password::ChangePasswordPage/>
-                <Route path=path!("/supervisor") view=supervisor::OverviewPage/>
-                <Route path=path!("/supervisor/accounts") view=supervisor::AccountsPage/>
-                <Route path=path!("/union") view=union::HomePage/>
-                <Route path=path!("/union/info") view=union::InfoPage/>
-                <Route path=path!("/union/members") view=union::MembersPage/>
-                <Route path=path!("/union/import") view=import::ImportPage/>
-                <Route path=path!("/union/members/:id") view=member_edit::MemberPage/>
-                <Route path=path!("/bank") view=bank::BankHomePage/>
-                <Route path=path!("/me") view=member::MyCardPage/>
+                <Route path=path!("/supervisor") view=supervisor::overview::OverviewPage/>
+                <Route path=path!("/supervisor/accounts") view=supervisor::accounts::AccountsPage/>
+                <Route path=path!("/union") view=union::home::HomePage/>
+                <Route path=path!("/union/info") view=union::info::InfoPage/>
+                <Route path=path!("/union/members") view=union::members::MembersPage/>
+                <Route path=path!("/union/import") view=union::import::ImportPage/>
+                <Route path=path!("/union/members/:id") view=union::member::MemberPage/>
+                <Route path=path!("/bank") view=bank::home::BankHomePage/>
+                <Route path=path!("/me") view=me::card::MyCardPage/>
             </Routes>
         </Router>
     }

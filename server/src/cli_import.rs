@@ -3,10 +3,10 @@
 use std::path::Path;
 
 use app::{
-    domain::sheet::ImportIssue,
+    domain::{role::UnionLevel, sheet::ImportIssue},
     server::{
-        import::{self, CheckError},
-        Db,
+        imports::{self, CheckError},
+        unions, Db,
     },
 };
 use serde_json::{json, Value};
@@ -32,11 +32,7 @@ fn refused(code: &str, field: &str, message: &str, hint: &str) -> Outcome {
 }
 
 pub async fn run(db: &Db, union_name: &str, file: &Path, dry_run: bool) -> Outcome {
-    let union: Option<(i64, String)> = match sqlx::query_as("SELECT id, level FROM unions WHERE name = $1")
-        .bind(union_name)
-        .fetch_optional(&db.pool)
-        .await
-    {
+    let union = match unions::by_name(db, union_name).await {
         Ok(u) => u,
         Err(e) => {
             tracing::error!(error = %e, "union lookup failed");
@@ -44,7 +40,7 @@ pub async fn run(db: &Db, union_name: &str, file: &Path, dry_run: bool) -> Outco
         }
     };
     let union_id = match union {
-        Some((id, level)) if level == "grassroots" => id,
+        Some(node) if node.level == UnionLevel::Grassroots => node.id,
         Some(_) => {
             return refused(
                 "not_grassroots",
@@ -68,13 +64,13 @@ pub async fn run(db: &Db, union_name: &str, file: &Path, dry_run: bool) -> Outco
     };
     let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let result = if dry_run {
-        import::check(db, union_id, std::sync::Arc::new(bytes)).await.map(|c| (c.report.rows_read, c.issues, None))
+        imports::check(db, union_id, std::sync::Arc::new(bytes)).await.map(|c| (c.report.rows_read, c.issues, None))
     } else {
-        match import::preview(db, union_id, None, &file_name, bytes).await {
+        match imports::preview(db, union_id, None, &file_name, bytes).await {
             Ok(p) if p.issues.is_empty() && p.rows > 0 => {
-                match import::commit_as(db, union_id, None, &p.import_id).await {
+                match imports::commit_as(db, union_id, None, &p.import_id).await {
                     Ok(done) => {
-                        import::refresh_statistics(db, done.imported.unwrap_or(0)).await;
+                        imports::refresh_statistics(db, done.imported.unwrap_or(0)).await;
                         Ok((done.rows, done.issues, done.imported))
                     }
                     Err(e) => Err(CheckError::App(e)),

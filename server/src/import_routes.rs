@@ -1,36 +1,22 @@
 //! Plain HTTP routes of the import: the upload (raw bytes, so the browser can show progress),
-//! the template and the error report (downloads). Each checks the session like a server function.
+//! the template and the error report (downloads). Each takes its `Caller` like a server function.
 
 use app::{
-    api::import::MAX_UPLOAD_BYTES,
-    domain::role::Role,
+    api::imports::MAX_UPLOAD_BYTES,
     error::AppError,
-    server::{
-        auth::{self, AuthUser},
-        import, Db,
-    },
+    server::{caller::Caller, imports, state::AppState, Db},
 };
 use axum::{
     body::Bytes,
-    extract::{DefaultBodyLimit, Path, Query},
+    extract::{DefaultBodyLimit, Path, Query, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
-    Extension, Json, Router,
+    Json, Router,
 };
 use serde::Deserialize;
-use tower_sessions::Session;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-struct Failure(AppError);
-
-impl IntoResponse for Failure {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(self.0)).into_response()
-    }
-}
 
 /// A failed download answers with a readable page, not JSON.
 struct PageFailure(AppError);
@@ -53,21 +39,17 @@ impl From<AppError> for PageFailure {
     }
 }
 
-impl From<AppError> for Failure {
-    fn from(e: AppError) -> Self {
-        Failure(e)
-    }
-}
+/// The caller, if the session's account is a union's: a failed download answers with a page.
+struct UnionCaller(Caller);
 
-async fn union_user(db: &Db, session: &Session) -> Result<AuthUser, AppError> {
-    let user = auth::current_user(db, session).await?.ok_or(AppError::Unauthenticated)?;
-    if user.must_change_password {
-        return Err(AppError::PasswordChangeRequired);
+impl axum::extract::FromRequestParts<AppState> for UnionCaller {
+    type Rejection = PageFailure;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, PageFailure> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.union()?;
+        Ok(UnionCaller(caller))
     }
-    if user.role() != Role::Union {
-        return Err(AppError::Forbidden);
-    }
-    Ok(user)
 }
 
 /// `filename*=` with percent-encoding, so Chinese file names survive every browser.
@@ -96,45 +78,41 @@ struct UploadQuery {
 }
 
 async fn upload(
-    Extension(db): Extension<Db>,
-    session: Session,
+    State(db): State<Db>,
+    caller: Caller,
     Query(q): Query<UploadQuery>,
     body: Bytes,
-) -> Result<Response, Failure> {
-    let user = union_user(&db, &session).await?;
+) -> Result<Response, AppError> {
+    let union = caller.union()?;
     if body.is_empty() {
-        return Err(AppError::refused("上传的文件是空的，请重新选择文件。").into());
+        return Err(AppError::refused("empty_file", "上传的文件是空的，请重新选择文件。"));
     }
     let name = if q.name.trim().is_empty() {
         "会员信息采集表.xlsx".to_string()
     } else {
         q.name.chars().take(120).collect()
     };
-    let preview =
-        import::preview(&db, user.union_id()?, Some(user.id), &name, Vec::from(body)).await.map_err(AppError::from)?;
+    let preview = imports::preview(&db, union, Some(caller.id()), &name, Vec::from(body)).await?;
     Ok(Json(preview.for_browser()).into_response())
 }
 
-async fn template(Extension(db): Extension<Db>, session: Session) -> Result<Response, PageFailure> {
-    let user = union_user(&db, &session).await?;
-    let bytes = import::template(&db, user.union_id()?, user.id).await?;
+async fn template(State(db): State<Db>, UnionCaller(caller): UnionCaller) -> Result<Response, PageFailure> {
+    let bytes = imports::template(&db, caller.union()?, caller.id()).await?;
     Ok(xlsx_response("工会会员信息采集汇总表.xlsx", bytes))
 }
 
 async fn report(
-    Extension(db): Extension<Db>,
-    session: Session,
+    State(db): State<Db>,
+    UnionCaller(caller): UnionCaller,
     Path(id): Path<String>,
 ) -> Result<Response, PageFailure> {
-    let user = union_user(&db, &session).await?;
-    let (name, bytes) = import::error_report(&db, user.union_id()?, user.id, &id).await?;
+    let (name, bytes) = imports::error_report(&db, caller.union()?, caller.id(), &id).await?;
     Ok(xlsx_response(&name, bytes))
 }
 
-pub fn routes(db: Db) -> Router<leptos::prelude::LeptosOptions> {
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/import/upload", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/union/template.xlsx", get(template))
         .route("/union/imports/{id}/report.xlsx", get(report))
-        .layer(Extension(db))
 }

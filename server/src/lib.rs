@@ -14,7 +14,7 @@ use std::{net::SocketAddr, time::Duration};
 
 use app::{
     domain::role::Role,
-    server::{session_store::DbSessionStore, Db},
+    server::{session_store::DbSessionStore, state::AppState, Db},
     shell, App,
 };
 use axum::{
@@ -27,7 +27,10 @@ use axum::{
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::{
+    set_header::SetResponseHeaderLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+};
 use tower_sessions::{cookie::SameSite, session_store::ExpiredDeletion, Expiry, SessionManagerLayer};
 
 pub const SESSION_COOKIE: &str = "unioncard_session";
@@ -104,9 +107,16 @@ async fn portal_redirect(
     }
 }
 
+/// A span for each request: method and path (never the query string, which may carry a
+/// search), and the caller's user id once `caller` knows it.
+fn request_span(req: &Request) -> tracing::Span {
+    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), caller = tracing::field::Empty)
+}
+
 /// The whole application as a router.
 pub fn router(db: Db, settings: Settings) -> Router {
     let options = settings.leptos_options.clone();
+    let state = AppState { db: db.clone(), leptos_options: options.clone() };
     let routes = generate_route_list(App);
     let store = DbSessionStore::new(db.clone());
     let sessions = SessionManagerLayer::new(store)
@@ -115,22 +125,28 @@ pub fn router(db: Db, settings: Settings) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(settings.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(IDLE_MINUTES)));
-    let context_db = db.clone();
+    let context = state.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .merge(import_routes::routes(db.clone()))
-        .leptos_routes_with_context(&options, routes, move || provide_context(context_db.clone()), {
+        .merge(import_routes::routes())
+        .leptos_routes_with_context(&state, routes, move || provide_context(context.clone()), {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(refuse_cross_site))
-        .layer(middleware::from_fn_with_state(db.clone(), portal_redirect))
+        .layer(middleware::from_fn_with_state(db, portal_redirect))
         .layer(sessions)
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        .with_state(options)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .with_state(state)
 }
 
 /// Deletes expired sessions every ten minutes, for as long as the server runs.

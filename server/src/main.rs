@@ -42,6 +42,18 @@ enum Command {
         json: bool,
         file: std::path::PathBuf,
     },
+    /// The kept card counts (what every page shows).
+    Counts {
+        #[command(subcommand)]
+        command: CountsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CountsCommand {
+    /// Recount every union's cards by state and compare: each difference is printed, and the
+    /// command exits 1 if there is any.
+    Check,
 }
 
 async fn open(url: &str) -> Result<Db, String> {
@@ -61,6 +73,26 @@ async fn run(cli: Cli) -> Result<(), String> {
                 print!("{}", unioncard_server::cli_import::describe(&outcome));
             }
             std::process::exit(outcome.exit);
+        }
+        Command::Counts { command: CountsCommand::Check } => {
+            let differences =
+                app::server::cards::check_counts(&db).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
+            if differences.is_empty() {
+                println!("办卡统计与会员记录一致。");
+                return Ok(());
+            }
+            for d in &differences {
+                println!(
+                    "{}（{}）{}：统计 {}，实际 {}",
+                    d.union_name,
+                    d.union,
+                    d.state.label(),
+                    d.kept,
+                    d.counted
+                );
+            }
+            println!("共 {} 处不一致。", differences.len());
+            std::process::exit(1);
         }
         Command::Migrate => {
             println!("数据库已是最新结构。");

@@ -2,13 +2,20 @@
 //! Idempotent: it fills an empty database and leaves one that has accounts alone.
 
 use app::{
-    domain::{card::CardState, credit_code, id_number, role::UnionLevel, union_info::UnionInfoForm},
+    domain::{
+        card::CardState,
+        credit_code, id_number,
+        ids::{BankId, MemberId, UnionId},
+        member::StoredMember,
+        role::{Role, UnionLevel},
+        union_info::UnionInfoForm,
+    },
     server::{
         accounts::{self, NewAccount},
         auth::hash_password,
+        cards::{self, Move},
         db::{now, Db},
-        import::reversed,
-        unions,
+        members, unions,
     },
 };
 
@@ -69,7 +76,7 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
     }
     let hash = hash_password(DEMO_PASSWORD.to_string()).await.map_err(|_| sqlx::Error::PoolClosed)?;
     let mut tx = db.begin_write().await?;
-    let bank_id: i64 = sqlx::query_scalar("INSERT INTO banks (name) VALUES ($1) RETURNING id")
+    let bank_id: BankId = sqlx::query_scalar("INSERT INTO banks (name) VALUES ($1) RETURNING id")
         .bind(BANK_NAME)
         .fetch_one(&mut *tx)
         .await?;
@@ -82,9 +89,9 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
             .await?;
     }
     let city_id = unions::create(&mut tx, None, UnionLevel::City, CITY).await?;
-    let city = node_in(&mut tx, city_id).await?;
+    let city = unions::node_in(&mut tx, city_id).await?;
     let district_id = unions::create(&mut tx, Some(&city), UnionLevel::District, DISTRICT).await?;
-    let district = node_in(&mut tx, district_id).await?;
+    let district = unions::node_in(&mut tx, district_id).await?;
     let a = unions::create(&mut tx, Some(&district), UnionLevel::Grassroots, UNION_A).await?;
     let b = unions::create(&mut tx, Some(&district), UnionLevel::Grassroots, UNION_B).await?;
     let infos = [
@@ -124,10 +131,10 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
         unions::save_info(&mut tx, id, &info).await?;
     }
 
-    // Members in every card state, with their histories.
-    let states = CardState::ALL;
-    let mut member_user = None;
+    // Members in every card state, with their histories: created through the card writer, then
+    // moved along the lifecycle by it, a few days apart.
     let t0 = now() - 40 * 86_400;
+    let mut planned: Vec<(UnionId, StoredMember, CardState)> = Vec::new();
     for i in 0..36u32 {
         let union_id = if i % 3 == 2 { b } else { a };
         let name = if i == 0 {
@@ -136,54 +143,68 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
             format!("{}{}", SURNAMES[(i as usize) % 12], GIVEN[(i as usize * 5 + 1) % 12])
         };
         let birth = format!("19{:02}{:02}{:02}", 70 + i % 30, 1 + i % 12, 1 + i % 28);
-        let id_number = resident_id(&birth, 100 + i * 2 + (i % 2));
-        let phone = format!("1380013{:04}", 8000 + i);
-        let state = if i == 0 { CardState::Distributed } else { states[(i as usize) % states.len()] };
-        let member_id: i64 = sqlx::query_scalar(
-            "INSERT INTO members (union_id, name, id_type, id_number, phone, department, card_state, created_at, updated_at, id_rev, phone_rev) \
-             VALUES ($1, $2, '01', $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id",
-        )
-        .bind(union_id)
-        .bind(&name)
-        .bind(&id_number)
-        .bind(&phone)
-        .bind(DEPARTMENTS[(i as usize) % 4])
-        .bind(state.as_str())
-        .bind(t0)
-        .bind(reversed(&id_number))
-        .bind(reversed(&phone))
-        .fetch_one(&mut *tx)
-        .await?;
-        // entering 未办卡 is the member's creation (created_at); the card's transitions follow
-        let mut from: Option<CardState> = Some(CardState::Pending);
-        for (step, s) in path_to(state).into_iter().enumerate().skip(1) {
-            let reason = (s == CardState::Rejected).then_some("证件号码与姓名不对应，请核实后重新提交。");
-            sqlx::query(
-                "INSERT INTO card_events (member_id, from_state, to_state, actor_id, reason, at) VALUES ($1, $2, $3, NULL, $4, $5)",
-            )
-            .bind(member_id)
-            .bind(from.map(|f| f.as_str()))
-            .bind(s.as_str())
-            .bind(reason)
-            .bind(t0 + step as i64 * 3 * 86_400)
-            .execute(&mut *tx)
-            .await?;
-            from = Some(s);
-        }
-        if i == 0 {
-            member_user = Some(member_id);
+        let record = StoredMember {
+            name,
+            id_type: "01".into(),
+            id_number: resident_id(&birth, 100 + i * 2 + (i % 2)),
+            country: None,
+            sex: None,
+            birth_date: None,
+            phone: format!("1380013{:04}", 8000 + i),
+            ethnicity: None,
+            education: None,
+            migrant_worker: None,
+            department: Some(DEPARTMENTS[(i as usize) % 4].into()),
+            remark: None,
+        };
+        let state = if i == 0 { CardState::Distributed } else { CardState::ALL[(i as usize) % CardState::ALL.len()] };
+        planned.push((union_id, record, state));
+    }
+    let mut member_user: Option<MemberId> = None;
+    for union_id in [a, b] {
+        let mine: Vec<&(UnionId, StoredMember, CardState)> = planned.iter().filter(|p| p.0 == union_id).collect();
+        let records: Vec<StoredMember> = mine.iter().map(|p| p.1.clone()).collect();
+        cards::enroll(&mut tx, db.backend, union_id, None, &records).await?;
+        let numbers: Vec<&str> = records.iter().map(|r| r.id_number.as_str()).collect();
+        for (number, (_, record, state)) in numbers.iter().zip(&mine) {
+            let id = members::ids_of(&mut tx, union_id, &[number]).await?[0];
+            if record.name == "黄丽" {
+                member_user = Some(id);
+            }
+            for (step, w) in path_to(*state).windows(2).enumerate() {
+                let reason = (w[1] == CardState::Rejected).then_some("证件号码与姓名不对应，请核实后重新提交。");
+                let mv = Move {
+                    union: union_id,
+                    members: &[id],
+                    from: w[0],
+                    to: w[1],
+                    actor: None,
+                    reason,
+                    at: Some(t0 + (step as i64 + 1) * 3 * 86_400),
+                };
+                let moved = cards::move_cards(&mut tx, &mv).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                if moved.len() != 1 {
+                    return Err(sqlx::Error::Protocol(format!("demo card {number} did not move to {:?}", w[1])));
+                }
+            }
         }
     }
+    sqlx::query("UPDATE members SET created_at = $1 WHERE union_id IN ($2, $3)")
+        .bind(t0)
+        .bind(a)
+        .bind(b)
+        .execute(&mut *tx)
+        .await?;
 
     // (username, display name, role, union, bank, member)
-    type Account<'a> = (&'a str, &'a str, &'a str, Option<i64>, Option<i64>, Option<i64>);
+    type Account<'a> = (&'a str, &'a str, Role, Option<UnionId>, Option<BankId>, Option<MemberId>);
     let accounts_to_make: [Account; 6] = [
-        ("szzgh", CITY, "supervisor", Some(city_id), None, None),
-        ("futian", DISTRICT, "supervisor", Some(district_id), None, None),
-        ("shili", UNION_A, "union", Some(a), None, None),
-        ("yangban", UNION_B, "union", Some(b), None, None),
-        ("boc", BANK_NAME, "bank", None, Some(bank_id), None),
-        ("member", "黄丽", "member", None, None, member_user),
+        ("szzgh", CITY, Role::Supervisor, Some(city_id), None, None),
+        ("futian", DISTRICT, Role::Supervisor, Some(district_id), None, None),
+        ("shili", UNION_A, Role::Union, Some(a), None, None),
+        ("yangban", UNION_B, Role::Union, Some(b), None, None),
+        ("boc", BANK_NAME, Role::Bank, None, Some(bank_id), None),
+        ("member", "黄丽", Role::Member, None, None, member_user),
     ];
     for (username, display, role, union_id, bank, member) in accounts_to_make {
         accounts::insert(
@@ -204,11 +225,4 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
     }
     tx.commit().await?;
     Ok(Outcome::Seeded)
-}
-
-async fn node_in(tx: &mut app::server::db::Tx, id: i64) -> Result<unions::UnionNode, sqlx::Error> {
-    sqlx::query_as("SELECT id, parent_id, level, name, path FROM unions WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await
 }

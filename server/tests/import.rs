@@ -299,7 +299,7 @@ async fn a_file_wrong_on_every_row_sends_the_browser_its_first_errors_and_their_
     assert_eq!(status, 200);
     assert_eq!(p["issue_count"], 700, "{}", p["issue_count"]);
     let sent = p["issues"].as_array().unwrap();
-    assert_eq!(sent.len(), app::api::import::SENT_ISSUES);
+    assert_eq!(sent.len(), app::api::imports::SENT_ISSUES);
     assert_eq!(sent[0]["row"], 5);
     assert_eq!(sent[0]["column"], "H");
     // the error report has every one of them
@@ -328,12 +328,12 @@ async fn a_refused_file_gets_a_plain_chinese_message(app: TestApp) {
     ];
     for (what, bytes) in cases {
         let (status, body) = upload(&app, &c, "x.xlsx", bytes).await;
-        assert_eq!(status, 409, "{what}: {body}");
+        assert_eq!(status, 422, "{what}: {body}");
         let m = body["message"].as_str().unwrap();
         assert!(m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{what}: a Chinese message, got {m}");
     }
     let (status, body) = upload(&app, &c, "x.xlsx", Vec::new()).await;
-    assert_eq!((status, body["message"].as_str()), (409, Some("上传的文件是空的，请重新选择文件。")));
+    assert_eq!((status, body["message"].as_str()), (422, Some("上传的文件是空的，请重新选择文件。")));
     // the server is still up
     assert!(app.call(&c, "me", &[]).await.body["username"] == "shili");
 }
@@ -346,10 +346,10 @@ async fn import_waits_for_complete_union_info(app: TestApp) {
         .unwrap();
     let c = app.login_ok("shili", DEMO_PASSWORD).await;
     let (status, body) = upload(&app, &c, "x.xlsx", workbook::<&str>(UNION_A, &[])).await;
-    assert_eq!(status, 409);
+    assert_eq!(status, 422);
     assert!(body["message"].as_str().unwrap().contains("统一社会信用代码"), "{body}");
     let r = c.get(format!("{}/union/template.xlsx", app.base)).send().await.unwrap();
-    assert_eq!(r.status(), 409);
+    assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("请先完善单位信息"));
 }
 

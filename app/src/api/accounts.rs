@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    domain::role::{Role, UnionLevel},
+    domain::{
+        ids::{UnionId, UserId},
+        role::{Role, UnionLevel},
+    },
     error::AppError,
 };
 
@@ -12,7 +15,7 @@ pub const PAGE_SIZE: i64 = 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountItem {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub role: Role,
     pub union_name: String,
@@ -34,7 +37,7 @@ pub struct AccountPage {
 /// A union under which the supervisor may open an account, and the levels it may open there.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParentOption {
-    pub id: i64,
+    pub id: UnionId,
     pub name: String,
     pub level: UnionLevel,
     pub child_levels: Vec<UnionLevel>,
@@ -50,19 +53,18 @@ pub struct Credentials {
 
 #[server(endpoint = "accounts/list")]
 pub async fn list_accounts(query: String, page: i64) -> Result<AccountPage, AppError> {
-    use crate::server::{accounts, auth, unions};
-    let (db, me) = auth::require(&[Role::Supervisor]).await?;
-    let root = unions::node(&db, me.union_id()?).await?.ok_or(AppError::Forbidden)?;
+    use crate::server::{accounts, caller};
+    let (db, me) = caller::require(&[Role::Supervisor]).await?;
     let page = page.max(1);
-    let (rows, total) = accounts::list(&db, &root, &query, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let (rows, total) = accounts::list(&db, me.subtree()?, &query, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let items = rows
         .into_iter()
         .map(|r| AccountItem {
             id: r.id,
             username: r.username,
-            role: Role::parse(&r.role).unwrap_or(Role::Union),
+            role: r.role,
             union_name: r.union_name,
-            level: UnionLevel::parse(&r.level).unwrap_or(UnionLevel::Grassroots),
+            level: r.level,
             pending_activation: r.must_change_password,
             disabled: r.disabled,
             last_login_at: r.last_login_at,
@@ -73,13 +75,12 @@ pub async fn list_accounts(query: String, page: i64) -> Result<AccountPage, AppE
 
 #[server(endpoint = "accounts/parents")]
 pub async fn parent_options() -> Result<Vec<ParentOption>, AppError> {
-    use crate::server::{auth, unions};
-    let (db, me) = auth::require(&[Role::Supervisor]).await?;
-    let root = unions::node(&db, me.union_id()?).await?.ok_or(AppError::Forbidden)?;
-    Ok(unions::supervising_nodes(&db, &root)
+    use crate::server::{caller, unions};
+    let (db, me) = caller::require(&[Role::Supervisor]).await?;
+    Ok(unions::supervising_nodes(&db, me.subtree()?)
         .await?
         .into_iter()
-        .map(|n| ParentOption { id: n.id, level: n.level(), child_levels: n.level().children().to_vec(), name: n.name })
+        .map(|n| ParentOption { id: n.id, level: n.level, child_levels: n.level.children().to_vec(), name: n.name })
         .collect())
 }
 
@@ -97,26 +98,23 @@ pub fn check_username(username: &str) -> Result<(), &'static str> {
 
 #[server(endpoint = "accounts/create")]
 pub async fn create_account(
-    parent_id: i64,
+    parent_id: UnionId,
     level: String,
     union_name: String,
     username: String,
 ) -> Result<Credentials, AppError> {
     use crate::{
         domain::{union_info::parse_union_name, FieldError},
-        server::{accounts, audit, auth, db::is_unique_violation, unions},
+        server::{accounts, audit, auth, caller, db::OnUnique, unions},
     };
-    let (db, me) = auth::require(&[Role::Supervisor]).await?;
-    let root = unions::node(&db, me.union_id()?).await?.ok_or(AppError::Forbidden)?;
-    let parent = unions::node(&db, parent_id).await?.ok_or(AppError::NotFound)?;
-    if !root.contains(&parent) {
-        return Err(AppError::Forbidden);
-    }
+    let (db, me) = caller::require(&[Role::Supervisor]).await?;
+    let root = me.subtree()?;
+    let parent = unions::node(&db, parent_id).await?.filter(|p| root.contains(p)).ok_or(AppError::NotFound)?;
     let mut errors = Vec::new();
     let mut err = |f: &str, m: &str| errors.push(FieldError { field: f.into(), message: m.into() });
     let level = UnionLevel::parse(&level);
     match level {
-        Some(l) if parent.level().children().contains(&l) => {}
+        Some(l) if parent.level.children().contains(&l) => {}
         _ => err("level", "请选择该上级工会下可以开设的工会类型。"),
     }
     let union_name = union_name.trim().to_string();
@@ -145,54 +143,50 @@ pub async fn create_account(
             &accounts::NewAccount {
                 username: &username,
                 display_name: &union_name,
-                role: level.account_role().as_str(),
+                role: level.account_role(),
                 union_id: Some(union_id),
                 bank_id: None,
                 member_id: None,
                 password_hash: &hash,
                 must_change_password: true,
-                created_by: Some(me.id),
+                created_by: Some(me.id()),
             },
         )
         .await?;
-        audit::record(&mut *tx, Some(me.id), "account_created", &format!("user:{username}"), &union_name).await?;
-        Ok::<i64, sqlx::Error>(user_id)
+        audit::record(&mut *tx, Some(me.id()), "account_created", &format!("user:{username}"), &union_name).await?;
+        Ok::<UserId, sqlx::Error>(user_id)
     }
     .await;
-    match created {
-        Ok(_) => tx.commit().await?,
-        // a concurrent request took the name between the check and the insert
-        Err(e) if is_unique_violation(&e) => return Err(AppError::refused("该账号或工会名称已存在，请刷新后重试。")),
-        Err(e) => return Err(e.into()),
-    }
+    // a concurrent request took the name between the check and the insert
+    created.on_unique(|| AppError::conflict("name_taken", "该账号或工会名称已存在，请刷新后重试。"))?;
+    tx.commit().await?;
     Ok(Credentials { username, union_name, initial_password: password })
 }
 
 #[server(endpoint = "accounts/reset")]
-pub async fn reset_password(user_id: i64) -> Result<Credentials, AppError> {
-    use crate::server::{accounts, audit, auth, unions};
-    let (db, me) = auth::require(&[Role::Supervisor]).await?;
-    let target = accounts::managed_account(&db, &me, user_id).await?.ok_or(AppError::NotFound)?;
+pub async fn reset_password(user_id: UserId) -> Result<Credentials, AppError> {
+    use crate::server::{accounts, audit, auth, caller};
+    let (db, me) = caller::require(&[Role::Supervisor]).await?;
+    let (target, union) = accounts::managed_account(&db, me.subtree()?, user_id).await?.ok_or(AppError::NotFound)?;
     let password = auth::generate_initial_password();
     let hash = auth::hash_password(password.clone()).await?;
     let mut tx = db.begin_write().await?;
     accounts::set_password(&mut tx, target.id, &hash, true).await?;
     auth::clear_failures(&mut *tx, &target.username).await?;
-    audit::record(&mut *tx, Some(me.id), "password_reset", &format!("user:{}", target.username), "").await?;
+    audit::record(&mut *tx, Some(me.id()), "password_reset", &format!("user:{}", target.username), "").await?;
     tx.commit().await?;
-    let union_name = unions::node(&db, target.union_id()?).await?.map(|n| n.name).unwrap_or_default();
-    Ok(Credentials { username: target.username, union_name, initial_password: password })
+    Ok(Credentials { username: target.username, union_name: union.name, initial_password: password })
 }
 
 #[server(endpoint = "accounts/disable")]
-pub async fn set_account_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> {
-    use crate::server::{accounts, audit, auth};
-    let (db, me) = auth::require(&[Role::Supervisor]).await?;
-    let target = accounts::managed_account(&db, &me, user_id).await?.ok_or(AppError::NotFound)?;
+pub async fn set_account_disabled(user_id: UserId, disabled: bool) -> Result<(), AppError> {
+    use crate::server::{accounts, audit, caller};
+    let (db, me) = caller::require(&[Role::Supervisor]).await?;
+    let (target, _) = accounts::managed_account(&db, me.subtree()?, user_id).await?.ok_or(AppError::NotFound)?;
     let mut tx = db.begin_write().await?;
     accounts::set_disabled(&mut tx, target.id, disabled).await?;
     let action = if disabled { "account_disabled" } else { "account_enabled" };
-    audit::record(&mut *tx, Some(me.id), action, &format!("user:{}", target.username), "").await?;
+    audit::record(&mut *tx, Some(me.id()), action, &format!("user:{}", target.username), "").await?;
     tx.commit().await?;
     Ok(())
 }

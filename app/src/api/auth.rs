@@ -17,8 +17,8 @@ pub struct Me {
 
 #[server(endpoint = "me")]
 pub async fn who_am_i() -> Result<Option<Me>, AppError> {
-    use crate::server::{auth, unions};
-    let db = auth::db()?;
+    use crate::server::{auth, state, unions};
+    let db = state::db()?;
     let session = auth::session().await?;
     let Some(u) = auth::current_user(&db, &session).await? else { return Ok(None) };
     let union_name = match u.union_id {
@@ -28,7 +28,7 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     Ok(Some(Me {
         username: u.username.clone(),
         display_name: u.display_name.clone(),
-        role: u.role(),
+        role: u.role,
         union_name,
         must_change_password: u.must_change_password,
     }))
@@ -36,8 +36,8 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
 
 #[server(endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<(), AppError> {
-    use crate::server::{audit, auth, db::now};
-    let db = auth::db()?;
+    use crate::server::{accounts, audit, auth, state};
+    let db = state::db()?;
     let username = username.trim().to_string();
     if username.is_empty() || password.is_empty() {
         return Err(AppError::invalid("username", "请输入账号和密码。"));
@@ -64,18 +64,14 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
         }
     };
     if user.disabled {
-        return Err(AppError::refused("该账号已停用，请联系上级工会。"));
+        return Err(AppError::denied("account_disabled", "该账号已停用，请联系上级工会。"));
     }
     auth::clear_failures(&db.pool, &username).await?;
-    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
-        .bind(now())
-        .bind(user.id)
-        .execute(&db.pool)
-        .await?;
+    accounts::touch_login(&db, user.id).await?;
     let session = auth::session().await?;
     auth::sign_in(&session, user.id, user.auth_version).await?;
     audit::record(&db.pool, Some(user.id), "login", &format!("user:{}", user.username), &address).await?;
-    let target = if user.must_change_password { "/change-password" } else { user.role().home() };
+    let target = if user.must_change_password { "/change-password" } else { user.role.home() };
     leptos_axum::redirect(target);
     Ok(())
 }
@@ -95,9 +91,9 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn change_password(current: String, new: String, confirm: String) -> Result<(), AppError> {
     use crate::{
         domain::password,
-        server::{accounts, audit, auth},
+        server::{accounts, audit, auth, state},
     };
-    let db = auth::db()?;
+    let db = state::db()?;
     let session = auth::session().await?;
     let user = auth::current_user(&db, &session).await?.ok_or(AppError::Unauthenticated)?;
     let mut errors = Vec::new();
@@ -127,7 +123,7 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
     audit::record(&mut *tx, Some(user.id), "password_changed", &format!("user:{}", user.username), "").await?;
     tx.commit().await?;
     auth::sign_in(&session, user.id, version).await?;
-    leptos_axum::redirect(user.role().home());
+    leptos_axum::redirect(user.role.home());
     Ok(())
 }
 

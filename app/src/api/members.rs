@@ -1,17 +1,92 @@
-//! A union's own members: view one (full values, audited), edit with the template's rules,
-//! remove while no card is under way.
+//! A union's own members: the list (searched, filtered, paged, masked), one member's full
+//! record (audited), edits with the template's rules, and removal while no card is under way.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    domain::{card::CardState, member::MemberInput},
+    domain::{card::CardState, ids::MemberId, member::MemberInput},
     error::AppError,
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberItem {
+    pub id: MemberId,
+    pub name: String,
+    pub id_number_masked: String,
+    pub phone_masked: String,
+    pub department: String,
+    pub card_state: CardState,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberPage {
+    pub items: Vec<MemberItem>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+pub const MEMBER_PAGE_SIZE: i64 = 20;
+
+/// The union's departments as its members' records name them, with how many members each has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DepartmentCount {
+    pub name: String,
+    pub members: i64,
+}
+
+/// The most departments the filter offers; a union with more is offered its largest ones.
+pub const DEPARTMENT_CHOICES: usize = 1000;
+
+/// The departments of the union's own members, for the list's department filter: by name, or
+/// the `DEPARTMENT_CHOICES` largest when there are more.
+#[server(endpoint = "members/departments")]
+pub async fn list_departments() -> Result<Vec<DepartmentCount>, AppError> {
+    use crate::{
+        domain::role::Role,
+        server::{caller, members},
+    };
+    let (db, me) = caller::require(&[Role::Union]).await?;
+    let rows = members::departments(&db, me.union()?, DEPARTMENT_CHOICES as i64).await?;
+    Ok(rows.into_iter().map(|(name, members)| DepartmentCount { name, members }).collect())
+}
+
+/// The union's own members, searched by name, ID tail or phone and filtered by card state and
+/// department (`None` and empty: all); ID and phone masked.
+#[server(endpoint = "members/list")]
+pub async fn list_members(
+    query: String,
+    state: Option<CardState>,
+    department: String,
+    page: i64,
+) -> Result<MemberPage, AppError> {
+    use crate::{
+        domain::{mask_id, phone::mask, role::Role},
+        server::{caller, members},
+    };
+    let (db, me) = caller::require(&[Role::Union]).await?;
+    let page = page.max(1);
+    let filter = members::ListFilter { query, state, department };
+    let (rows, total) =
+        members::list(&db, me.union()?, &filter, MEMBER_PAGE_SIZE, (page - 1) * MEMBER_PAGE_SIZE).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| MemberItem {
+            id: r.id,
+            name: r.name,
+            id_number_masked: mask_id(&r.id_number),
+            phone_masked: mask(&r.phone),
+            department: r.department.unwrap_or_default(),
+            card_state: r.card_state,
+        })
+        .collect();
+    Ok(MemberPage { items, total, page, page_size: MEMBER_PAGE_SIZE })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberDetail {
-    pub id: i64,
+    pub id: MemberId,
     pub input: MemberInput,
     pub card_state: CardState,
     /// YYYYMMDD on the server: the browser checks birth dates against it.
@@ -25,104 +100,41 @@ impl MemberDetail {
     }
 }
 
-#[cfg(feature = "ssr")]
-mod ssr {
-    use crate::{
-        domain::{card::CardState, id_document::IdType, member::MemberInput},
-        error::AppError,
-        server::{auth::AuthUser, Db},
-    };
-
-    pub type Row = (
-        i64,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-    );
-
-    /// The member `id` if it belongs to the caller's union; otherwise not found.
-    pub async fn own_member(db: &Db, me: &AuthUser, id: i64) -> Result<(MemberInput, CardState), AppError> {
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT union_id, name, id_type, id_number, country, sex, birth_date, phone, ethnicity, education, \
-             migrant_worker, department, remark, card_state FROM members WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-        let Some(r) = row else { return Err(AppError::NotFound) };
-        if Some(r.0) != me.union_id {
-            return Err(AppError::NotFound);
-        }
-        let input = MemberInput {
-            seq: String::new(),
-            name: r.1,
-            id_type: IdType::from_code(&r.2).map(|t| t.label().to_string()).unwrap_or_default(),
-            id_number: r.3,
-            country: r.4.unwrap_or_default(),
-            sex: r.5.unwrap_or_default(),
-            birth_date: r.6.unwrap_or_default(),
-            phone: r.7,
-            ethnicity: r.8.unwrap_or_default(),
-            education: r.9.unwrap_or_default(),
-            migrant_worker: r.10.unwrap_or_default(),
-            department: r.11.unwrap_or_default(),
-            remark: r.12.unwrap_or_default(),
-        };
-        Ok((input, CardState::parse(&r.13).unwrap_or(CardState::Pending)))
-    }
-}
-
 #[server(endpoint = "members/get")]
-pub async fn get_member(id: i64) -> Result<MemberDetail, AppError> {
+pub async fn get_member(id: MemberId) -> Result<MemberDetail, AppError> {
     use crate::{
         domain::role::Role,
-        server::{audit, auth, import::today},
+        server::{audit, caller, imports::today, members},
     };
-    let (db, me) = auth::require(&[Role::Union]).await?;
-    let (input, card_state) = ssr::own_member(&db, &me, id).await?;
+    let (db, me) = caller::require(&[Role::Union]).await?;
+    let row = members::own(&db, me.union()?, id).await?;
     // the edit form shows the full ID and phone: that access is recorded
-    audit::record(&db.pool, Some(me.id), "member_viewed", &format!("member:{id}"), "").await?;
-    Ok(MemberDetail { id, input, card_state, today: today() })
+    audit::record(&db.pool, Some(me.id()), "member_viewed", &format!("member:{id}"), "").await?;
+    Ok(MemberDetail { id, input: row.input()?, card_state: row.card_state, today: today() })
 }
 
 #[server(endpoint = "members/update")]
-pub async fn update_member(id: i64, input: MemberInput) -> Result<MemberDetail, AppError> {
+pub async fn update_member(id: MemberId, input: MemberInput) -> Result<MemberDetail, AppError> {
     use crate::{
         domain::{member::StoredMember, role::Role, FieldError},
-        server::{audit, auth, import::today},
+        server::{audit, caller, db::OnUnique, imports::today, members},
     };
-    let (db, me) = auth::require(&[Role::Union]).await?;
-    let (before, card_state) = ssr::own_member(&db, &me, id).await?;
+    let (db, me) = caller::require(&[Role::Union]).await?;
+    let union = me.union()?;
+    let row = members::own(&db, union, id).await?;
+    let before = row.input()?;
     let (record, _) = input.parse(&today()).map_err(|errors| AppError::Invalid {
         errors: errors.into_iter().map(|e| FieldError { field: e.field, message: e.message }).collect(),
     })?;
-    let taken: Option<(i64, String)> = sqlx::query_as(
-        "SELECT m.union_id, u.name FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id_number = $1 AND m.id <> $2",
-    )
-    .bind(&record.id_number)
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
-    if let Some((owner, union_name)) = taken {
+    let taken_message = |owner: Option<(crate::domain::ids::UnionId, String)>| match owner {
         // another union's name is not revealed
-        let message = if Some(owner) == me.union_id {
-            format!("该证件号码在【{union_name}】中已存在！")
-        } else {
-            "该证件号码已存在！".to_string()
-        };
-        return Err(AppError::invalid("id_number", message));
+        Some((owner, union_name)) if owner == union => format!("该证件号码在【{union_name}】中已存在！"),
+        _ => "该证件号码已存在！".to_string(),
+    };
+    if let Some(holder) = members::id_number_holder(&db, &record.id_number, id).await? {
+        return Err(AppError::invalid("id_number", taken_message(Some(holder))));
     }
-    let s = StoredMember::from(&record);
+    let stored = StoredMember::from(&record);
     let after = record.to_input();
     let changed: Vec<&str> = crate::domain::member::FIELDS
         .iter()
@@ -130,55 +142,41 @@ pub async fn update_member(id: i64, input: MemberInput) -> Result<MemberDetail, 
         .map(|(_, label)| *label)
         .collect();
     let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "UPDATE members SET name = $1, id_type = $2, id_number = $3, country = $4, sex = $5, birth_date = $6, phone = $7, \
-         ethnicity = $8, education = $9, migrant_worker = $10, department = $11, remark = $12, updated_at = $13, \
-         id_rev = $15, phone_rev = $16 WHERE id = $14",
-    )
-    .bind(s.name)
-    .bind(s.id_type)
-    .bind(s.id_number.clone())
-    .bind(s.country)
-    .bind(s.sex)
-    .bind(s.birth_date)
-    .bind(s.phone.clone())
-    .bind(s.ethnicity)
-    .bind(s.education)
-    .bind(s.migrant_worker)
-    .bind(s.department)
-    .bind(s.remark)
-    .bind(crate::server::db::now())
-    .bind(id)
-    .bind(crate::server::import::reversed(&s.id_number))
-    .bind(crate::server::import::reversed(&s.phone))
-    .execute(&mut *tx)
-    .await?;
-    audit::record(&mut *tx, Some(me.id), "member_updated", &format!("member:{id}"), &changed.join("、")).await?;
+    // an ID recorded by someone else since the check above
+    members::update(&mut tx, id, &stored).await.on_unique(|| AppError::invalid("id_number", taken_message(None)))?;
+    audit::record(&mut *tx, Some(me.id()), "member_updated", &format!("member:{id}"), &changed.join("、")).await?;
     tx.commit().await?;
-    Ok(MemberDetail { id, input: after, card_state, today: today() })
+    Ok(MemberDetail { id, input: after, card_state: row.card_state, today: today() })
 }
 
 #[server(endpoint = "members/delete")]
-pub async fn delete_member(id: i64) -> Result<(), AppError> {
+pub async fn delete_member(id: MemberId) -> Result<(), AppError> {
     use crate::{
         domain::{mask_id, role::Role},
-        server::{audit, auth},
+        server::{audit, caller, cards, members},
     };
-    let (db, me) = auth::require(&[Role::Union]).await?;
-    let (input, state) = ssr::own_member(&db, &me, id).await?;
-    if !matches!(state, CardState::Pending | CardState::Rejected) {
-        return Err(AppError::refused(format!("该会员的会员服务卡处于“{}”，不能删除。", state.label())));
+    let (db, me) = caller::require(&[Role::Union]).await?;
+    let union = me.union()?;
+    let row = members::own(&db, union, id).await?;
+    let message = |state: CardState| format!("该会员的会员服务卡处于“{}”，不能删除。", state.label());
+    if !matches!(row.card_state, CardState::Pending | CardState::Rejected) {
+        return Err(AppError::refused("member_card_under_way", message(row.card_state)));
     }
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM card_events WHERE member_id = $1").bind(id).execute(&mut *tx).await?;
-    sqlx::query("UPDATE users SET member_id = NULL WHERE member_id = $1").bind(id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM members WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    if cards::remove_member(&mut tx, union, id).await?.is_none() {
+        // the card moved (or the member went) since it was read: nothing is deleted
+        drop(tx);
+        return Err(match members::own(&db, union, id).await {
+            Ok(now) => AppError::conflict("card_moved", format!("已被他人处理：{}", message(now.card_state))),
+            Err(e) => e,
+        });
+    }
     audit::record(
         &mut *tx,
-        Some(me.id),
+        Some(me.id()),
         "member_deleted",
         &format!("member:{id}"),
-        &format!("{} {}", input.name, mask_id(&input.id_number)),
+        &format!("{} {}", row.name, mask_id(&row.id_number)),
     )
     .await?;
     tx.commit().await?;

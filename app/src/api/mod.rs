@@ -1,9 +1,10 @@
-//! Server functions, grouped by area, and the types that cross the wire. Each one checks the
-//! caller first (`server::auth::require`).
+//! Server functions by noun, and the types that cross the wire. Each one starts by asking who
+//! is calling (`server::caller::require`) and reaches only what that caller's scope holds.
 
 pub mod accounts;
 pub mod auth;
-pub mod import;
+pub mod cards;
+pub mod imports;
 pub mod members;
 pub mod overview;
-pub mod union_info;
+pub mod unions;

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::{api::overview::StateCount, error::AppError};
+use crate::{api::cards::StateCount, error::AppError};
 
 /// The message of a failed server call, announced to screen readers.
 #[component]

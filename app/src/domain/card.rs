@@ -78,6 +78,8 @@ impl CardState {
     }
 }
 
+crate::text_column!(CardState, "card_state");
+
 #[cfg(test)]
 mod tests {
     use super::CardState::*;

@@ -4,6 +4,7 @@ pub mod card;
 pub mod credit_code;
 pub mod id_document;
 pub mod id_number;
+pub mod ids;
 pub mod member;
 pub mod password;
 pub mod phone;
@@ -14,6 +15,42 @@ pub mod template;
 pub mod union_info;
 
 use serde::{Deserialize, Serialize};
+
+/// A code enum stored as its text code (`as_str` / `parse`): read back through `parse`, so a
+/// value outside the enum is a decode error (an internal error for the caller), never a default.
+#[macro_export]
+macro_rules! text_column {
+    ($ty:ty, $what:literal) => {
+        #[cfg(feature = "ssr")]
+        impl sqlx::Type<sqlx::Any> for $ty {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <&str as sqlx::Type<sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <&str as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl<'q> sqlx::Encode<'q, sqlx::Any> for $ty {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                let text: &'q str = self.as_str();
+                <&'q str as sqlx::Encode<'q, sqlx::Any>>::encode(text, buf)
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $ty {
+            fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <&str as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
+                <$ty>::parse(text).ok_or_else(|| format!("{} {text:?} is not one the code knows", $what).into())
+            }
+        }
+    };
+}
 
 /// A problem with one form field or cell, in the words shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -113,6 +113,9 @@ impl UnionLevel {
     }
 }
 
+crate::text_column!(Role, "role");
+crate::text_column!(UnionLevel, "union level");
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,10 @@
-//! Pages, grouped by portal.
+//! Pages, grouped by portal: `union/`, `supervisor/`, `bank/`, `me/`; sign-in pages at the top.
 
 pub mod bank;
 pub mod change_password;
 pub mod home;
-pub mod import;
 pub mod login;
-pub mod member;
-pub mod member_edit;
+pub mod me;
 pub mod supervisor;
 pub mod union;
 

@@ -5,15 +5,19 @@ use super::{
     db::{like_contains, now, Db, Tx},
     unions::{self, UnionNode},
 };
+use crate::domain::{
+    ids::{BankId, MemberId, UnionId, UserId},
+    role::{Role, UnionLevel},
+};
 
 /// Flags are stored as 0/1 integers: SQLite has no boolean type the Any driver can read.
 #[derive(Debug, Clone)]
 pub struct AccountRow {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
-    pub role: String,
+    pub role: Role,
     pub union_name: String,
-    pub level: String,
+    pub level: UnionLevel,
     pub must_change_password: bool,
     pub disabled: bool,
     pub last_login_at: Option<i64>,
@@ -79,16 +83,16 @@ pub async fn username_taken(db: &Db, username: &str) -> Result<bool, sqlx::Error
 pub struct NewAccount<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
-    pub role: &'a str,
-    pub union_id: Option<i64>,
-    pub bank_id: Option<i64>,
-    pub member_id: Option<i64>,
+    pub role: Role,
+    pub union_id: Option<UnionId>,
+    pub bank_id: Option<BankId>,
+    pub member_id: Option<MemberId>,
     pub password_hash: &'a str,
     pub must_change_password: bool,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
 }
 
-pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> Result<i64, sqlx::Error> {
+pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> Result<UserId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO users (username, display_name, role, union_id, bank_id, member_id, password_hash, \
          must_change_password, disabled, auth_version, created_by, created_at) \
@@ -108,19 +112,29 @@ pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> Result<i64, sqlx::Error>
     .await
 }
 
-/// The account `id`, if it lies strictly below the supervisor's union.
-pub async fn managed_account(db: &Db, supervisor: &AuthUser, id: i64) -> Result<Option<AuthUser>, sqlx::Error> {
-    let Some(root) = unions::node(db, supervisor.union_id.unwrap_or(-1)).await? else { return Ok(None) };
+/// The account `id` and its union, if that union lies strictly below `root` (the supervisor's).
+pub async fn managed_account(
+    db: &Db,
+    root: &UnionNode,
+    id: UserId,
+) -> Result<Option<(AuthUser, UnionNode)>, sqlx::Error> {
     let Some(target) = user_by_id(db, id).await? else { return Ok(None) };
-    let Some(target_union) = unions::node(db, target.union_id.unwrap_or(-1)).await? else { return Ok(None) };
-    if target.id == supervisor.id || target_union.id == root.id || !root.contains(&target_union) {
+    let Some(union) = target.union_id else { return Ok(None) };
+    let Some(target_union) = unions::node(db, union).await? else { return Ok(None) };
+    if target_union.id == root.id || !root.contains(&target_union) {
         return Ok(None);
     }
-    Ok(Some(target))
+    Ok(Some((target, target_union)))
+}
+
+/// Notes a successful login.
+pub async fn touch_login(db: &Db, id: UserId) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2").bind(now()).bind(id).execute(&db.pool).await?;
+    Ok(())
 }
 
 /// Sets a new password; `must_change` for an initial one. Every session of the account ends.
-pub async fn set_password(tx: &mut Tx, id: i64, hash: &str, must_change: bool) -> Result<i64, sqlx::Error> {
+pub async fn set_password(tx: &mut Tx, id: UserId, hash: &str, must_change: bool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "UPDATE users SET password_hash = $1, must_change_password = $2, auth_version = auth_version + 1 \
          WHERE id = $3 RETURNING auth_version",
@@ -132,7 +146,7 @@ pub async fn set_password(tx: &mut Tx, id: i64, hash: &str, must_change: bool) -
     .await
 }
 
-pub async fn set_disabled(tx: &mut Tx, id: i64, disabled: bool) -> Result<(), sqlx::Error> {
+pub async fn set_disabled(tx: &mut Tx, id: UserId, disabled: bool) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET disabled = $1, auth_version = auth_version + 1 WHERE id = $2")
         .bind(i64::from(disabled))
         .bind(id)

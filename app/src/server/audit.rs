@@ -1,10 +1,11 @@
 //! The audit log: who did what to whom, and when. Never holds a full ID number or password.
 
 use super::db::{now, Db};
+use crate::domain::ids::UserId;
 
 pub async fn record<'e, E>(
     exec: E,
-    actor: Option<i64>,
+    actor: Option<UserId>,
     action: &str,
     target: &str,
     detail: &str,

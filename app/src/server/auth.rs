@@ -1,4 +1,5 @@
-//! Passwords, sessions and the caller checks every server function starts with.
+//! Passwords, sessions, login throttling and the signed-in account (`caller` turns it into a
+//! scope).
 
 use std::{net::SocketAddr, sync::LazyLock};
 
@@ -6,13 +7,15 @@ use argon2::{
     password_hash::{rand_core::OsRng, SaltString},
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
 };
-use leptos::prelude::use_context;
 use rand::Rng;
 use tower_sessions::Session;
 
 use super::db::{now, Db};
 use crate::{
-    domain::role::Role,
+    domain::{
+        ids::{BankId, MemberId, UnionId, UserId},
+        role::Role,
+    },
     error::{AppError, AppResult},
 };
 
@@ -82,16 +85,17 @@ pub fn generate_initial_password() -> String {
     }
 }
 
-/// The signed-in account as the server sees it. Not `Serialize`: the hash never leaves.
+/// The signed-in account as the server sees it. Not `Serialize`: the hash never leaves. Its
+/// role is parsed as it is read: a role the code does not know is a decode error.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
-    pub role: String,
-    pub union_id: Option<i64>,
-    pub bank_id: Option<i64>,
-    pub member_id: Option<i64>,
+    pub role: Role,
+    pub union_id: Option<UnionId>,
+    pub bank_id: Option<BankId>,
+    pub member_id: Option<MemberId>,
     pub must_change_password: bool,
     pub disabled: bool,
     pub auth_version: i64,
@@ -115,29 +119,11 @@ impl sqlx::FromRow<'_, sqlx::any::AnyRow> for AuthUser {
     }
 }
 
-impl AuthUser {
-    pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Member)
-    }
-
-    /// The union this account runs; every supervisor and union account has one.
-    pub fn union_id(&self) -> AppResult<i64> {
-        self.union_id.ok_or(AppError::Forbidden)
-    }
-}
-
 pub const USER_COLUMNS: &str = "id, username, display_name, role, union_id, bank_id, member_id, \
                                 must_change_password, disabled, auth_version";
 
-pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<AuthUser>, sqlx::Error> {
+pub async fn user_by_id(db: &Db, id: UserId) -> Result<Option<AuthUser>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(&db.pool).await
-}
-
-pub fn db() -> AppResult<Db> {
-    use_context::<Db>().ok_or_else(|| {
-        tracing::error!("no database in the request context");
-        AppError::Internal
-    })
 }
 
 pub async fn session() -> AppResult<Session> {
@@ -163,7 +149,7 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
 /// The signed-in account, or `None`. A disabled account, or a session from before a password
 /// reset, is signed out here.
 pub async fn current_user(db: &Db, session: &Session) -> AppResult<Option<AuthUser>> {
-    let Some(id) = session.get::<i64>(SESSION_USER_ID).await.map_err(session_error)? else {
+    let Some(id) = session.get::<UserId>(SESSION_USER_ID).await.map_err(session_error)? else {
         return Ok(None);
     };
     let version = session.get::<i64>(SESSION_AUTH_VERSION).await.map_err(session_error)?;
@@ -176,23 +162,8 @@ pub async fn current_user(db: &Db, session: &Session) -> AppResult<Option<AuthUs
     }
 }
 
-/// First line of every server function: who is calling, and may their role do this?
-/// An account that still has its initial password may do nothing but change it or log out.
-pub async fn require(roles: &[Role]) -> AppResult<(Db, AuthUser)> {
-    let db = db()?;
-    let session = session().await?;
-    let user = current_user(&db, &session).await?.ok_or(AppError::Unauthenticated)?;
-    if user.must_change_password {
-        return Err(AppError::PasswordChangeRequired);
-    }
-    if !roles.contains(&user.role()) {
-        return Err(AppError::Forbidden);
-    }
-    Ok((db, user))
-}
-
 /// Signs `user` in on this session under a fresh session id.
-pub async fn sign_in(session: &Session, user_id: i64, auth_version: i64) -> AppResult<()> {
+pub async fn sign_in(session: &Session, user_id: UserId, auth_version: i64) -> AppResult<()> {
     session.cycle_id().await.map_err(session_error)?;
     session.insert(SESSION_USER_ID, user_id).await.map_err(session_error)?;
     session.insert(SESSION_AUTH_VERSION, auth_version).await.map_err(session_error)?;
@@ -254,7 +225,7 @@ where
 
 /// Fetches the stored hash for a login attempt.
 pub async fn login_record(db: &Db, username: &str) -> Result<Option<(AuthUser, String)>, sqlx::Error> {
-    let row: Option<(i64, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
+    let row: Option<(UserId, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(&db.pool)
         .await?;

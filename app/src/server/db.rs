@@ -9,6 +9,8 @@ use sqlx::{
     Any, AnyPool, Executor, Transaction,
 };
 
+use crate::error::{AppError, AppResult};
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -104,6 +106,24 @@ pub fn now() -> i64 {
 /// Whether an error is a unique-constraint violation (an id or a name already taken).
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}
+
+/// A unique violation turned into the answer the user should read (mostly a field error:
+/// "this name is taken"); any other database error stays an internal one. The one place where a
+/// constraint becomes a message.
+pub trait OnUnique<T> {
+    fn on_unique(self, answer: impl FnOnce() -> AppError) -> AppResult<T>;
+}
+
+impl<T> OnUnique<T> for Result<T, sqlx::Error> {
+    #[track_caller]
+    fn on_unique(self, answer: impl FnOnce() -> AppError) -> AppResult<T> {
+        match self {
+            Ok(v) => Ok(v),
+            Err(e) if is_unique_violation(&e) => Err(answer()),
+            Err(e) => Err(AppError::from(e)),
+        }
+    }
 }
 
 /// `%text%` for `LIKE … ESCAPE '\\'`, with the user's `%`, `_` and `\\` taken literally.

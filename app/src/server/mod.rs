@@ -1,12 +1,17 @@
-//! Server-only code: the database, sessions, password hashing and the queries behind the
-//! server functions.
+//! Server-only code, by noun: each module owns its table's SQL (accounts, unions, banks,
+//! members, cards, imports), beside the database handle, sessions, the caller and the audit log.
 
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod banks;
+pub mod caller;
+pub mod cards;
 pub mod db;
-pub mod import;
+pub mod imports;
+pub mod members;
 pub mod session_store;
+pub mod state;
 pub mod unions;
 pub mod xlsx;
 

@@ -2,23 +2,25 @@
 
 use super::db::{now, Db, Tx};
 use crate::domain::{
+    ids::UnionId,
     role::UnionLevel,
     union_info::{UnionInfo, UnionInfoForm},
 };
 
+/// A union's place in the tree. `path` is `/1/2/7/`: the ids from the root down.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UnionNode {
-    pub id: i64,
-    pub parent_id: Option<i64>,
-    pub level: String,
+    pub id: UnionId,
+    pub parent_id: Option<UnionId>,
+    pub level: UnionLevel,
     pub name: String,
     pub path: String,
 }
 
+/// The columns a `UnionNode` is read from.
+pub const NODE_COLUMNS: &str = "id, parent_id, level, name, path";
+
 impl UnionNode {
-    pub fn level(&self) -> UnionLevel {
-        UnionLevel::parse(&self.level).unwrap_or(UnionLevel::Grassroots)
-    }
 
     /// Bounds of `path` for "this union and everything below it": paths sort so that a
     /// subtree is one contiguous range, which both engines answer from the index.
@@ -36,30 +38,75 @@ pub fn subtree_range(path: &str) -> (String, String) {
     (path.to_string(), upper)
 }
 
-pub async fn node(db: &Db, id: i64) -> Result<Option<UnionNode>, sqlx::Error> {
-    sqlx::query_as("SELECT id, parent_id, level, name, path FROM unions WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&db.pool)
+pub async fn node(db: &Db, id: UnionId) -> Result<Option<UnionNode>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {NODE_COLUMNS} FROM unions WHERE id = $1")).bind(id).fetch_optional(&db.pool).await
+}
+
+/// The union registered under exactly this name.
+pub async fn by_name(db: &Db, name: &str) -> Result<Option<UnionNode>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {NODE_COLUMNS} FROM unions WHERE name = $1")).bind(name).fetch_optional(&db.pool).await
+}
+
+/// The same, inside a transaction.
+pub async fn node_in(tx: &mut Tx, id: UnionId) -> Result<UnionNode, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {NODE_COLUMNS} FROM unions WHERE id = $1")).bind(id).fetch_one(&mut **tx).await
+}
+
+/// The unions directly below `parent`, by name (at most `limit`).
+pub async fn children(db: &Db, parent: UnionId, limit: i64) -> Result<Vec<UnionNode>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {NODE_COLUMNS} FROM unions WHERE parent_id = $1 ORDER BY name LIMIT $2"))
+        .bind(parent)
+        .bind(limit)
+        .fetch_all(&db.pool)
         .await
+}
+
+/// How the grassroots unions of a subtree stand: how many there are, how many have an account
+/// past its first login, how many have completed their information.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GrassrootsProgress {
+    pub total: i64,
+    pub activated: i64,
+    pub info_complete: i64,
+}
+
+pub async fn grassroots_progress(db: &Db, root: &UnionNode) -> Result<GrassrootsProgress, sqlx::Error> {
+    let (lo, hi) = root.subtree_range();
+    let count = |sql: &'static str| {
+        let (lo, hi, pool) = (lo.clone(), hi.clone(), db.pool.clone());
+        async move { sqlx::query_scalar::<_, i64>(sql).bind(lo).bind(hi).fetch_one(&pool).await }
+    };
+    Ok(GrassrootsProgress {
+        total: count("SELECT COUNT(*) FROM unions WHERE path >= $1 AND path < $2 AND level = 'grassroots'").await?,
+        activated: count(
+            "SELECT COUNT(DISTINCT n.id) FROM unions n JOIN users u ON u.union_id = n.id \
+             WHERE n.path >= $1 AND n.path < $2 AND n.level = 'grassroots' AND u.must_change_password = 0",
+        )
+        .await?,
+        info_complete: count(
+            "SELECT COUNT(*) FROM unions WHERE path >= $1 AND path < $2 AND level = 'grassroots' \
+             AND pickup_branch IS NOT NULL AND credit_code IS NOT NULL",
+        )
+        .await?,
+    })
 }
 
 /// Non-grassroots unions in a subtree: the places a supervisor may open accounts under.
 pub async fn supervising_nodes(db: &Db, root: &UnionNode) -> Result<Vec<UnionNode>, sqlx::Error> {
     let (lo, hi) = root.subtree_range();
-    sqlx::query_as(
-        "SELECT id, parent_id, level, name, path FROM unions \
-         WHERE path >= $1 AND path < $2 AND level <> 'grassroots' ORDER BY path",
-    )
+    sqlx::query_as(&format!(
+        "SELECT {NODE_COLUMNS} FROM unions WHERE path >= $1 AND path < $2 AND level <> 'grassroots' ORDER BY path"
+    ))
     .bind(lo)
     .bind(hi)
     .fetch_all(&db.pool)
     .await
 }
 
-pub async fn name_taken(db: &Db, name: &str, except: Option<i64>) -> Result<bool, sqlx::Error> {
+pub async fn name_taken(db: &Db, name: &str, except: Option<UnionId>) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM unions WHERE name = $1 AND id <> $2")
         .bind(name)
-        .bind(except.unwrap_or(-1))
+        .bind(except.unwrap_or(UnionId(-1)))
         .fetch_one(&db.pool)
         .await?;
     Ok(n > 0)
@@ -71,8 +118,8 @@ pub async fn create(
     parent: Option<&UnionNode>,
     level: UnionLevel,
     name: &str,
-) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query_scalar(
+) -> Result<UnionId, sqlx::Error> {
+    let id: UnionId = sqlx::query_scalar(
         "INSERT INTO unions (parent_id, level, name, path, created_at) VALUES ($1, $2, $3, '', $4) RETURNING id",
     )
     .bind(parent.map(|p| p.id))
@@ -97,7 +144,7 @@ struct InfoRow {
     pickup_branch: Option<String>,
 }
 
-pub async fn info(db: &Db, union_id: i64) -> Result<UnionInfoForm, sqlx::Error> {
+pub async fn info(db: &Db, union_id: UnionId) -> Result<UnionInfoForm, sqlx::Error> {
     let r: InfoRow = sqlx::query_as(
         "SELECT name, unit_name, credit_code, address, contact_person, contact_phone, pickup_branch \
          FROM unions WHERE id = $1",
@@ -116,7 +163,7 @@ pub async fn info(db: &Db, union_id: i64) -> Result<UnionInfoForm, sqlx::Error> 
     })
 }
 
-pub async fn save_info(tx: &mut Tx, union_id: i64, info: &UnionInfo) -> Result<(), sqlx::Error> {
+pub async fn save_info(tx: &mut Tx, union_id: UnionId, info: &UnionInfo) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE unions SET name = $1, unit_name = $2, credit_code = $3, address = $4, \
          contact_person = $5, contact_phone = $6, pickup_branch = $7 WHERE id = $8",
@@ -132,26 +179,4 @@ pub async fn save_info(tx: &mut Tx, union_id: i64, info: &UnionInfo) -> Result<(
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct BranchRow {
-    pub code: String,
-    pub name: String,
-    pub bank_name: String,
-}
-
-pub async fn branches(db: &Db) -> Result<Vec<BranchRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT b.code, b.name, k.name AS bank_name FROM bank_branches b \
-         JOIN banks k ON k.id = b.bank_id ORDER BY b.code",
-    )
-    .fetch_all(&db.pool)
-    .await
-}
-
-pub async fn branch_exists(db: &Db, code: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM bank_branches WHERE code = $1").bind(code).fetch_one(&db.pool).await?;
-    Ok(n > 0)
 }

@@ -118,13 +118,13 @@ impl From<XlsxError> for AppError {
             }
             XlsxError::Unreadable { detail } => {
                 tracing::info!(detail, "upload unreadable");
-                AppError::refused(e.message())
+                AppError::refused(e.code(), e.message())
             }
             XlsxError::Guard(GuardError::Corrupt { detail }) => {
                 tracing::info!(detail, "upload corrupt");
-                AppError::refused(e.message())
+                AppError::refused(e.code(), e.message())
             }
-            _ => AppError::refused(e.message()),
+            _ => AppError::refused(e.code(), e.message()),
         }
     }
 }

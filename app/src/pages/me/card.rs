@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::overview::get_my_card,
+    api::cards::get_my_card,
     components::Portal,
     domain::{format_time, role::Role},
 };

@@ -8,6 +8,9 @@ use crate::domain::role::Role;
 
 use crate::{domain::union_info::UnionInfoForm, error::AppError};
 
+#[cfg(feature = "ssr")]
+use crate::domain::ids::UnionId;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BranchOption {
     pub code: String,
@@ -24,10 +27,10 @@ pub struct UnionInfoView {
 }
 
 #[cfg(feature = "ssr")]
-async fn view_of(db: &crate::server::Db, union_id: i64) -> Result<UnionInfoView, AppError> {
-    use crate::server::unions;
+async fn view_of(db: &crate::server::Db, union_id: UnionId) -> Result<UnionInfoView, AppError> {
+    use crate::server::{banks, unions};
     let form = unions::info(db, union_id).await?;
-    let branches = unions::branches(db)
+    let branches = banks::branches(db)
         .await?
         .into_iter()
         .map(|b| BranchOption { code: b.code, name: b.name, bank_name: b.bank_name })
@@ -38,32 +41,27 @@ async fn view_of(db: &crate::server::Db, union_id: i64) -> Result<UnionInfoView,
 
 #[server(endpoint = "union/info")]
 pub async fn get_union_info() -> Result<UnionInfoView, AppError> {
-    use crate::server::auth;
-    let (db, me) = auth::require(&[Role::Union]).await?;
-    view_of(&db, me.union_id()?).await
+    use crate::server::caller;
+    let (db, me) = caller::require(&[Role::Union]).await?;
+    view_of(&db, me.union()?).await
 }
 
 #[server(endpoint = "union/info/save")]
 pub async fn save_union_info(info: UnionInfoForm) -> Result<UnionInfoView, AppError> {
-    use crate::server::{audit, auth, db::is_unique_violation, unions};
-    let (db, me) = auth::require(&[Role::Union]).await?;
-    let union_id = me.union_id()?;
+    use crate::server::{audit, banks, caller, db::OnUnique, unions};
+    let (db, me) = caller::require(&[Role::Union]).await?;
+    let union_id = me.union()?;
     let checked = info.parse().map_err(|errors| AppError::Invalid { errors })?;
-    if !unions::branch_exists(&db, &checked.pickup_branch).await? {
+    if !banks::branch_exists(&db, &checked.pickup_branch).await? {
         return Err(AppError::invalid("pickup_branch", "无效的领卡网点！"));
     }
+    let name_taken = || AppError::invalid("union_name", "该工会名称已被其他工会登记，请核对工会全称。");
     if unions::name_taken(&db, &checked.union_name, Some(union_id)).await? {
-        return Err(AppError::invalid("union_name", "该工会名称已被其他工会登记，请核对工会全称。"));
+        return Err(name_taken());
     }
     let mut tx = db.begin_write().await?;
-    match unions::save_info(&mut tx, union_id, &checked).await {
-        Ok(()) => {}
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::invalid("union_name", "该工会名称已被其他工会登记，请核对工会全称。"))
-        }
-        Err(e) => return Err(e.into()),
-    }
-    audit::record(&mut *tx, Some(me.id), "union_info_saved", &format!("union:{union_id}"), "").await?;
+    unions::save_info(&mut tx, union_id, &checked).await.on_unique(name_taken)?;
+    audit::record(&mut *tx, Some(me.id()), "union_info_saved", &format!("union:{union_id}"), "").await?;
     tx.commit().await?;
     view_of(&db, union_id).await
 }

@@ -7,23 +7,21 @@ use std::{collections::HashMap, sync::Arc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    audit,
+    audit, banks, cards,
     db::{now, Db},
-    unions,
+    members, unions,
     xlsx::{self, ReadLimits},
 };
 use crate::{
-    api::import::{ImportPreview, NormCount},
+    api::imports::{ImportPreview, NormCount},
     domain::{
+        ids::{UnionId, UserId},
         member::{MemberRecord, StoredMember},
         sheet::{ImportIssue, NormKind, Sheet},
         template::{existing_id_issue, validate_sheet, ExistingId, SheetReport, TemplateContext},
     },
     error::AppError,
 };
-
-/// IDs per look-up statement.
-const LOOKUP_BATCH: usize = 500;
 
 /// Today in Beijing as YYYYMMDD: the latest birth date an ID may carry.
 pub fn today() -> String {
@@ -33,21 +31,19 @@ pub fn today() -> String {
 
 /// What the rules need to know about the union: its registered name and its bank's branches.
 /// Refused while the union's own information is incomplete.
-pub async fn context(db: &Db, union_id: i64) -> Result<TemplateContext, AppError> {
+pub async fn context(db: &Db, union_id: UnionId) -> Result<TemplateContext, AppError> {
     let info = unions::info(db, union_id).await?;
     let missing = info.missing();
     if !missing.is_empty() {
-        return Err(AppError::refused(format!(
+        return Err(AppError::refused(
+            "union_info_incomplete",
+            format!(
             "请先完善单位信息和工会组织信息（尚未填写：{}），再导入会员。",
-            missing.join("、")
-        )));
+                missing.join("、")
+            ),
+        ));
     }
-    let branch_codes: Vec<String> = sqlx::query_scalar(
-        "SELECT code FROM bank_branches WHERE bank_id = (SELECT bank_id FROM bank_branches WHERE code = $1) ORDER BY code",
-    )
-    .bind(&info.pickup_branch)
-    .fetch_all(&db.pool)
-    .await?;
+    let branch_codes = banks::sibling_codes(db, &info.pickup_branch).await?;
     Ok(TemplateContext { union_name: info.union_name, branch_codes, today: today() })
 }
 
@@ -78,7 +74,7 @@ impl From<sqlx::Error> for CheckError {
 impl From<CheckError> for AppError {
     fn from(e: CheckError) -> Self {
         match e {
-            CheckError::File { message, .. } => AppError::refused(message),
+            CheckError::File { code, message } => AppError::Refused { code, message },
             CheckError::App(a) => a,
         }
     }
@@ -171,7 +167,7 @@ impl Checked {
 
 /// Reads and checks an upload. A file that cannot be read at all is an error; a file with
 /// mistakes is a `Checked` with issues.
-pub async fn check(db: &Db, union_id: i64, bytes: Arc<Vec<u8>>) -> Result<Checked, CheckError> {
+pub async fn check(db: &Db, union_id: UnionId, bytes: Arc<Vec<u8>>) -> Result<Checked, CheckError> {
     let ctx = context(db, union_id).await?;
     let context = context_key(&ctx);
     let started = std::time::Instant::now();
@@ -203,23 +199,12 @@ pub async fn check(db: &Db, union_id: i64, bytes: Arc<Vec<u8>>) -> Result<Checke
 /// IDs of the file already on record: in this union, under another name, or in another union.
 async fn existing_ids(
     db: &Db,
-    union_id: i64,
+    union_id: UnionId,
     members: &[(u32, MemberRecord)],
 ) -> Result<Vec<ImportIssue>, sqlx::Error> {
     let union_name = unions::node(db, union_id).await?.map(|n| n.name).unwrap_or_default();
-    let mut found: HashMap<String, (i64, String)> = HashMap::new();
-    for chunk in members.chunks(LOOKUP_BATCH) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql =
-            format!("SELECT id_number, union_id, name FROM members WHERE id_number IN ({})", placeholders.join(", "));
-        let mut q = sqlx::query_as::<_, (String, i64, String)>(&sql);
-        for (_, m) in chunk {
-            q = q.bind(&m.id_number);
-        }
-        for (id, u, name) in q.fetch_all(&db.pool).await? {
-            found.insert(id, (u, name));
-        }
-    }
+    let ids: Vec<&str> = members.iter().map(|(_, m)| m.id_number.as_str()).collect();
+    let found = members::holders(db, &ids).await?;
     Ok(members
         .iter()
         .filter_map(|(row, m)| {
@@ -254,8 +239,8 @@ fn fingerprint(bytes: &[u8]) -> String {
 /// Checks an upload and keeps it for the preview; nothing is written to the members.
 pub async fn preview(
     db: &Db,
-    union_id: i64,
-    actor: Option<i64>,
+    union_id: UnionId,
+    actor: Option<UserId>,
     file_name: &str,
     bytes: Vec<u8>,
 ) -> Result<ImportPreview, CheckError> {
@@ -309,7 +294,7 @@ pub async fn preview(
 }
 
 /// Loads a stored upload of this union: (file name, bytes, committed?).
-async fn stored(db: &Db, union_id: i64, import_id: &str) -> Result<(String, Vec<u8>, bool), AppError> {
+async fn stored(db: &Db, union_id: UnionId, import_id: &str) -> Result<(String, Vec<u8>, bool), AppError> {
     let row: Option<(String, Vec<u8>, String)> =
         sqlx::query_as("SELECT file_name, file, status FROM imports WHERE id = $1 AND union_id = $2")
             .bind(import_id)
@@ -324,8 +309,8 @@ async fn stored(db: &Db, union_id: i64, import_id: &str) -> Result<(String, Vec<
 /// preview; the commit writes them while the union's rules are what they were then, and reads
 /// and checks the file again otherwise. The database may have changed since the preview: an ID
 /// recorded meanwhile stops the whole commit, and the clerk is shown why.
-pub async fn commit(db: &Db, user: &super::auth::AuthUser, import_id: &str) -> Result<ImportPreview, AppError> {
-    let done = commit_as(db, user.union_id()?, Some(user.id), import_id).await?;
+pub async fn commit(db: &Db, union_id: UnionId, actor: UserId, import_id: &str) -> Result<ImportPreview, AppError> {
+    let done = commit_as(db, union_id, Some(actor), import_id).await?;
     // the clerk need not wait for the statistics
     let db = db.clone();
     let added = done.imported.unwrap_or(0);
@@ -343,7 +328,12 @@ pub async fn refresh_statistics(db: &Db, added: usize) {
     }
 }
 
-pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &str) -> Result<ImportPreview, AppError> {
+pub async fn commit_as(
+    db: &Db,
+    union_id: UnionId,
+    actor: Option<UserId>,
+    import_id: &str,
+) -> Result<ImportPreview, AppError> {
     let started = std::time::Instant::now();
     let row: Option<(String, String, Option<String>)> =
         sqlx::query_as("SELECT file_name, status, staged FROM imports WHERE id = $1 AND union_id = $2")
@@ -353,7 +343,7 @@ pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &s
             .await?;
     let (file_name, status, staged) = row.ok_or(AppError::NotFound)?;
     if status == "committed" {
-        return Err(AppError::refused("该文件已导入，请勿重复提交。"));
+        return Err(AppError::conflict("import_already_committed", "该文件已导入，请勿重复提交。"));
     }
     let ctx = context_key(&context(db, union_id).await?);
     let staged = staged
@@ -384,9 +374,9 @@ pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &s
     .execute(&mut *tx)
     .await?;
     if claimed.rows_affected() != 1 {
-        return Err(AppError::refused("该文件已导入，请勿重复提交。"));
+        return Err(AppError::conflict("import_already_committed", "该文件已导入，请勿重复提交。"));
     }
-    match insert_members(&mut tx, db.backend, union_id, import_id, &staged.members).await {
+    match cards::enroll(&mut tx, db.backend, union_id, Some(import_id), &staged.members).await {
         Ok(()) => {}
         Err(e) if super::db::is_unique_violation(&e) => {
             // Someone recorded one of these IDs since the preview: nothing is written, and the
@@ -397,7 +387,7 @@ pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &s
             if !checked.issues.is_empty() {
                 return Ok(checked.preview(import_id, &file_name, None));
             }
-            return Err(AppError::refused("导入期间会员信息有变动，请再次点击“确认导入”。"));
+            return Err(AppError::conflict("import_retry", "导入期间会员信息有变动，请再次点击“确认导入”。"));
         }
         Err(e) => return Err(e.into()),
     }
@@ -428,93 +418,13 @@ pub async fn commit_as(db: &Db, union_id: i64, actor: Option<i64>, import_id: &s
     })
 }
 
-/// A number reversed: the members table keeps IDs and phones this way too, so a search by
-/// their last digits is a prefix search an index answers.
-pub fn reversed(s: &str) -> String {
-    s.chars().rev().collect()
-}
-
-/// The columns an import writes from each member row, in the order of `member_rows`.
-const MEMBER_COLUMNS: [&str; 14] = [
-    "name",
-    "id_type",
-    "id_number",
-    "country",
-    "sex",
-    "birth_date",
-    "phone",
-    "ethnicity",
-    "education",
-    "migrant_worker",
-    "department",
-    "remark",
-    "id_rev",
-    "phone_rev",
-];
-
-/// Rows per INSERT statement.
-const INSERT_CHUNK: usize = 5_000;
-
-/// One JSON array of `[name, id_type, …, id_rev, phone_rev]` arrays.
-fn member_rows(chunk: &[StoredMember]) -> String {
-    let rows: Vec<_> = chunk
-        .iter()
-        .map(|m| {
-            (
-                &m.name,
-                &m.id_type,
-                &m.id_number,
-                &m.country,
-                &m.sex,
-                &m.birth_date,
-                &m.phone,
-                &m.ethnicity,
-                &m.education,
-                &m.migrant_worker,
-                &m.department,
-                &m.remark,
-                reversed(&m.id_number),
-                reversed(&m.phone),
-            )
-        })
-        .collect();
-    serde_json::to_string(&rows).expect("strings serialise")
-}
-
-/// Writes the members of an upload (未办卡, with `import_id` naming it) in the caller's
-/// transaction. Each statement reads its rows from one JSON parameter, so the engine parses them
-/// in one go instead of binding 14 parameters a row; rows keep the file's order.
-pub async fn insert_members(
-    tx: &mut super::db::Tx,
-    backend: super::db::Backend,
-    union_id: i64,
-    import_id: &str,
-    members: &[StoredMember],
-) -> Result<(), sqlx::Error> {
-    use super::db::Backend;
-    let at = now();
-    let columns = MEMBER_COLUMNS.join(", ");
-    let values = |row: &str| (0..MEMBER_COLUMNS.len()).map(|i| format!("{row}->>{i}")).collect::<Vec<_>>().join(", ");
-    let rows = match backend {
-        Backend::Sqlite => format!("{} FROM json_each($4) ORDER BY key", values("value")),
-        // jsonb: parsed once, then each ->> is a look-up (json would re-parse every row 14 times)
-        Backend::Postgres => {
-            format!("{} FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n", values("r"))
-        }
-    };
-    let sql = format!(
-        "INSERT INTO members (union_id, import_id, created_at, updated_at, card_state, {columns}) SELECT $1, $2, $3, $3, 'pending', {rows}"
-    );
-    let started = std::time::Instant::now();
-    for chunk in members.chunks(INSERT_CHUNK) {
-        sqlx::query(&sql).bind(union_id).bind(import_id).bind(at).bind(member_rows(chunk)).execute(&mut **tx).await?;
-    }
-    tracing::debug!(members = members.len(), ms = started.elapsed().as_millis() as u64, "members written");
-    Ok(())
-}
-
 /// The clerk's own rows with the bad cells marked, for download.
-pub async fn error_report(db: &Db, union_id: i64, actor: i64, import_id: &str) -> Result<(String, Vec<u8>), AppError> {
+pub async fn error_report(
+    db: &Db,
+    union_id: UnionId,
+    actor: UserId,
+    import_id: &str,
+) -> Result<(String, Vec<u8>), AppError> {
     let (file_name, bytes, _) = stored(db, union_id, import_id).await?;
     let Checked { sheet, issues, .. } = check(db, union_id, Arc::new(bytes)).await.map_err(AppError::from)?;
     let out = tokio::task::spawn_blocking(move || xlsx::error_report(&sheet, &issues))
@@ -530,15 +440,9 @@ pub async fn error_report(db: &Db, union_id: i64, actor: i64, import_id: &str) -
 }
 
 /// The union's template with its registered name in B3 and its bank's branches.
-pub async fn template(db: &Db, union_id: i64, actor: i64) -> Result<Vec<u8>, AppError> {
+pub async fn template(db: &Db, union_id: UnionId, actor: UserId) -> Result<Vec<u8>, AppError> {
     let ctx = context(db, union_id).await?;
-    let branches: Vec<(String, String)> = sqlx::query_as(
-        "SELECT code, name FROM bank_branches WHERE bank_id = (SELECT b.bank_id FROM bank_branches b \
-         JOIN unions u ON u.pickup_branch = b.code WHERE u.id = $1) ORDER BY code",
-    )
-    .bind(union_id)
-    .fetch_all(&db.pool)
-    .await?;
+    let branches = banks::branches_of_union_bank(db, union_id).await?;
     let name = ctx.union_name.clone();
     let out = tokio::task::spawn_blocking(move || xlsx::template(&name, &branches))
         .await

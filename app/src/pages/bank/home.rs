@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::overview::get_bank_overview,
+    api::overview::bank::get_bank_overview,
     components::{Portal, StateCounts, TableRegion},
     domain::role::Role,
 };

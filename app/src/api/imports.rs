@@ -60,8 +60,8 @@ impl ImportPreview {
 pub async fn commit_import(import_id: String) -> Result<ImportPreview, AppError> {
     use crate::{
         domain::role::Role,
-        server::{auth, import},
+        server::{caller, imports},
     };
-    let (db, me) = auth::require(&[Role::Union]).await?;
-    import::commit(&db, &me, &import_id).await.map(ImportPreview::for_browser)
+    let (db, me) = caller::require(&[Role::Union]).await?;
+    imports::commit(&db, me.union()?, me.id(), &import_id).await.map(ImportPreview::for_browser)
 }

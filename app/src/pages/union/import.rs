@@ -7,7 +7,7 @@ use leptos_router::components::A;
 #[cfg(feature = "hydrate")]
 use crate::error::AppError;
 use crate::{
-    api::import::{CommitImport, ImportPreview},
+    api::imports::{CommitImport, ImportPreview},
     components::{Portal, TableRegion},
     domain::role::Role,
 };

@@ -4,17 +4,17 @@
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::{action_error, refused_snapshot};
 use crate::{
     api::members::{get_member, DeleteMember, MemberDetail, UpdateMember},
     components::{ErrorNotice, FieldMessage, Portal},
-    domain::{id_document::IdType, role::Role},
+    domain::{id_document::IdType, ids::MemberId, role::Role},
+    pages::{action_error, refused_snapshot},
 };
 
 #[component]
 pub fn MemberPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || params.read().get("id").and_then(|s| s.parse::<MemberId>().ok()).unwrap_or(MemberId(0));
     let save = ServerAction::<UpdateMember>::new();
     let data = Resource::new(id, get_member);
     view! {

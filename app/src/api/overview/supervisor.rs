@@ -1,0 +1,85 @@
+//! The supervisor's overview of its subtree, or of any union below it.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    api::cards::StateCount,
+    domain::{ids::UnionId, role::UnionLevel},
+    error::AppError,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChildUnion {
+    pub id: UnionId,
+    pub name: String,
+    pub level: UnionLevel,
+    pub grassroots: i64,
+    pub members: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupervisorOverview {
+    pub id: UnionId,
+    pub name: String,
+    pub level: UnionLevel,
+    /// Set when drilled down below the supervisor's own union.
+    pub parent_id: Option<UnionId>,
+    pub grassroots_total: i64,
+    pub grassroots_activated: i64,
+    pub grassroots_info_complete: i64,
+    pub members_total: i64,
+    pub by_state: Vec<StateCount>,
+    pub children: Vec<ChildUnion>,
+}
+
+/// The most child unions listed.
+pub const CHILDREN_SHOWN: i64 = 500;
+
+#[server(endpoint = "overview/supervisor")]
+pub async fn get_supervisor_overview(union_id: Option<UnionId>) -> Result<SupervisorOverview, AppError> {
+    use crate::{
+        api::cards::state_counts,
+        domain::role::Role,
+        server::{caller, cards, unions},
+    };
+    let (db, me) = caller::require(&[Role::Supervisor]).await?;
+    let own = me.subtree()?;
+    let node = match union_id {
+        Some(id) if id != own.id => {
+            let n = unions::node(&db, id).await?.ok_or(AppError::NotFound)?;
+            if !own.contains(&n) {
+                return Err(AppError::NotFound);
+            }
+            n
+        }
+        _ => own.clone(),
+    };
+    let (lo, hi) = node.subtree_range();
+    let progress = unions::grassroots_progress(&db, &node).await?;
+    let by_state = state_counts(cards::counts_in_subtree(&db, &lo, &hi).await?);
+    let members_total = by_state.iter().map(|s| s.count).sum();
+    // Per child: grassroots unions and members below it, folded from one grouped query.
+    let children = unions::children(&db, node.id, CHILDREN_SHOWN).await?;
+    let grassroots = cards::members_by_grassroots(&db, &lo, &hi).await?;
+    let children = children
+        .into_iter()
+        .map(|c| {
+            let below = grassroots.iter().filter(|(p, _)| p.starts_with(&c.path));
+            let (g, m) = below.fold((0, 0), |(g, m), (_, n)| (g + 1, m + n));
+            ChildUnion { id: c.id, level: c.level, name: c.name, grassroots: g, members: m }
+        })
+        .collect();
+    Ok(SupervisorOverview {
+        id: node.id,
+        parent_id: if node.id == own.id { None } else { node.parent_id },
+        name: node.name.clone(),
+        level: node.level,
+        grassroots_total: progress.total,
+        grassroots_activated: progress.activated,
+        grassroots_info_complete: progress.info_complete,
+        members_total,
+        by_state,
+        children,
+    })
+}

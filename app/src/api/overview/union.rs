@@ -1,0 +1,34 @@
+//! A grassroots union's home: what is missing from its information, and its cards by state.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{api::cards::StateCount, error::AppError};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnionOverview {
+    pub name: String,
+    /// Required info still missing: import and card applications are locked until it is done.
+    pub missing: Vec<String>,
+    pub by_state: Vec<StateCount>,
+    pub members_total: i64,
+}
+
+#[server(endpoint = "overview/union")]
+pub async fn get_union_overview() -> Result<UnionOverview, AppError> {
+    use crate::{
+        api::cards::state_counts,
+        domain::role::Role,
+        server::{caller, cards, unions},
+    };
+    let (db, me) = caller::require(&[Role::Union]).await?;
+    let union_id = me.union()?;
+    let form = unions::info(&db, union_id).await?;
+    let by_state = state_counts(cards::counts_of_union(&db, union_id).await?);
+    Ok(UnionOverview {
+        missing: form.missing().into_iter().map(String::from).collect(),
+        name: form.union_name,
+        members_total: by_state.iter().map(|s| s.count).sum(),
+        by_state,
+    })
+}

@@ -1,0 +1,3 @@
+//! The bank desk (中国银行会员服务卡工作台).
+
+pub mod home;

@@ -1,0 +1,4 @@
+//! 工会业务工作平台: a supervising union's view of its subtree and the accounts below it.
+
+pub mod accounts;
+pub mod overview;

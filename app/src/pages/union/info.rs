@@ -1,0 +1,122 @@
+//! 单位信息 and 工会组织信息: the union's own record, checked as the clerk types.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::unions::{get_union_info, SaveUnionInfo, UnionInfoView},
+    components::{ErrorNotice, FieldMessage, Portal},
+    domain::role::Role,
+    pages::{action_error, refused_snapshot},
+};
+
+#[component]
+pub fn InfoPage() -> impl IntoView {
+    let save = ServerAction::<SaveUnionInfo>::new();
+    // loaded once: after a save the form keeps what the clerk typed, whether it was accepted or not
+    let data = Resource::new(|| (), |_| get_union_info());
+    view! {
+        <Portal role=Role::Union title="单位信息">
+            <h1>"单位信息与工会组织信息"</h1>
+            <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(v) => view! { <InfoForm view=v save=save/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Portal>
+    }
+}
+
+#[component]
+fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl IntoView {
+    let form = RwSignal::new(view.form.clone());
+    let server_error = action_error(save);
+    let saved = move || save.value().get().is_some_and(|r| r.is_ok());
+    // The same check the server runs, live, for what has been typed so far.
+    let local = Memo::new(move |_| form.get().parse().err().unwrap_or_default());
+    // What was submitted when the server last refused: its message stands only while the field
+    // still holds the value it was about.
+    let refused = refused_snapshot(save, form);
+    let message = move |f: &'static str| {
+        Signal::derive(move || {
+            let typed = !form.read().get(f).trim().is_empty();
+            local.read().iter().find(|e| e.field == f && typed).map(|e| e.message.clone()).or_else(|| {
+                let same = refused.read().as_ref().is_some_and(|r| r.get(f) == form.read().get(f));
+                same.then(|| server_error.get().and_then(|e| e.field_message(f))).flatten()
+            })
+        })
+    };
+    let input = move |f: &'static str, label: &'static str, hint: &'static str| {
+        let set = move |v: String| {
+            form.update(|x| match f {
+                "union_name" => x.union_name = v,
+                "unit_name" => x.unit_name = v,
+                "credit_code" => x.credit_code = v,
+                "address" => x.address = v,
+                "contact_person" => x.contact_person = v,
+                "contact_phone" => x.contact_phone = v,
+                _ => {}
+            })
+        };
+        let err_id = format!("{f}-error");
+        let hint_id = format!("{f}-hint");
+        view! {
+            <div class="field">
+                <label for=f>{label}<span class="req" aria-hidden="true">" *"</span></label>
+                <input id=f name=format!("info[{f}]") type="text" required
+                    aria-describedby=format!("{hint_id} {err_id}")
+                    prop:value=move || form.read().get(f).to_string()
+                    on:input=move |ev| set(event_target_value(&ev))/>
+                <p class="hint" id=hint_id>{hint}</p>
+                <FieldMessage id=err_id message=message(f)/>
+            </div>
+        }
+    };
+    let initial_missing = view.missing.clone();
+    let missing = move || match save.value().get() {
+        Some(Ok(v)) => v.missing,
+        _ => initial_missing.clone(),
+    };
+    view! {
+        {move || {
+            let missing = missing();
+            (!missing.is_empty()).then(|| view! {
+                <p class="notice">"尚未填写：" {missing.join("、")} "。完善后才能导入会员和办理会员服务卡。"</p>
+            })
+        }}
+        <ActionForm action=save attr:class="form grid" attr:novalidate=true>
+            <fieldset>
+                <legend>"工会组织信息"</legend>
+                {input("union_name", "工会名称", "工会在系统中登记的全称，须与会员信息采集表B3单元格完全一致，前后不留空格。")}
+            </fieldset>
+            <fieldset>
+                <legend>"单位信息"</legend>
+                {input("unit_name", "单位名称", "营业执照或登记证书上的单位全称。")}
+                {input("credit_code", "统一社会信用代码", "18位，见营业执照。")}
+                {input("address", "单位地址", "")}
+                {input("contact_person", "联系人", "")}
+                {input("contact_phone", "联系电话", "手机号，或座机如 0755-83288060。")}
+                <div class="field">
+                    <label for="pickup_branch">"领卡网点"<span class="req" aria-hidden="true">" *"</span></label>
+                    <select id="pickup_branch" name="info[pickup_branch]" required aria-describedby="pickup_branch-hint pickup_branch-error"
+                        prop:value=move || form.read().pickup_branch.clone()
+                        on:change=move |ev| form.update(|x| x.pickup_branch = event_target_value(&ev))>
+                        <option value="">"请选择对接的银行网点"</option>
+                        {view.branches.iter().map(|b| view! {
+                            <option value=b.code.clone()>{format!("{} {}（{}）", b.code, b.name, b.bank_name)}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="hint" id="pickup_branch-hint">"在银行工作人员的指导下选择对接行；行号即会员信息采集表中的“领卡网点”。"</p>
+                    <FieldMessage id="pickup_branch-error" message=message("pickup_branch")/>
+                </div>
+            </fieldset>
+            <ErrorNotice error=server_error/>
+            {move || saved().then(|| view! { <p class="success" role="status">"已保存。"</p> })}
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || save.pending().get()>"保存"</button>
+            </div>
+        </ActionForm>
+    }
+}

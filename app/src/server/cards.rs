@@ -1,0 +1,286 @@
+//! The one writer of card state. Every change of `members.card_state` — a member's creation
+//! (import, demo data), its removal, and every move of the lifecycle — goes through here and
+//! writes, in the caller's transaction, the state, its event row and the kept per-union counts
+//! (`card_counts`). A move is a compare-and-set on the state it was read in, so two people
+//! making the same move apply it once. Pages read the counts, never a count over members.
+
+use std::collections::HashMap;
+
+use super::{
+    db::{now, Backend, Db, Tx},
+    members,
+};
+use crate::{
+    domain::{
+        card::CardState,
+        ids::{MemberId, UnionId, UserId},
+        member::StoredMember,
+    },
+    error::{AppError, AppResult},
+};
+
+/// Moves the kept count of `union`'s cards in `state` by `delta`. A count that would go below
+/// zero, or a decrement of a count never kept, is refused by the database (the table's CHECK, or
+/// no row to update): the transaction fails rather than keep a wrong figure.
+async fn bump(tx: &mut Tx, union: UnionId, state: CardState, delta: i64) -> Result<(), sqlx::Error> {
+    if delta > 0 {
+        sqlx::query(
+            "INSERT INTO card_counts (union_id, state, n) VALUES ($1, $2, $3) \
+             ON CONFLICT (union_id, state) DO UPDATE SET n = card_counts.n + excluded.n",
+        )
+        .bind(union)
+        .bind(state)
+        .bind(delta)
+        .execute(&mut **tx)
+        .await?;
+    } else if delta < 0 {
+        // an upsert's proposed row (n < 0) would fail the CHECK before its conflict is seen
+        let done = sqlx::query("UPDATE card_counts SET n = n + $3 WHERE union_id = $1 AND state = $2")
+            .bind(union)
+            .bind(state)
+            .bind(delta)
+            .execute(&mut **tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(sqlx::Error::Protocol(format!("no kept count of union {union} in {}", state.as_str())));
+        }
+    }
+    Ok(())
+}
+
+/// Creates members of `union` with their cards in 未办卡 (`import_id` names the upload they came
+/// from), counted. A unique violation (an ID already on record) comes back as it is, for the
+/// caller to explain.
+pub async fn enroll(
+    tx: &mut Tx,
+    backend: Backend,
+    union: UnionId,
+    import_id: Option<&str>,
+    records: &[StoredMember],
+) -> Result<(), sqlx::Error> {
+    members::insert(tx, backend, union, import_id, CardState::Pending, records).await?;
+    bump(tx, union, CardState::Pending, records.len() as i64).await
+}
+
+/// One move of the lifecycle for some of a union's cards.
+#[derive(Debug, Clone)]
+pub struct Move<'a> {
+    pub union: UnionId,
+    pub members: &'a [MemberId],
+    /// The state the cards were read in: only cards still in it move.
+    pub from: CardState,
+    pub to: CardState,
+    pub actor: Option<UserId>,
+    pub reason: Option<&'a str>,
+    /// When the move happened (seconds since the epoch); `None` is now.
+    pub at: Option<i64>,
+}
+
+/// Cards per UPDATE statement.
+const MOVE_CHUNK: usize = 500;
+
+/// Applies `mv` to those of its cards that are still in `mv.from`, with an event row for each,
+/// and returns the ids that moved. Cards moved by someone else meanwhile are left alone: the
+/// caller compares the answer with what it asked for. A move the lifecycle does not allow is
+/// refused before anything is written.
+pub async fn move_cards(tx: &mut Tx, mv: &Move<'_>) -> AppResult<Vec<MemberId>> {
+    if !mv.from.can_move_to(mv.to) {
+        return Err(AppError::refused(
+            "card_move_not_allowed",
+            format!("会员服务卡不能从“{}”变为“{}”。", mv.from.label(), mv.to.label()),
+        ));
+    }
+    let at = mv.at.unwrap_or_else(now);
+    let mut moved = Vec::with_capacity(mv.members.len());
+    for chunk in mv.members.chunks(MOVE_CHUNK) {
+        let placeholders: Vec<String> = (5..chunk.len() + 5).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "UPDATE members SET card_state = $1, updated_at = $2 WHERE union_id = $3 AND card_state = $4 \
+             AND id IN ({}) RETURNING id",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query_scalar::<_, MemberId>(&sql).bind(mv.to).bind(at).bind(mv.union).bind(mv.from);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        let ids = q.fetch_all(&mut **tx).await?;
+        if !ids.is_empty() {
+            let placeholders: Vec<String> = (6..ids.len() + 6).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "INSERT INTO card_events (member_id, from_state, to_state, actor_id, reason, at) \
+                 SELECT id, $1, $2, $3, $4, $5 FROM members WHERE id IN ({}) ORDER BY id",
+                placeholders.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(mv.from).bind(mv.to).bind(mv.actor).bind(mv.reason).bind(at);
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            q.execute(&mut **tx).await?;
+        }
+        moved.extend(ids);
+    }
+    let n = moved.len() as i64;
+    bump(tx, mv.union, mv.from, -n).await?;
+    bump(tx, mv.union, mv.to, n).await?;
+    Ok(moved)
+}
+
+/// Removes a member of `union` whose card is not under way (未办卡—待办卡 or 待处理), with its
+/// card's history, in the caller's transaction. The state is checked by the DELETE itself, so a
+/// card moved since the page was read is not deleted with its member: `None` then, or when
+/// there is no such member of this union.
+pub async fn remove_member(tx: &mut Tx, union: UnionId, id: MemberId) -> Result<Option<CardState>, sqlx::Error> {
+    const REMOVABLE: &str = "card_state IN ('pending', 'rejected')";
+    sqlx::query(&format!(
+        "UPDATE users SET member_id = NULL WHERE member_id = $1 \
+         AND EXISTS (SELECT 1 FROM members WHERE id = $1 AND union_id = $2 AND {REMOVABLE})"
+    ))
+    .bind(id)
+    .bind(union)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(&format!(
+        "DELETE FROM card_events WHERE member_id = $1 \
+         AND EXISTS (SELECT 1 FROM members WHERE id = $1 AND union_id = $2 AND {REMOVABLE})"
+    ))
+    .bind(id)
+    .bind(union)
+    .execute(&mut **tx)
+    .await?;
+    let state: Option<CardState> =
+        sqlx::query_scalar(&format!("DELETE FROM members WHERE id = $1 AND union_id = $2 AND {REMOVABLE} RETURNING card_state"))
+            .bind(id)
+            .bind(union)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some(s) = state {
+        bump(tx, union, s, -1).await?;
+    }
+    Ok(state)
+}
+
+/// How many cards are in each state, every state listed (0 where none).
+pub type StateCounts = Vec<(CardState, i64)>;
+
+fn every_state(rows: Vec<(CardState, i64)>) -> StateCounts {
+    CardState::ALL
+        .into_iter()
+        .map(|s| (s, rows.iter().filter(|(r, _)| *r == s).map(|(_, n)| *n).sum()))
+        .collect()
+}
+
+/// The union's cards by state.
+pub async fn counts_of_union(db: &Db, union: UnionId) -> Result<StateCounts, sqlx::Error> {
+    let rows = sqlx::query_as("SELECT state, n FROM card_counts WHERE union_id = $1")
+        .bind(union)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(every_state(rows))
+}
+
+/// The union's members in `state`, or all of them.
+pub async fn count_of(db: &Db, union: UnionId, state: Option<CardState>) -> Result<i64, sqlx::Error> {
+    let counts = counts_of_union(db, union).await?;
+    Ok(counts.iter().filter(|(s, _)| state.is_none_or(|x| x == *s)).map(|(_, n)| n).sum())
+}
+
+/// The cards of every union whose path lies in `[lo, hi)`, by state.
+pub async fn counts_in_subtree(db: &Db, lo: &str, hi: &str) -> Result<StateCounts, sqlx::Error> {
+    let rows: Vec<(CardState, i64)> = sqlx::query_as(
+        "SELECT c.state, CAST(SUM(c.n) AS BIGINT) FROM card_counts c JOIN unions u ON u.id = c.union_id \
+         WHERE u.path >= $1 AND u.path < $2 GROUP BY c.state",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(every_state(rows))
+}
+
+/// Members of each grassroots union in `[lo, hi)`: (path, members).
+pub async fn members_by_grassroots(db: &Db, lo: &str, hi: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.path, CAST(COALESCE(SUM(c.n), 0) AS BIGINT) FROM unions u LEFT JOIN card_counts c ON c.union_id = u.id \
+         WHERE u.path >= $1 AND u.path < $2 AND u.level = 'grassroots' GROUP BY u.path",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// The cards of the unions that collect at one of the bank's branches, by state.
+pub async fn counts_of_bank(db: &Db, bank: crate::domain::ids::BankId) -> Result<StateCounts, sqlx::Error> {
+    let rows: Vec<(CardState, i64)> = sqlx::query_as(
+        "SELECT c.state, CAST(SUM(c.n) AS BIGINT) FROM card_counts c JOIN unions u ON u.id = c.union_id \
+         JOIN bank_branches b ON b.code = u.pickup_branch WHERE b.bank_id = $1 GROUP BY c.state",
+    )
+    .bind(bank)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(every_state(rows))
+}
+
+/// A card's moves, oldest first: (to, at, reason).
+pub async fn events(db: &Db, member: MemberId) -> Result<Vec<(CardState, i64, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("SELECT to_state, at, reason FROM card_events WHERE member_id = $1 ORDER BY at, id")
+        .bind(member)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// Replaces every kept count with a recount of the members table, in one transaction: for data
+/// loaded in bulk past the writer (the city-sized benchmark), never for the application's own.
+pub async fn recount(db: &Db) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM card_counts").execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO card_counts (union_id, state, n) \
+         SELECT union_id, card_state, COUNT(*) FROM members GROUP BY union_id, card_state",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// A kept count that differs from a recount of the members table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountDifference {
+    pub union: UnionId,
+    pub union_name: String,
+    pub state: CardState,
+    pub kept: i64,
+    pub counted: i64,
+}
+
+/// Recounts every union's cards by state and lists where the kept counts differ.
+pub async fn check_counts(db: &Db) -> Result<Vec<CountDifference>, sqlx::Error> {
+    let counted: Vec<(UnionId, CardState, i64)> =
+        sqlx::query_as("SELECT union_id, card_state, COUNT(*) FROM members GROUP BY union_id, card_state")
+            .fetch_all(&db.pool)
+            .await?;
+    let kept: Vec<(UnionId, CardState, i64)> =
+        sqlx::query_as("SELECT union_id, state, n FROM card_counts WHERE n <> 0").fetch_all(&db.pool).await?;
+    let names: HashMap<UnionId, String> =
+        sqlx::query_as("SELECT id, name FROM unions").fetch_all(&db.pool).await?.into_iter().collect();
+    let index = |rows: Vec<(UnionId, CardState, i64)>| -> HashMap<(UnionId, CardState), i64> {
+        rows.into_iter().map(|(u, s, n)| ((u, s), n)).collect()
+    };
+    let (counted, kept) = (index(counted), index(kept));
+    let mut keys: Vec<(UnionId, CardState)> = counted.keys().chain(kept.keys()).copied().collect();
+    keys.sort_by_key(|(u, s)| (*u, *s as u8));
+    keys.dedup();
+    Ok(keys
+        .into_iter()
+        .filter_map(|key| {
+            let (k, c) = (kept.get(&key).copied().unwrap_or(0), counted.get(&key).copied().unwrap_or(0));
+            (k != c).then(|| CountDifference {
+                union: key.0,
+                union_name: names.get(&key.0).cloned().unwrap_or_default(),
+                state: key.1,
+                kept: k,
+                counted: c,
+            })
+        })
+        .collect())
+}

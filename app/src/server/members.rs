@@ -1,0 +1,376 @@
+//! The members table: a union's member records, their search, their edits, and the bulk insert
+//! of an import. Card state is only read here; `cards` is its one writer.
+
+use std::collections::HashMap;
+
+use super::db::{like_contains, now, Backend, Db, Tx};
+use crate::{
+    domain::{
+        card::CardState,
+        id_document::IdType,
+        ids::{MemberId, UnionId},
+        member::{MemberInput, StoredMember},
+    },
+    error::{AppError, AppResult},
+};
+
+/// A member's record as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRow {
+    pub id: MemberId,
+    pub union_id: UnionId,
+    pub name: String,
+    pub id_type: String,
+    pub id_number: String,
+    pub country: Option<String>,
+    pub sex: Option<String>,
+    pub birth_date: Option<String>,
+    pub phone: String,
+    pub ethnicity: Option<String>,
+    pub education: Option<String>,
+    pub migrant_worker: Option<String>,
+    pub department: Option<String>,
+    pub remark: Option<String>,
+    pub card_state: CardState,
+}
+
+const MEMBER_ROW_COLUMNS: &str = "id, union_id, name, id_type, id_number, country, sex, birth_date, phone, \
+                                  ethnicity, education, migrant_worker, department, remark, card_state";
+
+impl MemberRow {
+    /// The record as the edit form shows it (the ID type by its label).
+    pub fn input(&self) -> AppResult<MemberInput> {
+        let id_type = IdType::from_code(&self.id_type).ok_or_else(|| {
+            tracing::error!(member = %self.id, code = %self.id_type, "stored ID type is not one the code knows");
+            AppError::Internal
+        })?;
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        Ok(MemberInput {
+            seq: String::new(),
+            name: self.name.clone(),
+            id_type: id_type.label().to_string(),
+            id_number: self.id_number.clone(),
+            country: text(&self.country),
+            sex: text(&self.sex),
+            birth_date: text(&self.birth_date),
+            phone: self.phone.clone(),
+            ethnicity: text(&self.ethnicity),
+            education: text(&self.education),
+            migrant_worker: text(&self.migrant_worker),
+            department: text(&self.department),
+            remark: text(&self.remark),
+        })
+    }
+}
+
+/// The member `id` if it belongs to `union`; a member of another union is not found, exactly
+/// like one that does not exist.
+pub async fn own(db: &Db, union: UnionId, id: MemberId) -> AppResult<MemberRow> {
+    let row: Option<MemberRow> =
+        sqlx::query_as(&format!("SELECT {MEMBER_ROW_COLUMNS} FROM members WHERE id = $1 AND union_id = $2"))
+            .bind(id)
+            .bind(union)
+            .fetch_optional(&db.pool)
+            .await?;
+    row.ok_or(AppError::NotFound)
+}
+
+/// A number reversed: the members table keeps IDs and phones this way too, so a search by
+/// their last digits is a prefix search an index answers.
+pub fn reversed(s: &str) -> String {
+    s.chars().rev().collect()
+}
+
+/// What the member list asks for. Empty strings and `None` filter nothing.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub query: String,
+    pub state: Option<CardState>,
+    pub department: String,
+}
+
+/// A row of the member list, before masking.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListRow {
+    pub id: MemberId,
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub department: Option<String>,
+    pub card_state: CardState,
+}
+
+/// A page of the union's members, searched by name or by the last digits of an ID or phone
+/// number, filtered by card state and department, in id order; and how many match.
+pub async fn list(
+    db: &Db,
+    union: UnionId,
+    filter: &ListFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ListRow>, i64), sqlx::Error> {
+    let query = filter.query.trim();
+    // Digits search the ends of ID and phone numbers (kept reversed, so a tail is an indexed
+    // prefix); anything else searches names.
+    let digits = !query.is_empty()
+        && query.chars().all(|c| c.is_ascii_alphanumeric())
+        && query.chars().any(|c| c.is_ascii_digit());
+    let mut conds = vec!["union_id = $1".to_string()];
+    let mut texts: Vec<String> = Vec::new();
+    if let Some(state) = filter.state {
+        texts.push(state.as_str().to_string());
+        conds.push(format!("card_state = ${}", texts.len() + 1));
+    }
+    let department = filter.department.trim();
+    if !department.is_empty() {
+        texts.push(department.to_string());
+        conds.push(format!("department = ${}", texts.len() + 1));
+    }
+    if digits {
+        let tail = reversed(&query.to_ascii_uppercase());
+        texts.push(tail.clone());
+        texts.push(format!("{tail}~"));
+        let (lo, hi) = (texts.len(), texts.len() + 1);
+        // PostgreSQL's text_pattern_ops indexes answer its byte-order operators, not >= and <
+        let (ge, lt) = match db.backend {
+            Backend::Postgres => ("~>=~", "~<~"),
+            Backend::Sqlite => (">=", "<"),
+        };
+        conds.push(format!(
+            "((id_rev {ge} ${lo} AND id_rev {lt} ${hi}) OR (phone_rev {ge} ${lo} AND phone_rev {lt} ${hi}))"
+        ));
+    } else if !query.is_empty() {
+        texts.push(like_contains(query));
+        conds.push(format!("name LIKE ${} ESCAPE '\\'", texts.len() + 1));
+    }
+    let where_ = format!("FROM members WHERE {}", conds.join(" AND "));
+    let total = if texts.is_empty() || (texts.len() == 1 && filter.state.is_some()) {
+        // the whole union, or one card state of it: the kept counts answer
+        super::cards::count_of(db, union, filter.state).await?
+    } else {
+        let count_sql = format!("SELECT COUNT(*) {where_}");
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(union);
+        for t in &texts {
+            count = count.bind(t);
+        }
+        count.fetch_one(&db.pool).await?
+    };
+    // the page's ids first, from the index alone, then their rows: deep pages stay cheap
+    let n = texts.len() + 2;
+    let sql = format!(
+        "SELECT id, name, id_number, phone, department, card_state FROM members WHERE id IN \
+         (SELECT id {where_} ORDER BY id LIMIT ${n} OFFSET ${}) ORDER BY id",
+        n + 1
+    );
+    let mut q = sqlx::query_as::<_, ListRow>(&sql).bind(union);
+    for t in &texts {
+        q = q.bind(t);
+    }
+    let rows = q.bind(limit).bind(offset).fetch_all(&db.pool).await?;
+    Ok((rows, total))
+}
+
+/// The union's departments as its members' records name them, with how many members each
+/// has: the `limit` largest, by name.
+pub async fn departments(db: &Db, union: UnionId, limit: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let mut rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT department, COUNT(*) AS n FROM members WHERE union_id = $1 AND department IS NOT NULL \
+         GROUP BY department ORDER BY n DESC, department LIMIT $2",
+    )
+    .bind(union)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(rows)
+}
+
+/// Who else holds `id_number`: (their union, its name), or `None`.
+pub async fn id_number_holder(
+    db: &Db,
+    id_number: &str,
+    except: MemberId,
+) -> Result<Option<(UnionId, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.union_id, u.name FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id_number = $1 AND m.id <> $2",
+    )
+    .bind(id_number)
+    .bind(except)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// Writes a member's edited record (not its card state).
+pub async fn update(tx: &mut Tx, id: MemberId, s: &StoredMember) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE members SET name = $1, id_type = $2, id_number = $3, country = $4, sex = $5, birth_date = $6, phone = $7, \
+         ethnicity = $8, education = $9, migrant_worker = $10, department = $11, remark = $12, updated_at = $13, \
+         id_rev = $15, phone_rev = $16 WHERE id = $14",
+    )
+    .bind(&s.name)
+    .bind(&s.id_type)
+    .bind(&s.id_number)
+    .bind(&s.country)
+    .bind(&s.sex)
+    .bind(&s.birth_date)
+    .bind(&s.phone)
+    .bind(&s.ethnicity)
+    .bind(&s.education)
+    .bind(&s.migrant_worker)
+    .bind(&s.department)
+    .bind(&s.remark)
+    .bind(now())
+    .bind(id)
+    .bind(reversed(&s.id_number))
+    .bind(reversed(&s.phone))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// IDs per look-up statement.
+const LOOKUP_BATCH: usize = 500;
+
+/// Which of `id_numbers` are on record: ID number → (union, name on record).
+pub async fn holders(db: &Db, id_numbers: &[&str]) -> Result<HashMap<String, (UnionId, String)>, sqlx::Error> {
+    let mut found = HashMap::new();
+    for chunk in id_numbers.chunks(LOOKUP_BATCH) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql =
+            format!("SELECT id_number, union_id, name FROM members WHERE id_number IN ({})", placeholders.join(", "));
+        let mut q = sqlx::query_as::<_, (String, UnionId, String)>(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for (id, union, name) in q.fetch_all(&db.pool).await? {
+            found.insert(id, (union, name));
+        }
+    }
+    Ok(found)
+}
+
+/// The columns an import writes from each member row, in the order of `member_rows`.
+const MEMBER_COLUMNS: [&str; 14] = [
+    "name",
+    "id_type",
+    "id_number",
+    "country",
+    "sex",
+    "birth_date",
+    "phone",
+    "ethnicity",
+    "education",
+    "migrant_worker",
+    "department",
+    "remark",
+    "id_rev",
+    "phone_rev",
+];
+
+/// Rows per INSERT statement.
+const INSERT_CHUNK: usize = 5_000;
+
+/// One JSON array of `[name, id_type, …, id_rev, phone_rev]` arrays.
+fn member_rows(chunk: &[StoredMember]) -> String {
+    let rows: Vec<_> = chunk
+        .iter()
+        .map(|m| {
+            (
+                &m.name,
+                &m.id_type,
+                &m.id_number,
+                &m.country,
+                &m.sex,
+                &m.birth_date,
+                &m.phone,
+                &m.ethnicity,
+                &m.education,
+                &m.migrant_worker,
+                &m.department,
+                &m.remark,
+                reversed(&m.id_number),
+                reversed(&m.phone),
+            )
+        })
+        .collect();
+    serde_json::to_string(&rows).expect("strings serialise")
+}
+
+/// Inserts members in `state` (with `import_id` naming the upload they came from) in the
+/// caller's transaction. Only `cards::enroll` calls this: it also counts them. Each statement
+/// reads its rows from one JSON parameter, so the engine parses them in one go instead of
+/// binding 14 parameters a row; rows keep the given order.
+pub(super) async fn insert(
+    tx: &mut Tx,
+    backend: Backend,
+    union: UnionId,
+    import_id: Option<&str>,
+    state: CardState,
+    members: &[StoredMember],
+) -> Result<(), sqlx::Error> {
+    let at = now();
+    let columns = MEMBER_COLUMNS.join(", ");
+    let values = |row: &str| (0..MEMBER_COLUMNS.len()).map(|i| format!("{row}->>{i}")).collect::<Vec<_>>().join(", ");
+    let rows = match backend {
+        Backend::Sqlite => format!("{} FROM json_each($5) ORDER BY key", values("value")),
+        // jsonb: parsed once, then each ->> is a look-up (json would re-parse every row 14 times)
+        Backend::Postgres => {
+            format!("{} FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n", values("r"))
+        }
+    };
+    let sql = format!(
+        "INSERT INTO members (union_id, import_id, created_at, updated_at, card_state, {columns}) SELECT $1, $2, $3, $3, $4, {rows}"
+    );
+    let started = std::time::Instant::now();
+    for chunk in members.chunks(INSERT_CHUNK) {
+        sqlx::query(&sql)
+            .bind(union)
+            .bind(import_id)
+            .bind(at)
+            .bind(state)
+            .bind(member_rows(chunk))
+            .execute(&mut **tx)
+            .await?;
+    }
+    tracing::debug!(members = members.len(), ms = started.elapsed().as_millis() as u64, "members written");
+    Ok(())
+}
+
+/// The ids of the union's members with these ID numbers.
+pub async fn ids_of(tx: &mut Tx, union: UnionId, id_numbers: &[&str]) -> Result<Vec<MemberId>, sqlx::Error> {
+    let mut ids = Vec::with_capacity(id_numbers.len());
+    for chunk in id_numbers.chunks(LOOKUP_BATCH) {
+        let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+        let sql =
+            format!("SELECT id FROM members WHERE union_id = $1 AND id_number IN ({}) ORDER BY id", placeholders.join(", "));
+        let mut q = sqlx::query_scalar::<_, MemberId>(&sql).bind(union);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        ids.extend(q.fetch_all(&mut **tx).await?);
+    }
+    Ok(ids)
+}
+
+/// The member's own card page: name, union, masked-to-be numbers, department, card state and
+/// when the record was made.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CardHolderRow {
+    pub name: String,
+    pub union_name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub department: Option<String>,
+    pub card_state: CardState,
+    pub created_at: i64,
+}
+
+pub async fn card_holder(db: &Db, id: MemberId) -> Result<Option<CardHolderRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.name, u.name AS union_name, m.id_number, m.phone, m.department, m.card_state, m.created_at \
+         FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
