@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    echo "==> adding the $component component"
+    rustup component add "$component"
+  fi
+done
 if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   echo "==> adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# README command 2: every test. Unit tests, integration tests on SQLite and PostgreSQL, and the
-# browser tests in headless Chromium against a freshly built and seeded server.
+# README command 2: every test. Format and lint, unit tests, integration tests on SQLite and
+# PostgreSQL, and the browser tests in headless Chromium against a freshly built and seeded server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
@@ -16,6 +16,12 @@ fi
 psql -h 127.0.0.1 -U postgres -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'unioncard_test_%'" 2>/dev/null \
   | while read -r db; do psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; done
 export UNIONCARD_TEST_POSTGRES="${UNIONCARD_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+echo "==> format and lint (per package; app never with ssr and hydrate together)"
+cargo fmt --all --check
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p server --all-targets -- -D warnings
+cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
 echo "==> unit tests (app, ssr)"
 cargo test -p app --features ssr

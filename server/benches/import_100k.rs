@@ -21,7 +21,7 @@ const MEMBERS: u32 = 100_000;
 const CITY_UNIONS: u64 = 28_800;
 const CITY_MEMBERS: u64 = 5_600_000;
 
-#[path = "../tests/common/workbook.rs"]
+#[path = "../tests/it/common/workbook.rs"]
 mod workbook;
 
 /// A filled-in template for 深圳市示例电子有限公司工会委员会 with `n` valid, distinct members.

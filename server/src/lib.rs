@@ -81,7 +81,7 @@ async fn refuse_cross_site(req: Request, next: Next) -> Response {
 /// The pages say the same after rendering, but a streamed page's headers are gone by then and the
 /// browser would depend on the script to move on; this answers with a redirect before rendering.
 async fn portal_redirect(
-    axum::extract::State(db): axum::extract::State<Db>,
+    axum::extract::State(state): axum::extract::State<AppState>,
     session: tower_sessions::Session,
     req: Request,
     next: Next,
@@ -95,7 +95,7 @@ async fn portal_redirect(
     if *req.method() != Method::GET || !portal || path.ends_with(".xlsx") {
         return next.run(req).await;
     }
-    let target = match app::server::auth::current_user(&db, &session).await {
+    let target = match app::server::auth::current_user(&state.db, &session).await {
         Ok(None) => Some("/login"),
         Ok(Some(u)) if u.must_change_password => Some("/change-password"),
         // an error is the page's to show
@@ -135,7 +135,7 @@ pub fn router(db: Db, settings: Settings) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(refuse_cross_site))
-        .layer(middleware::from_fn_with_state(db, portal_redirect))
+        .layer(middleware::from_fn_with_state(state.clone(), portal_redirect))
         .layer(sessions)
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

@@ -82,14 +82,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 return Ok(());
             }
             for d in &differences {
-                println!(
-                    "{}（{}）{}：统计 {}，实际 {}",
-                    d.union_name,
-                    d.union,
-                    d.state.label(),
-                    d.kept,
-                    d.counted
-                );
+                println!("{}（{}）{}：统计 {}，实际 {}", d.union_name, d.union, d.state.label(), d.kept, d.counted);
             }
             println!("共 {} 处不一致。", differences.len());
             std::process::exit(1);

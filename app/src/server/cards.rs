@@ -147,12 +147,13 @@ pub async fn remove_member(tx: &mut Tx, union: UnionId, id: MemberId) -> Result<
     .bind(union)
     .execute(&mut **tx)
     .await?;
-    let state: Option<CardState> =
-        sqlx::query_scalar(&format!("DELETE FROM members WHERE id = $1 AND union_id = $2 AND {REMOVABLE} RETURNING card_state"))
-            .bind(id)
-            .bind(union)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let state: Option<CardState> = sqlx::query_scalar(&format!(
+        "DELETE FROM members WHERE id = $1 AND union_id = $2 AND {REMOVABLE} RETURNING card_state"
+    ))
+    .bind(id)
+    .bind(union)
+    .fetch_optional(&mut **tx)
+    .await?;
     if let Some(s) = state {
         bump(tx, union, s, -1).await?;
     }
@@ -163,18 +164,13 @@ pub async fn remove_member(tx: &mut Tx, union: UnionId, id: MemberId) -> Result<
 pub type StateCounts = Vec<(CardState, i64)>;
 
 fn every_state(rows: Vec<(CardState, i64)>) -> StateCounts {
-    CardState::ALL
-        .into_iter()
-        .map(|s| (s, rows.iter().filter(|(r, _)| *r == s).map(|(_, n)| *n).sum()))
-        .collect()
+    CardState::ALL.into_iter().map(|s| (s, rows.iter().filter(|(r, _)| *r == s).map(|(_, n)| *n).sum())).collect()
 }
 
 /// The union's cards by state.
 pub async fn counts_of_union(db: &Db, union: UnionId) -> Result<StateCounts, sqlx::Error> {
-    let rows = sqlx::query_as("SELECT state, n FROM card_counts WHERE union_id = $1")
-        .bind(union)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows =
+        sqlx::query_as("SELECT state, n FROM card_counts WHERE union_id = $1").bind(union).fetch_all(&db.pool).await?;
     Ok(every_state(rows))
 }
 

@@ -37,10 +37,7 @@ pub async fn context(db: &Db, union_id: UnionId) -> Result<TemplateContext, AppE
     if !missing.is_empty() {
         return Err(AppError::refused(
             "union_info_incomplete",
-            format!(
-            "请先完善单位信息和工会组织信息（尚未填写：{}），再导入会员。",
-                missing.join("、")
-            ),
+            format!("请先完善单位信息和工会组织信息（尚未填写：{}），再导入会员。", missing.join("、")),
         ));
     }
     let branch_codes = banks::sibling_codes(db, &info.pickup_branch).await?;

@@ -341,8 +341,10 @@ pub async fn ids_of(tx: &mut Tx, union: UnionId, id_numbers: &[&str]) -> Result<
     let mut ids = Vec::with_capacity(id_numbers.len());
     for chunk in id_numbers.chunks(LOOKUP_BATCH) {
         let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
-        let sql =
-            format!("SELECT id FROM members WHERE union_id = $1 AND id_number IN ({}) ORDER BY id", placeholders.join(", "));
+        let sql = format!(
+            "SELECT id FROM members WHERE union_id = $1 AND id_number IN ({}) ORDER BY id",
+            placeholders.join(", ")
+        );
         let mut q = sqlx::query_scalar::<_, MemberId>(&sql).bind(union);
         for id in chunk {
             q = q.bind(*id);

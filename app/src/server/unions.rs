@@ -21,7 +21,6 @@ pub struct UnionNode {
 pub const NODE_COLUMNS: &str = "id, parent_id, level, name, path";
 
 impl UnionNode {
-
     /// Bounds of `path` for "this union and everything below it": paths sort so that a
     /// subtree is one contiguous range, which both engines answer from the index.
     pub fn subtree_range(&self) -> (String, String) {
@@ -44,7 +43,10 @@ pub async fn node(db: &Db, id: UnionId) -> Result<Option<UnionNode>, sqlx::Error
 
 /// The union registered under exactly this name.
 pub async fn by_name(db: &Db, name: &str) -> Result<Option<UnionNode>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {NODE_COLUMNS} FROM unions WHERE name = $1")).bind(name).fetch_optional(&db.pool).await
+    sqlx::query_as(&format!("SELECT {NODE_COLUMNS} FROM unions WHERE name = $1"))
+        .bind(name)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 /// The same, inside a transaction.

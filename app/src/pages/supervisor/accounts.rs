@@ -164,4 +164,3 @@ pub fn AccountsPage() -> impl IntoView {
         </Portal>
     }
 }
-

@@ -1,13 +1,19 @@
 //! Test harness: the real server on port 0 with a fresh database per test, on SQLite or
-//! PostgreSQL, and a client that keeps its cookies like a browser.
+//! PostgreSQL, a client that keeps its cookies like a browser, and typed server-function calls.
 
 #![allow(dead_code)]
 
+pub mod workbook;
+
 use std::net::SocketAddr;
 
-use app::server::Db;
-use leptos::config::LeptosOptions;
-use reqwest::{redirect::Policy, StatusCode};
+use app::{
+    api::{accounts::CreateAccount, auth::Login, members::ListMembers},
+    domain::{card::CardState, ids::UnionId},
+    server::Db,
+};
+use leptos::{config::LeptosOptions, server_fn::ServerFn};
+use reqwest::{header::HeaderMap, redirect::Policy, StatusCode};
 use serde_json::Value;
 use sqlx::{any::install_default_drivers, AnyConnection, Connection, Executor};
 use unioncard_server::{seed, serve, Settings};
@@ -79,6 +85,7 @@ pub fn client() -> reqwest::Client {
 pub struct Reply {
     pub status: StatusCode,
     pub location: Option<String>,
+    pub headers: HeaderMap,
     pub body: Value,
 }
 
@@ -97,19 +104,32 @@ impl Reply {
 }
 
 impl TestApp {
-    /// Calls a server function the way a form does.
-    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> Reply {
-        let res = client.post(format!("{}/api/{endpoint}", self.base)).form(form).send().await.expect("request");
+    /// Calls a server function the way its form does: its own argument struct, encoded as
+    /// server_fn's `PostUrl` encodes it, posted to its own path. A renamed argument or endpoint
+    /// fails to compile here.
+    pub async fn call_fn<F>(&self, client: &reqwest::Client, args: F) -> Reply
+    where
+        F: ServerFn + serde::Serialize,
+    {
+        let body = serde_qs::to_string(&args).expect("encode the arguments");
+        let res = client
+            .post(format!("{}{}", self.base, F::PATH))
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("request");
         let status = res.status();
-        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(String::from);
+        let headers = res.headers().clone();
+        let location = headers.get("location").and_then(|v| v.to_str().ok()).map(String::from);
         let text = res.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Reply { status, location, body }
+        Reply { status, location, headers, body }
     }
 
     pub async fn login(&self, username: &str, password: &str) -> (reqwest::Client, Reply) {
         let c = client();
-        let r = self.call(&c, "login", &[("username", username), ("password", password)]).await;
+        let r = self.call_fn(&c, Login { username: username.into(), password: password.into() }).await;
         (c, r)
     }
 
@@ -124,24 +144,78 @@ impl TestApp {
         let res = client.get(format!("{}{path}", self.base)).send().await.expect("request");
         (res.status(), res.text().await.unwrap())
     }
+
+    /// A second server on the same database, as a second instance behind a load balancer.
+    pub async fn another_instance(&self) -> TestApp {
+        let (base, db) = start_on(&self.url).await;
+        TestApp { base, db, url: self.url.clone(), _dir: None }
+    }
+
+    /// Posts a member file to the upload route (a plain route, not a server function).
+    pub async fn upload(&self, c: &reqwest::Client, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+        let r = c.post(format!("{}/api/import/upload?name={name}", self.base)).body(bytes).send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap())
+    }
+
+    /// Members in the database, all unions.
+    pub async fn member_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM members").fetch_one(&self.db.pool).await.unwrap()
+    }
+
+    /// Rows of `members` of the union named `union_name`.
+    pub async fn members_of(&self, union_name: &str) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name = $1")
+            .bind(union_name)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
+    }
+
+    /// The id of the union named `name`.
+    pub async fn union_id(&self, name: &str) -> UnionId {
+        sqlx::query_scalar("SELECT id FROM unions WHERE name = $1").bind(name).fetch_one(&self.db.pool).await.unwrap()
+    }
+
+    /// Creates a grassroots account below 福田区总工会 as the supervisor `sup`; returns (username,
+    /// initial password).
+    pub async fn create_grassroots(&self, sup: &reqwest::Client, username: &str, union_name: &str) -> (String, String) {
+        let district_id = self.union_id("福田区总工会").await;
+        let r = self
+            .call_fn(
+                sup,
+                CreateAccount {
+                    parent_id: district_id,
+                    level: "grassroots".into(),
+                    union_name: union_name.into(),
+                    username: username.into(),
+                },
+            )
+            .await;
+        assert!(r.kind().is_none(), "create: {:?}", r.body);
+        (r.body["username"].as_str().unwrap().into(), r.body["initial_password"].as_str().unwrap().into())
+    }
 }
 
-/// Runs one test body on SQLite and on PostgreSQL.
-#[macro_export]
+/// The member list's arguments.
+pub fn list_members(query: &str, state: Option<CardState>, department: &str, page: i64) -> ListMembers {
+    ListMembers { query: query.into(), state, department: department.into(), page }
+}
+
+/// Runs each named test body (an `async fn(TestApp)` of the module it is used in) on SQLite and
+/// on PostgreSQL.
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         $(
             mod $name {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    super::$name(super::common::spawn(super::common::Engine::Sqlite).await).await
+                    super::$name($crate::common::spawn($crate::common::Engine::Sqlite).await).await
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    super::$name(super::common::spawn(super::common::Engine::Postgres).await).await
+                    super::$name($crate::common::spawn($crate::common::Engine::Postgres).await).await
                 }
             }
         )*
     };
 }
-pub mod workbook;

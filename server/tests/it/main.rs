@@ -1,0 +1,14 @@
+//! The integration tests, one binary: the real HTTP server (and the `unioncard` CLI) on a fresh
+//! database per test, most tests on both SQLite and PostgreSQL. One file per noun; server
+//! functions are called with their own argument structs (`TestApp::call_fn`).
+
+#[macro_use]
+mod common;
+
+mod accounts;
+mod auth;
+mod cards;
+mod imports;
+mod members;
+mod overview;
+mod unions;
