@@ -48,12 +48,16 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/change-password") view=change_password::ChangePasswordPage/>
                 <Route path=path!("/supervisor") view=supervisor::overview::OverviewPage/>
                 <Route path=path!("/supervisor/accounts") view=supervisor::accounts::AccountsPage/>
+                <Route path=path!("/supervisor/calendar") view=supervisor::calendar::CalendarPage/>
                 <Route path=path!("/union") view=union::home::HomePage/>
                 <Route path=path!("/union/info") view=union::info::InfoPage/>
                 <Route path=path!("/union/members") view=union::members::MembersPage/>
                 <Route path=path!("/union/import") view=union::import::ImportPage/>
                 <Route path=path!("/union/members/:id") view=union::member::MemberPage/>
+                <Route path=path!("/union/cards") view=union::cards::CardsPage/>
                 <Route path=path!("/bank") view=bank::home::BankHomePage/>
+                <Route path=path!("/bank/batches") view=bank::batches::BatchesPage/>
+                <Route path=path!("/bank/batches/:id") view=bank::batch::BatchPage/>
                 <Route path=path!("/me") view=me::card::MyCardPage/>
             </Routes>
         </Router>

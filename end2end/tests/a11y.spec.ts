@@ -66,6 +66,9 @@ test.describe('accessibility and screenshots', () => {
     await loginAs(page, 'futian', DEMO_PASSWORD, '/supervisor');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('福田区总工会');
     await auditPage(page, 'supervisor-district');
+    await open(page, '/supervisor/calendar');
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await auditPage(page, 'supervisor-calendar-district');
   });
 
   test('the grassroots union pages have no axe violations', async ({ page }) => {

@@ -264,13 +264,13 @@ async fn run(engine: &str, path: &std::path::Path, city: bool) {
         .send()
         .await
         .unwrap();
-    let cases: [(&str, [(&str, &str); 4]); 6] = [
-        ("first page", [("query", ""), ("state", ""), ("department", ""), ("page", "1")]),
-        ("last page", [("query", ""), ("state", ""), ("department", ""), ("page", "5000")]),
-        ("name search", [("query", "陈静"), ("state", ""), ("department", ""), ("page", "1")]),
-        ("ID tail search", [("query", "1234"), ("state", ""), ("department", ""), ("page", "1")]),
-        ("state filter", [("query", ""), ("state", "pending"), ("department", ""), ("page", "3")]),
-        ("department filter", [("query", ""), ("state", ""), ("department", "仓储部"), ("page", "2")]),
+    let cases: [(&str, &[(&str, &str)]); 6] = [
+        ("first page", &[("query", ""), ("department", ""), ("page", "1")]),
+        ("last page", &[("query", ""), ("department", ""), ("page", "5000")]),
+        ("name search", &[("query", "陈静"), ("department", ""), ("page", "1")]),
+        ("ID tail search", &[("query", "1234"), ("department", ""), ("page", "1")]),
+        ("state filter", &[("query", ""), ("state", "pending"), ("department", ""), ("page", "3")]),
+        ("department filter", &[("query", ""), ("department", "仓储部"), ("page", "2")]),
     ];
     println!(
         "{engine}: read+check 100k rows {:.2}s; preview (check, store) {:.2}s + commit {:.2}s = {:.2}s; peak RSS {:.0} MB (before the import {:.0} MB)",
@@ -285,13 +285,114 @@ async fn run(engine: &str, path: &std::path::Path, city: bool) {
         let mut times = Vec::new();
         for _ in 0..15 {
             let t = Instant::now();
-            let r = client.post(format!("http://{addr}/api/members/list")).form(&form).send().await.unwrap();
+            let r = client.post(format!("http://{addr}/api/members/list")).form(form).send().await.unwrap();
             assert!(r.status().is_success());
             r.bytes().await.unwrap();
             times.push(t.elapsed());
         }
         println!("{engine}: member list, {label}: median {:.1} ms", median(times).as_secs_f64() * 1000.0);
     }
+    cards(engine, &db, union_id, &client, addr).await;
+}
+
+/// The card lifecycle at 100,000 cards: 全部批量办卡 of every pending member, the card tabs and the
+/// union's home read from the kept counts, and the bank approving the whole batch; beside each
+/// move, the floor: the same UPDATE and event rows as bare SQL, in a transaction rolled back.
+async fn cards(
+    engine: &str,
+    db: &Db,
+    union_id: app::domain::ids::UnionId,
+    client: &reqwest::Client,
+    addr: std::net::SocketAddr,
+) {
+    use app::{
+        domain::ids::{BankId, UserId},
+        server::{batches, cards::Selection},
+    };
+    let pending: i64 = sqlx::query_scalar("SELECT n FROM card_counts WHERE union_id = $1 AND state = 'pending'")
+        .bind(union_id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let floor = |to: &'static str, from: &'static str| {
+        let db = db.clone();
+        async move {
+            let t = Instant::now();
+            let mut tx = db.begin_write().await.unwrap();
+            let ids: Vec<i64> = sqlx::query_scalar(&format!(
+                "UPDATE members SET card_state = '{to}' WHERE union_id = $1 AND card_state = '{from}' RETURNING id"
+            ))
+            .bind(union_id)
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+            sqlx::query(&format!(
+                "INSERT INTO card_events (member_id, from_state, to_state, at) SELECT id, '{from}', '{to}', 0 FROM members \
+                 WHERE union_id = $1 AND card_state = '{to}'"
+            ))
+            .bind(union_id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            tx.rollback().await.unwrap();
+            (ids.len(), t.elapsed())
+        }
+    };
+    let clerk: UserId =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'shili'").fetch_one(&db.pool).await.unwrap();
+    let (officer, bank): (UserId, BankId) =
+        sqlx::query_as("SELECT id, bank_id FROM users WHERE username = 'boc'").fetch_one(&db.pool).await.unwrap();
+
+    let (n, floor_submit) = floor("submitted", "pending").await;
+    assert_eq!(n as i64, pending);
+    let t = Instant::now();
+    let sent = batches::submit(db, union_id, clerk, "bench-all", Selection::All).await.unwrap();
+    let submit = t.elapsed();
+    assert_eq!(sent.batch.members, pending);
+    println!(
+        "{engine}: 全部批量办卡 of {pending} pending cards (state, events, counts, batch) {:.0} ms; floor (bare UPDATE + event INSERT) {:.0} ms",
+        submit.as_secs_f64() * 1000.0,
+        floor_submit.as_secs_f64() * 1000.0
+    );
+
+    type Read<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let reads: [Read; 4] = [
+        ("union home", "overview/union", &[]),
+        (
+            "card tab 办卡中 page 1",
+            "members/list",
+            &[("query", ""), ("state", "submitted"), ("department", ""), ("page", "1")],
+        ),
+        (
+            "card tab 办卡中 last page",
+            "members/list",
+            &[("query", ""), ("state", "submitted"), ("department", ""), ("page", "5000")],
+        ),
+        ("card tab 待处理", "cards/rejected", &[("page", "1")]),
+    ];
+    for (label, endpoint, form) in reads {
+        let mut times = Vec::new();
+        for _ in 0..15 {
+            let t = Instant::now();
+            let r = client.post(format!("http://{addr}/api/{endpoint}")).form(form).send().await.unwrap();
+            assert!(r.status().is_success(), "{endpoint}: {}", r.status());
+            r.bytes().await.unwrap();
+            times.push(t.elapsed());
+        }
+        println!("{engine}: {label}: median {:.1} ms", median(times).as_secs_f64() * 1000.0);
+    }
+
+    let (n, floor_review) = floor("in_production", "submitted").await;
+    assert!(n as i64 >= pending);
+    let t = Instant::now();
+    let done = batches::review(db, bank, officer, sent.batch.id, &[], &[], true).await.unwrap();
+    let review = t.elapsed();
+    assert_eq!(done.approved as i64, pending);
+    println!(
+        "{engine}: the bank approves the {pending}-card batch {:.0} ms; floor {:.0} ms",
+        review.as_secs_f64() * 1000.0,
+        floor_review.as_secs_f64() * 1000.0
+    );
 }
 
 fn main() {

@@ -2,8 +2,8 @@
 //! the cross-site request guard, and the demo data.
 
 pub mod cli_import;
-mod import_routes;
 pub mod seed;
+mod union_routes;
 
 /// mimalloc reuses memory freed by another thread (an import reads on a blocking thread and
 /// writes on a runtime thread), which keeps a large import's peak memory down.
@@ -128,7 +128,7 @@ pub fn router(db: Db, settings: Settings) -> Router {
     let context = state.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .merge(import_routes::routes())
+        .merge(union_routes::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(context.clone()), {
             let options = options.clone();
             move || shell(options.clone())

@@ -2,7 +2,10 @@
 
 use std::net::SocketAddr;
 
-use app::server::{db::DEFAULT_URL, Db};
+use app::{
+    domain::calendar::Date,
+    server::{db::DEFAULT_URL, Db},
+};
 use clap::{Parser, Subcommand};
 use leptos::prelude::get_configuration;
 use unioncard_server::{seed, serve, Settings};
@@ -47,6 +50,11 @@ enum Command {
         #[command(subcommand)]
         command: CountsCommand,
     },
+    /// The working-day calendar (节假日日历) deadlines are counted with.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -56,6 +64,111 @@ enum CountsCommand {
     Check,
 }
 
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Print, as the first line, the deadline (YYYY-MM-DD) to hand out cards signed for on DATE;
+    /// exit 1 when the calendar lacks a year it needs (日历未维护), 2 for a DATE that is not one.
+    Due {
+        /// The signing day, YYYY-MM-DD.
+        date: String,
+    },
+    /// List a year's holidays and adjusted working days; exit 1 when the year has no calendar.
+    Show {
+        /// The year, YYYY.
+        year: String,
+    },
+}
+
+/// What `calendar` was asked about, checked before the database is opened: a bad argument
+/// exits 2 with the usage in Chinese.
+enum CalendarQuery {
+    Due(Date),
+    Show(i32),
+}
+
+impl CalendarCommand {
+    fn query(&self) -> CalendarQuery {
+        let usage = |message: String| -> ! {
+            eprintln!("{message}");
+            eprintln!("用法：unioncard calendar due YYYY-MM-DD（例如 2026-02-13）或 unioncard calendar show YYYY（例如 2026）");
+            std::process::exit(2);
+        };
+        match self {
+            CalendarCommand::Due { date } => match date.parse::<Date>() {
+                Ok(d) => CalendarQuery::Due(d),
+                Err(e) => usage(e.to_string()),
+            },
+            CalendarCommand::Show { year } => match year.parse::<i32>() {
+                Ok(y) if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) && y >= 1 => {
+                    CalendarQuery::Show(y)
+                }
+                _ => usage(format!("“{year}”不是有效的年份，请按“2026”的格式填写。")),
+            },
+        }
+    }
+}
+
+/// Runs `calendar due` or `calendar show`; returns the exit code. What it prints on stdout goes
+/// out in one write, so a reader that stops early (`| head -1`) does not break it.
+async fn calendar(db: &Db, query: CalendarQuery) -> Result<i32, String> {
+    use std::{fmt::Write as _, io::Write as _};
+
+    use app::{
+        api::calendar::{CalendarYear, DueDate},
+        domain::calendar::DISTRIBUTION_WORKING_DAYS,
+        server::calendar,
+    };
+    let failed = |e: sqlx::Error| format!("读取节假日日历失败：{e}");
+    let mut out = String::new();
+    match query {
+        CalendarQuery::Due(signed) => {
+            match calendar::due_date(db, signed, DISTRIBUTION_WORKING_DAYS).await.map_err(failed)? {
+                Ok((due, years)) => {
+                    let years = years.into_iter().map(CalendarYear::from).collect();
+                    let d = DueDate { signed, due, working_days: DISTRIBUTION_WORKING_DAYS, years };
+                    let _ = writeln!(out, "{due}");
+                    let _ = writeln!(
+                        out,
+                        "{signed}（{}）签收，签收后第{}个工作日为{due}（{}），{}。",
+                        signed.weekday().label(),
+                        d.working_days,
+                        due.weekday().label(),
+                        d.basis()
+                    );
+                }
+                Err(gap) => {
+                    eprintln!("{}", gap.message());
+                    return Ok(1);
+                }
+            }
+        }
+        CalendarQuery::Show(year) => {
+            let years = calendar::years(db).await.map_err(failed)?;
+            let Some(row) = years.into_iter().find(|y| y.year == year) else {
+                eprintln!("{year}年的节假日日历未维护。");
+                return Ok(1);
+            };
+            let y = CalendarYear::from(row);
+            let use_note = if y.published { "" } else { "（计算期限时仍视为日历未维护）" };
+            let _ = writeln!(
+                out,
+                "{year}年：{}{use_note}；来源：{}；放假{}天，调休上班{}天。",
+                y.status(),
+                y.source(),
+                y.holidays,
+                y.adjusted_workdays
+            );
+            for d in calendar::days_of(db, year).await.map_err(failed)? {
+                let day = d.day;
+                let _ = writeln!(out, "{} {} {} {}", day.date, day.date.weekday().label(), day.kind.label(), day.name);
+            }
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
+    Ok(0)
+}
+
 async fn open(url: &str) -> Result<Db, String> {
     let db = Db::connect(url).await.map_err(|e| format!("无法连接数据库：{e}"))?;
     db.migrate().await.map_err(|e| format!("数据库迁移失败：{e}"))?;
@@ -63,8 +176,19 @@ async fn open(url: &str) -> Result<Db, String> {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
+    let calendar_query = match &cli.command {
+        Some(Command::Calendar { command }) => Some(command.query()),
+        _ => None,
+    };
     let db = open(&cli.database_url).await?;
     match cli.command.unwrap_or(Command::Serve { addr: None }) {
+        Command::Calendar { .. } => {
+            let query = calendar_query.expect("read above");
+            let code = calendar(&db, query).await?;
+            if code != 0 {
+                std::process::exit(code);
+            }
+        }
         Command::Import { union_name, dry_run, json, file } => {
             let outcome = unioncard_server::cli_import::run(&db, &union_name, &file, dry_run).await;
             if json {

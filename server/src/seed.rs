@@ -3,17 +3,19 @@
 
 use app::{
     domain::{
-        card::CardState,
+        card::{CardState, Rejection, RejectionReason},
         credit_code, id_number,
         ids::{BankId, MemberId, UnionId},
         member::StoredMember,
         role::{Role, UnionLevel},
         union_info::UnionInfoForm,
     },
+    error::AppError,
     server::{
         accounts::{self, NewAccount},
         auth::hash_password,
-        cards::{self, Move},
+        batches::{self, MemberRejection},
+        cards::{self, Move, Selection},
         db::{now, Db},
         members, unions,
     },
@@ -166,25 +168,70 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
         let records: Vec<StoredMember> = mine.iter().map(|p| p.1.clone()).collect();
         cards::enroll(&mut tx, db.backend, union_id, None, &records).await?;
         let numbers: Vec<&str> = records.iter().map(|r| r.id_number.as_str()).collect();
-        for (number, (_, record, state)) in numbers.iter().zip(&mine) {
-            let id = members::ids_of(&mut tx, union_id, &[number]).await?[0];
-            if record.name == "黄丽" {
-                member_user = Some(id);
-            }
-            for (step, w) in path_to(*state).windows(2).enumerate() {
-                let reason = (w[1] == CardState::Rejected).then_some("证件号码与姓名不对应，请核实后重新提交。");
+        let ids = members::ids_of(&mut tx, union_id, &numbers).await?;
+        // ids_of answers in id order, which is the order enrolled
+        let planned_ids: Vec<(MemberId, &StoredMember, CardState)> =
+            ids.iter().zip(&mine).map(|(id, p)| (*id, &p.1, p.2)).collect();
+        if let Some(huang) = planned_ids.iter().find(|p| p.1.name == "黄丽") {
+            member_user = Some(huang.0);
+        }
+        let demo = |e: AppError| sqlx::Error::Protocol(format!("demo cards: {e}"));
+        // one batch application of every card past 未办卡, three days after the members came
+        let sent: Vec<MemberId> = planned_ids.iter().filter(|p| p.2 != CardState::Pending).map(|p| p.0).collect();
+        let batch = match batches::submit_in(
+            &mut tx,
+            db.backend,
+            union_id,
+            None,
+            "demo",
+            Selection::Members(&sent),
+            t0 + 3 * 86_400,
+        )
+        .await
+        {
+            Ok(done) => done.batch,
+            Err(batches::SubmitError::App(e)) => return Err(demo(e)),
+            Err(batches::SubmitError::SameRequest) => return Err(sqlx::Error::Protocol("demo batch twice".into())),
+        };
+        // the bank's review three days later: rejections with a reason, approval of the cards
+        // that go further, the rest still under review
+        let rejections: Vec<MemberRejection> = planned_ids
+            .iter()
+            .filter(|p| p.2 == CardState::Rejected)
+            .map(|p| MemberRejection {
+                member: p.0,
+                reasons: vec![Rejection {
+                    reason: RejectionReason::NameIdMismatch,
+                    text: "请核对证件上的姓名后重新提交。".into(),
+                }],
+            })
+            .collect();
+        let approve: Vec<MemberId> = planned_ids
+            .iter()
+            .filter(|p| !matches!(p.2, CardState::Pending | CardState::Submitted | CardState::Rejected))
+            .map(|p| p.0)
+            .collect();
+        batches::review_in(&mut tx, db.backend, &batch, None, &rejections, &approve, false, t0 + 6 * 86_400)
+            .await
+            .map_err(demo)?;
+        // then each card along the lifecycle, three days a step
+        for (id, _, state) in &planned_ids {
+            let path = path_to(*state);
+            let Some(start) = path.iter().position(|s| *s == CardState::InProduction) else { continue };
+            for (step, w) in path[start..].windows(2).enumerate() {
                 let mv = Move {
                     union: union_id,
-                    members: &[id],
+                    selection: Selection::Members(std::slice::from_ref(id)),
+                    into_batch: None,
                     from: w[0],
                     to: w[1],
                     actor: None,
-                    reason,
-                    at: Some(t0 + (step as i64 + 1) * 3 * 86_400),
+                    reason: None,
+                    at: Some(t0 + (step as i64 + 3) * 3 * 86_400),
                 };
-                let moved = cards::move_cards(&mut tx, &mv).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                let moved = cards::move_cards(&mut tx, db.backend, &mv).await.map_err(demo)?;
                 if moved.len() != 1 {
-                    return Err(sqlx::Error::Protocol(format!("demo card {number} did not move to {:?}", w[1])));
+                    return Err(sqlx::Error::Protocol(format!("demo card {id} did not move to {:?}", w[1])));
                 }
             }
         }

@@ -8,9 +8,16 @@ use crate::{
 
 fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Supervisor => &[("/supervisor", "工作概览"), ("/supervisor/accounts", "账号管理")],
-        Role::Union => &[("/union", "首页"), ("/union/info", "单位信息"), ("/union/members", "会员管理")],
-        Role::Bank => &[("/bank", "工作台")],
+        Role::Supervisor => {
+            &[("/supervisor", "工作概览"), ("/supervisor/accounts", "账号管理"), ("/supervisor/calendar", "节假日日历")]
+        }
+        Role::Union => &[
+            ("/union", "首页"),
+            ("/union/info", "单位信息"),
+            ("/union/members", "会员管理"),
+            ("/union/cards", "会员服务卡"),
+        ],
+        Role::Bank => &[("/bank", "工作台"), ("/bank/batches", "审核批次")],
         Role::Member => &[("/me", "我的会员卡")],
     }
 }

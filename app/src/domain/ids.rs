@@ -41,6 +41,8 @@ id_type! {
     UserId;
     /// `banks.id`.
     BankId;
+    /// `card_batches.id`.
+    BatchId;
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use super::{
 use crate::{
     domain::{
         card::CardState,
-        ids::{MemberId, UnionId, UserId},
+        ids::{BatchId, MemberId, UnionId, UserId},
         member::StoredMember,
     },
     error::{AppError, AppResult},
@@ -62,28 +62,50 @@ pub async fn enroll(
     bump(tx, union, CardState::Pending, records.len() as i64).await
 }
 
+/// Which of a union's cards a move is for.
+#[derive(Debug, Clone, Copy)]
+pub enum Selection<'a> {
+    /// These members (ids of other unions match nothing).
+    Members(&'a [MemberId]),
+    /// Every card of the union in the move's `from` state.
+    All,
+    /// Every card of the union in the move's `from` state that belongs to this batch.
+    Batch(BatchId),
+}
+
 /// One move of the lifecycle for some of a union's cards.
 #[derive(Debug, Clone)]
 pub struct Move<'a> {
     pub union: UnionId,
-    pub members: &'a [MemberId],
+    pub selection: Selection<'a>,
     /// The state the cards were read in: only cards still in it move.
     pub from: CardState,
     pub to: CardState,
     pub actor: Option<UserId>,
     pub reason: Option<&'a str>,
+    /// The batch the cards now belong to (a batch application), recorded on the cards and events.
+    pub into_batch: Option<BatchId>,
     /// When the move happened (seconds since the epoch); `None` is now.
     pub at: Option<i64>,
 }
 
-/// Cards per UPDATE statement.
-const MOVE_CHUNK: usize = 500;
+/// `id IN (…)` over a JSON array of ids bound as one parameter: one statement for any number.
+fn ids_in(backend: Backend, param: usize) -> String {
+    match backend {
+        Backend::Sqlite => format!("id IN (SELECT value FROM json_each(${param}))"),
+        Backend::Postgres => format!("id IN (SELECT jsonb_array_elements_text(${param}::jsonb)::bigint)"),
+    }
+}
+
+fn json_ids(ids: &[MemberId]) -> String {
+    serde_json::to_string(&ids.iter().map(|m| m.0).collect::<Vec<_>>()).expect("numbers serialise")
+}
 
 /// Applies `mv` to those of its cards that are still in `mv.from`, with an event row for each,
 /// and returns the ids that moved. Cards moved by someone else meanwhile are left alone: the
 /// caller compares the answer with what it asked for. A move the lifecycle does not allow is
 /// refused before anything is written.
-pub async fn move_cards(tx: &mut Tx, mv: &Move<'_>) -> AppResult<Vec<MemberId>> {
+pub async fn move_cards(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResult<Vec<MemberId>> {
     if !mv.from.can_move_to(mv.to) {
         return Err(AppError::refused(
             "card_move_not_allowed",
@@ -91,34 +113,52 @@ pub async fn move_cards(tx: &mut Tx, mv: &Move<'_>) -> AppResult<Vec<MemberId>> 
         ));
     }
     let at = mv.at.unwrap_or_else(now);
-    let mut moved = Vec::with_capacity(mv.members.len());
-    for chunk in mv.members.chunks(MOVE_CHUNK) {
-        let placeholders: Vec<String> = (5..chunk.len() + 5).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "UPDATE members SET card_state = $1, updated_at = $2 WHERE union_id = $3 AND card_state = $4 \
-             AND id IN ({}) RETURNING id",
-            placeholders.join(", ")
-        );
-        let mut q = sqlx::query_scalar::<_, MemberId>(&sql).bind(mv.to).bind(at).bind(mv.union).bind(mv.from);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        let ids = q.fetch_all(&mut **tx).await?;
-        if !ids.is_empty() {
-            let placeholders: Vec<String> = (6..ids.len() + 6).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "INSERT INTO card_events (member_id, from_state, to_state, actor_id, reason, at) \
-                 SELECT id, $1, $2, $3, $4, $5 FROM members WHERE id IN ({}) ORDER BY id",
-                placeholders.join(", ")
-            );
-            let mut q = sqlx::query(&sql).bind(mv.from).bind(mv.to).bind(mv.actor).bind(mv.reason).bind(at);
-            for id in &ids {
-                q = q.bind(*id);
+    let (which, list) = match mv.selection {
+        Selection::Members([]) => return Ok(Vec::new()),
+        Selection::Members(ids) => (format!(" AND {}", ids_in(backend, 6)), Some(json_ids(ids))),
+        Selection::All => (String::new(), None),
+        Selection::Batch(_) => (" AND batch_id = $6".to_string(), None),
+    };
+    let sql = format!(
+        "UPDATE members SET card_state = $1, updated_at = $2, batch_id = COALESCE($5, batch_id) \
+         WHERE union_id = $3 AND card_state = $4{which} RETURNING id, batch_id"
+    );
+    let mut q =
+        sqlx::query_as::<_, (MemberId, Option<BatchId>)>(&sql).bind(mv.to).bind(at).bind(mv.union).bind(mv.from);
+    q = q.bind(mv.into_batch);
+    q = match (mv.selection, &list) {
+        (Selection::Batch(batch), _) => q.bind(batch),
+        (_, Some(list)) => q.bind(list.clone()),
+        _ => q,
+    };
+    let mut rows = q.fetch_all(&mut **tx).await?;
+    rows.sort();
+    if !rows.is_empty() {
+        // the events from what the UPDATE returned ([id, batch] pairs in one parameter), without
+        // reading the members again
+        let pairs = serde_json::to_string(&rows.iter().map(|(m, b)| (m.0, b.map(|b| b.0))).collect::<Vec<_>>())
+            .expect("numbers serialise");
+        let source = match backend {
+            Backend::Sqlite => {
+                "SELECT value->>0, $1, $2, $3, $4, $5, value->>1 FROM json_each($6) ORDER BY key".to_string()
             }
-            q.execute(&mut **tx).await?;
-        }
-        moved.extend(ids);
+            Backend::Postgres => "SELECT (r->>0)::bigint, $1, $2, $3, $4, $5, (r->>1)::bigint \
+                                  FROM jsonb_array_elements($6::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n"
+                .to_string(),
+        };
+        sqlx::query(&format!(
+            "INSERT INTO card_events (member_id, from_state, to_state, actor_id, reason, at, batch_id) {source}"
+        ))
+        .bind(mv.from)
+        .bind(mv.to)
+        .bind(mv.actor)
+        .bind(mv.reason)
+        .bind(at)
+        .bind(pairs)
+        .execute(&mut **tx)
+        .await?;
     }
+    let moved: Vec<MemberId> = rows.into_iter().map(|(m, _)| m).collect();
     let n = moved.len() as i64;
     bump(tx, mv.union, mv.from, -n).await?;
     bump(tx, mv.union, mv.to, n).await?;

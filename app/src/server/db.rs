@@ -85,7 +85,9 @@ impl Db {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
-        }
+        }?;
+        // the State Council's published calendar years the table lacks (never one already there)
+        super::calendar::seed_if_missing(self).await.map(drop).map_err(MigrateError::Execute)
     }
 
     /// A transaction that will write. SQLite takes the write lock up front (BEGIN IMMEDIATE), so

@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod banks;
+pub mod batches;
+pub mod calendar;
 pub mod caller;
 pub mod cards;
 pub mod db;

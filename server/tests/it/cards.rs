@@ -17,7 +17,7 @@ use app::{
     },
     error::AppError,
     server::{
-        cards::{check_counts, move_cards, Move},
+        cards::{check_counts, move_cards, Move, Selection},
         db::Backend,
     },
 };
@@ -310,7 +310,8 @@ async fn a_card_move_applies_once_and_only_where_the_lifecycle_allows(app: TestA
     let counts_before = kept_counts(&app).await;
     let mv = Move {
         union,
-        members: two,
+        selection: Selection::Members(two),
+        into_batch: None,
         from: CardState::Pending,
         to: CardState::Submitted,
         actor: None,
@@ -322,7 +323,7 @@ async fn a_card_move_applies_once_and_only_where_the_lifecycle_allows(app: TestA
     // transaction is committed
     let skip = Move { to: CardState::Activated, ..mv.clone() };
     let mut tx = app.db.begin_write().await.unwrap();
-    let err = move_cards(&mut tx, &skip).await.expect_err("pending to activated skips the lifecycle");
+    let err = move_cards(&mut tx, app.db.backend, &skip).await.expect_err("pending to activated skips the lifecycle");
     tx.commit().await.unwrap();
     assert!(matches!(&err, AppError::Refused { code, .. } if code == "card_move_not_allowed"), "{err:?}");
     assert_eq!((err.code(), err.status()), ("card_move_not_allowed", 422));
@@ -332,7 +333,7 @@ async fn a_card_move_applies_once_and_only_where_the_lifecycle_allows(app: TestA
     assert!(members_in(&app, union, CardState::Activated).await.iter().all(|id| !two.contains(id)));
 
     let mut tx = app.db.begin_write().await.unwrap();
-    let mut moved = move_cards(&mut tx, &mv).await.unwrap();
+    let mut moved = move_cards(&mut tx, app.db.backend, &mv).await.unwrap();
     tx.commit().await.unwrap();
     moved.sort();
     assert_eq!(moved, two);
@@ -359,7 +360,7 @@ async fn a_card_move_applies_once_and_only_where_the_lifecycle_allows(app: TestA
     let counts = kept_counts(&app).await;
     assert_ne!(counts, counts_before);
     let mut tx = app.db.begin_write().await.unwrap();
-    let again = move_cards(&mut tx, &mv).await.unwrap();
+    let again = move_cards(&mut tx, app.db.backend, &mv).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(again, Vec::<MemberId>::new());
     assert_eq!(card_events(&app).await, events_before + 2, "no second event row");

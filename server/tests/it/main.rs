@@ -7,8 +7,11 @@ mod common;
 
 mod accounts;
 mod auth;
+mod batches;
+mod calendar;
 mod cards;
 mod imports;
+mod lifecycle;
 mod members;
 mod overview;
 mod unions;

@@ -1,3 +1,5 @@
 //! The bank desk (中国银行会员服务卡工作台).
 
+pub mod batch;
+pub mod batches;
 pub mod home;

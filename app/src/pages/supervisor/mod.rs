@@ -1,4 +1,5 @@
 //! 工会业务工作平台: a supervising union's view of its subtree and the accounts below it.
 
 pub mod accounts;
+pub mod calendar;
 pub mod overview;

@@ -4,10 +4,38 @@ use leptos::prelude::*;
 
 use super::InfoLock;
 use crate::{
-    api::overview::union::get_union_overview,
+    api::{cards::StateCount, overview::union::get_union_overview},
     components::{Portal, StateCounts},
-    domain::role::Role,
+    domain::{card::CardState, role::Role},
 };
+
+/// 待办: what waits for this union, from its kept counts, each linked to where it is done.
+#[component]
+fn ToDo(counts: Vec<StateCount>) -> impl IntoView {
+    let n = |s: CardState| counts.iter().find(|c| c.state == s).map(|c| c.count).unwrap_or(0);
+    let items = [
+        (n(CardState::Rejected), "名会员被银行退回，请按原因修改后重新提交"),
+        (n(CardState::Pending), "名会员待发起批量办卡"),
+        (n(CardState::AwaitingDistribution), "张会员服务卡已签收，须在签收后5个工作日内发放给会员"),
+    ];
+    let due: Vec<_> = items.into_iter().filter(|(k, _)| *k > 0).collect();
+    view! {
+        <section class="todo" aria-labelledby="todo-title">
+            <h2 id="todo-title">"待办"</h2>
+            {if due.is_empty() {
+                view! { <p class="empty">"目前没有待办事项。"</p> }.into_any()
+            } else {
+                view! {
+                    <ul>
+                        {due.into_iter().map(|(k, what)| view! {
+                            <li><a href="/union/cards"><strong>{k}</strong>{what}</a></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -21,6 +49,7 @@ pub fn HomePage() -> impl IntoView {
                         Ok(o) => view! {
                             <h1>{o.name.clone()}</h1>
                             <InfoLock missing=o.missing.clone()/>
+                            <ToDo counts=o.by_state.clone()/>
                             <h2>{format!("会员服务卡办理进度（会员 {} 人）", o.members_total)}</h2>
                             <StateCounts counts=o.by_state.clone()/>
                             <h2>"办理流程"</h2>

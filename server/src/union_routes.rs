@@ -1,10 +1,11 @@
-//! Plain HTTP routes of the import: the upload (raw bytes, so the browser can show progress),
-//! the template and the error report (downloads). Each takes its `Caller` like a server function.
+//! Plain HTTP routes of a union's files: the import's upload (raw bytes, so the browser can show
+//! progress), and the downloads: the template, the error report, and 待处理 (the members the bank
+//! returned, with its reasons). Each takes its `Caller` like a server function.
 
 use app::{
     api::imports::MAX_UPLOAD_BYTES,
     error::AppError,
-    server::{caller::Caller, imports, state::AppState, Db},
+    server::{batches, caller::Caller, imports, state::AppState, Db},
 };
 use axum::{
     body::Bytes,
@@ -110,8 +111,14 @@ async fn report(
     Ok(xlsx_response(&name, bytes))
 }
 
+async fn rejections(State(db): State<Db>, UnionCaller(caller): UnionCaller) -> Result<Response, PageFailure> {
+    let (name, bytes) = batches::rejections_workbook(&db, caller.union()?, caller.id()).await?;
+    Ok(xlsx_response(&name, bytes))
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/union/cards/rejected.xlsx", get(rejections))
         .route("/api/import/upload", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/union/template.xlsx", get(template))
         .route("/union/imports/{id}/report.xlsx", get(report))

@@ -1,0 +1,324 @@
+//! 会员服务卡: the union's cards by state, one tab each with its count. From 未办卡—待办卡 the
+//! clerk sends the selected members, or all of them, as one batch application; 未办卡—待处理
+//! shows each rejection with the bank's reasons and what to do, and sets fixed members back to
+//! 待办卡. Which buttons show comes from the shared lifecycle (`domain::card::available`).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::InfoLock;
+use crate::{
+    api::{
+        cards::{list_rejected, ResetRejected, SubmitBatch},
+        members::list_members,
+        overview::union::get_union_overview,
+        unions::get_union_info,
+    },
+    components::{ErrorNotice, Pager, Portal, TableRegion},
+    domain::{
+        card::{available, CardAction, CardState},
+        format_time,
+        ids::MemberId,
+        role::Role,
+    },
+    pages::action_error,
+};
+
+/// The tabs of the 会员服务卡 menu, as the guide names them. 办卡中 holds two states.
+const TABS: [(&str, &[CardState]); 7] = [
+    ("未办卡—待办卡", &[CardState::Pending]),
+    ("未办卡—待处理", &[CardState::Rejected]),
+    ("办卡中", &[CardState::Submitted, CardState::InProduction]),
+    ("待送卡", &[CardState::AwaitingDelivery]),
+    ("待发放", &[CardState::AwaitingDistribution]),
+    ("已发放", &[CardState::Distributed]),
+    ("已激活", &[CardState::Activated]),
+];
+
+/// A key for one click of a batch button: the server makes one batch per key, so the same click
+/// sent twice (a double click, a resend) makes one batch.
+fn new_request_key() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let mut bytes = [0u8; 16];
+        let filled = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
+            .is_some();
+        if filled {
+            return bytes.iter().map(|b| format!("{b:02x}")).collect();
+        }
+    }
+    // without the browser's random source (never expected): the time is still unique per click
+    format!("t{}", js_now())
+}
+
+#[cfg(feature = "hydrate")]
+fn js_now() -> u64 {
+    web_sys::js_sys::Date::now() as u64
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn js_now() -> u64 {
+    0
+}
+
+#[component]
+pub fn CardsPage() -> impl IntoView {
+    let tab = RwSignal::new(0usize);
+    let sub_state = RwSignal::new(0usize);
+    let page = RwSignal::new(1i64);
+    let selected = RwSignal::new(Vec::<MemberId>::new());
+    let submit = ServerAction::<SubmitBatch>::new();
+    let reset = ServerAction::<ResetRejected>::new();
+    // after a batch or a reset, counts and lists are read again
+    let version = Memo::new(move |_| (submit.version().get(), reset.version().get()));
+    let overview = Resource::new(move || version.get(), |_| get_union_overview());
+    let info = Resource::new(|| (), |_| get_union_info());
+    let state = move || {
+        let states = TABS[tab.get()].1;
+        states[sub_state.get().min(states.len() - 1)]
+    };
+    let list = Resource::new(
+        move || (state(), page.get(), version.get()),
+        |(s, p, _)| list_members(String::new(), Some(s), String::new(), p),
+    );
+    let rejected = Resource::new(move || (page.get(), version.get()), |(p, _)| list_rejected(p));
+    let confirm_all = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = submit.value().get() {
+            selected.set(Vec::new());
+            confirm_all.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = reset.value().get() {
+            selected.set(Vec::new());
+        }
+    });
+    let choose = move |i: usize| {
+        tab.set(i);
+        sub_state.set(0);
+        page.set(1);
+        selected.set(Vec::new());
+    };
+    let toggle = move |id: MemberId, on: bool| {
+        selected.update(|s| {
+            s.retain(|x| *x != id);
+            if on {
+                s.push(id);
+            }
+        })
+    };
+    view! {
+        <Portal role=Role::Union title="会员服务卡">
+            <h1>"会员服务卡"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    overview.await.ok().map(|o| view! { <InfoLock missing=o.missing/> })
+                })}
+            </Suspense>
+            <div class="tabs" role="tablist" aria-label="办卡状态">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let counts = overview.await.map(|o| o.by_state).unwrap_or_default();
+                        TABS.iter().enumerate().map(|(i, (label, states))| {
+                            let n: i64 = counts.iter().filter(|c| states.contains(&c.state)).map(|c| c.count).sum();
+                            view! {
+                                <button type="button" role="tab" id=format!("tab-{i}") aria-controls="card-panel"
+                                    aria-selected=move || (tab.get() == i).to_string()
+                                    class:active=move || tab.get() == i
+                                    on:click=move |_| choose(i)>
+                                    {*label}<span class="count">{n}</span>
+                                </button>
+                            }
+                        }).collect_view()
+                    })}
+                </Suspense>
+            </div>
+            <section id="card-panel" role="tabpanel" aria-labelledby=move || format!("tab-{}", tab.get())>
+                <ErrorNotice error=action_error(submit)/>
+                <ErrorNotice error=action_error(reset)/>
+                {move || submit.value().get().and_then(|r| r.ok()).map(|r| {
+                    let mut text = if r.repeated {
+                        format!("该申请已提交过：批次号 {}，共 {} 人。", r.batch.batch_no, r.batch.members)
+                    } else {
+                        format!("已发起批量办卡：批次号 {}，共 {} 人，领卡网点 {}。", r.batch.batch_no, r.batch.members, r.batch.branch_name)
+                    };
+                    if r.skipped > 0 {
+                        text.push_str(&format!("另有 {} 人已被他人处理。", r.skipped));
+                    }
+                    view! { <p class="notice" role="status">{text}</p> }
+                })}
+                {move || reset.value().get().and_then(|r| r.ok()).map(|n| view! {
+                    <p class="notice" role="status">{format!("已将 {n} 人改为待办卡，可再次发起批量办卡。")}</p>
+                })}
+                {move || (TABS[tab.get()].1.len() > 1).then(|| view! {
+                    <div class="field">
+                        <label for="sub-state">"办卡进度"</label>
+                        <select id="sub-state" on:change=move |ev| {
+                            sub_state.set(event_target_value(&ev).parse().unwrap_or(0));
+                            page.set(1);
+                        }>
+                            {TABS[tab.get()].1.iter().enumerate().map(|(i, s)| view! {
+                                <option value=i.to_string()>{s.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                })}
+                // the batch buttons, where the lifecycle lets a union act on this tab's cards
+                {move || {
+                    let actions = available(state(), Role::Union);
+                    actions.contains(&CardAction::Submit).then(|| view! {
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let o = overview.await.ok();
+                                let locked = o.as_ref().is_none_or(|o| !o.missing.is_empty());
+                                let pending = o.as_ref().and_then(|o| o.by_state.iter().find(|c| c.state == CardState::Pending).map(|c| c.count)).unwrap_or(0);
+                                let branch = info.await.ok().map(|i| {
+                                    i.branches.iter().find(|b| b.code == i.form.pickup_branch).map(|b| b.name.clone()).unwrap_or_default()
+                                }).unwrap_or_default();
+                                view! {
+                                    <div class="actions toolbar">
+                                        <button type="button" class="button primary"
+                                            disabled=move || locked || selected.read().is_empty() || submit.pending().get()
+                                            on:click=move |_| {
+                                                submit.dispatch(SubmitBatch { request_key: new_request_key(), members: selected.get(), all: false });
+                                            }>
+                                            {move || format!("发起批量办卡（已选 {} 人）", selected.read().len())}
+                                        </button>
+                                        <button type="button" class="button" disabled=locked || pending == 0
+                                            on:click=move |_| confirm_all.set(Some(new_request_key()))>
+                                            {format!("全部批量办卡（{pending} 人）")}
+                                        </button>
+                                    </div>
+                                    {move || confirm_all.get().map(|key| {
+                                        let branch = branch.clone();
+                                        view! {
+                                            <div class="confirm" role="alertdialog" aria-labelledby="confirm-all-text">
+                                                <p id="confirm-all-text">{format!("将为全部 {pending} 名待办卡会员发起批量办卡，领卡网点：{branch}。确定提交吗？")}</p>
+                                                <div class="actions">
+                                                    <button type="button" class="button primary" disabled=move || submit.pending().get()
+                                                        on:click=move |_| {
+                                                            submit.dispatch(SubmitBatch { request_key: key.clone(), members: Vec::new(), all: true });
+                                                        }>"确定提交"</button>
+                                                    <button type="button" class="button" on:click=move |_| confirm_all.set(None)>"取消"</button>
+                                                </div>
+                                            </div>
+                                        }
+                                    })}
+                                }
+                            })}
+                        </Suspense>
+                    })
+                }}
+                {move || if state() == CardState::Rejected {
+                    view! { <RejectedList rejected=rejected page=page selected=selected reset=reset toggle=toggle/> }.into_any()
+                } else {
+                    let selectable = available(state(), Role::Union).contains(&CardAction::Submit);
+                    view! {
+                        <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
+                            {move || Suspend::new(async move {
+                                match list.await {
+                                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                                    Ok(p) if p.items.is_empty() => view! { <p class="empty">"这里暂时没有会员。"</p> }.into_any(),
+                                    Ok(p) => view! {
+                                        <TableRegion label="会员列表">
+                                            <table class="stack card-list">
+                                                <thead><tr>
+                                                    {selectable.then(|| view! { <th scope="col">"选择"</th> })}
+                                                    <th scope="col">"姓名"</th><th scope="col">"证件号码"</th><th scope="col">"手机号码"</th>
+                                                    <th scope="col">"部门"</th><th scope="col">"办卡状态"</th>
+                                                </tr></thead>
+                                                <tbody>
+                                                    {p.items.iter().cloned().map(|m| {
+                                                        let id = m.id;
+                                                        view! {
+                                                            <tr>
+                                                                {selectable.then(|| view! {
+                                                                    <td data-label="选择">
+                                                                        <input type="checkbox" id=format!("pick-{id}") aria-label=format!("选择 {}", m.name)
+                                                                            prop:checked=move || selected.read().contains(&id)
+                                                                            on:change=move |ev| toggle(id, event_target_checked(&ev))/>
+                                                                    </td>
+                                                                })}
+                                                                <td data-label="姓名"><A href=format!("/union/members/{id}")>{m.name.clone()}</A></td>
+                                                                <td data-label="证件号码" class="mono">{m.id_number_masked.clone()}</td>
+                                                                <td data-label="手机号码" class="mono">{m.phone_masked.clone()}</td>
+                                                                <td data-label="部门">{m.department.clone()}</td>
+                                                                <td data-label="办卡状态"><span class=format!("state-tag state-{}", m.card_state.as_str())>{m.card_state.label()}</span></td>
+                                                            </tr>
+                                                        }
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </TableRegion>
+                                        <Pager page=p.page total=p.total page_size=p.page_size on_page=Callback::new(move |n| page.set(n))/>
+                                    }.into_any(),
+                                }
+                            })}
+                        </Transition>
+                    }.into_any()
+                }}
+            </section>
+        </Portal>
+    }
+}
+
+/// 未办卡—待处理: each rejected member with every reason the bank gave and what to do.
+#[component]
+fn RejectedList(
+    rejected: Resource<Result<crate::api::cards::RejectedPage, crate::error::AppError>>,
+    page: RwSignal<i64>,
+    selected: RwSignal<Vec<MemberId>>,
+    reset: ServerAction<ResetRejected>,
+    toggle: impl Fn(MemberId, bool) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <p class="hint">"请按银行退回的原因修改会员信息（点姓名进入修改），修改好后勾选并点“改为待办卡”，再发起批量办卡。"</p>
+        <div class="actions toolbar">
+            <button type="button" class="button primary"
+                disabled=move || selected.read().is_empty() || reset.pending().get()
+                on:click=move |_| { reset.dispatch(ResetRejected { members: selected.get() }); }>
+                {move || format!("改为待办卡（已选 {} 人）", selected.read().len())}
+            </button>
+            <a class="button" href="/union/cards/rejected.xlsx" download rel="external">"下载待处理清单"</a>
+        </div>
+        <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match rejected.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <p class="empty">"没有被银行退回的会员。"</p> }.into_any(),
+                    Ok(p) => view! {
+                        <ul class="rejections">
+                            {p.items.into_iter().map(|m| {
+                                let id = m.id;
+                                view! {
+                                    <li class="rejection">
+                                        <div class="who">
+                                            <input type="checkbox" id=format!("fix-{id}") prop:checked=move || selected.read().contains(&id)
+                                                on:change=move |ev| toggle(id, event_target_checked(&ev))/>
+                                            <label for=format!("fix-{id}")>{format!("{}（{}）", m.name, m.id_number_masked)}</label>
+                                            <A href=format!("/union/members/{id}")>"修改信息"</A>
+                                        </div>
+                                        <p class="meta">{format!("批次 {} · {} 退回 · {}", m.batch_no, format_time(m.rejected_at), m.department)}</p>
+                                        <ul class="reasons">
+                                            {m.reasons.iter().map(|r| view! {
+                                                <li>
+                                                    <strong>{r.label.clone()}</strong>
+                                                    {(!r.text.is_empty()).then(|| format!("：{}", r.text))}
+                                                    <span class="remedy">{format!("处理方法：{}", r.remedy)}</span>
+                                                </li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <Pager page=p.page total=p.total page_size=p.page_size on_page=Callback::new(move |n| page.set(n))/>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
