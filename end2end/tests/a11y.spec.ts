@@ -89,6 +89,7 @@ test.describe('accessibility and screenshots', () => {
     await loginAs(page, 'boc', DEMO_PASSWORD, '/bank');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('中国银行深圳市分行');
     await expect(page.getByRole('table')).toContainText('104584000101');
+    await expect(page.getByRole('region', { name: '待办' })).toContainText('2个批量办卡申请待审核');
     await auditPage(page, 'bank');
   });
 

@@ -240,6 +240,14 @@ pub async fn of_bank(db: &Db, bank: BankId, limit: i64, offset: i64) -> Result<(
     Ok((rows, total, waiting))
 }
 
+/// How many of the bank's batches have cards still to review (the bank's 待办).
+pub async fn waiting_of_bank(db: &Db, bank: BankId) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM card_batches WHERE bank_id = $1 AND reviewed < members")
+        .bind(bank)
+        .fetch_one(&db.pool)
+        .await
+}
+
 /// The batch `id` if it was routed to `bank`; another bank's batch is not found.
 pub async fn of_bank_one(db: &Db, bank: BankId, id: BatchId) -> AppResult<BatchRow> {
     let row: Option<BatchRow> =

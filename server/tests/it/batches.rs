@@ -5,7 +5,10 @@
 //! kept counts always agree with a recount.
 
 use app::{
-    api::cards::{GetBatch, ListBatches, ListRejected, RejectionInput, ResetRejected, ReviewBatch, SubmitBatch},
+    api::{
+        cards::{GetBatch, ListBatches, ListRejected, RejectionInput, ResetRejected, ReviewBatch, SubmitBatch},
+        overview::bank::GetBankOverview,
+    },
     domain::{
         card::{CardState, Rejection, RejectionReason},
         ids::{BatchId, MemberId, UnionId},
@@ -193,12 +196,16 @@ async fn a_batch_is_reviewed_once_when_two_officers_approve_it_at_the_same_time(
     let n = sent.body["batch"]["members"].as_i64().unwrap();
     let (one, two) = (app.login_ok("boc", DEMO_PASSWORD).await, app.login_ok("boc", DEMO_PASSWORD).await);
     let approve = || ReviewBatch { batch, rejections: vec![], approve: vec![], approve_rest: true };
+    // the bank's 待办: the demo's two batches and this one
+    let home = app.call_fn(&one, GetBankOverview {}).await;
+    assert_eq!(home.body["batches_waiting"], 3, "{:?}", home.body);
     let before = events(&app).await;
     let (a, b) = tokio::join!(app.call_fn(&one, approve()), app.call_fn(&two, approve()));
     let statuses = [a.status.as_u16(), b.status.as_u16()];
     assert!(statuses.contains(&200) && statuses.contains(&409), "{statuses:?}: {:?} / {:?}", a.body, b.body);
     let winner = if a.status.is_success() { &a } else { &b };
     assert_eq!(winner.body["approved"], n);
+    assert_eq!(app.call_fn(&two, GetBankOverview {}).await.body["batches_waiting"], 2);
     assert_eq!(events(&app).await - before, n, "one event per card");
     let reviewed: i64 = sqlx::query_scalar("SELECT reviewed FROM card_batches WHERE id = $1")
         .bind(batch)

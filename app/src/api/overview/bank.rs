@@ -17,6 +17,8 @@ pub struct BankOverview {
     pub bank_name: String,
     pub branches: Vec<BranchLoad>,
     pub by_state: Vec<StateCount>,
+    /// Batch applications with cards still to review.
+    pub batches_waiting: i64,
 }
 
 #[server(endpoint = "overview/bank")]
@@ -24,7 +26,7 @@ pub async fn get_bank_overview() -> Result<BankOverview, AppError> {
     use crate::{
         api::cards::state_counts,
         domain::role::Role,
-        server::{banks, caller, cards},
+        server::{banks, batches, caller, cards},
     };
     let (db, me) = caller::require(&[Role::Bank]).await?;
     let bank = me.bank()?;
@@ -36,5 +38,6 @@ pub async fn get_bank_overview() -> Result<BankOverview, AppError> {
             .map(|b| BranchLoad { code: b.code, name: b.name, unions: b.unions })
             .collect(),
         by_state: state_counts(cards::counts_of_bank(&db, bank).await?),
+        batches_waiting: batches::waiting_of_bank(&db, bank).await?,
     })
 }

@@ -1,4 +1,5 @@
-//! The bank desk: its branches and the cards of the unions that pick up there.
+//! The bank desk: what waits for the bank (待办), its branches and the cards of the unions that
+//! pick up there.
 
 use leptos::prelude::*;
 
@@ -19,6 +20,16 @@ pub fn BankHomePage() -> impl IntoView {
                         Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                         Ok(o) => view! {
                             <h1>{o.bank_name.clone()}</h1>
+                            <section class="todo" aria-labelledby="todo-title">
+                                <h2 id="todo-title">"待办"</h2>
+                                {if o.batches_waiting > 0 {
+                                    view! {
+                                        <ul><li><a href="/bank/batches"><strong>{o.batches_waiting}</strong>"个批量办卡申请待审核"</a></li></ul>
+                                    }.into_any()
+                                } else {
+                                    view! { <p class="empty">"目前没有待办事项。"</p> }.into_any()
+                                }}
+                            </section>
                             <h2>"对接工会的会员服务卡"</h2>
                             <StateCounts counts=o.by_state.clone()/>
                             <h2>"网点"</h2>
