@@ -287,8 +287,8 @@ pub struct BatchDetail {
 #[server(endpoint = "bank/batch")]
 pub async fn get_batch(batch: BatchId, state: Option<CardState>, page: i64) -> Result<BatchDetail, AppError> {
     use crate::{
-        domain::{id_document::IdType, role::Role},
-        server::{audit, batches, caller},
+        domain::role::Role,
+        server::{audit, batches, caller, members},
     };
     let (db, me) = caller::require(&[Role::Bank]).await?;
     let row = batches::of_bank_one(&db, me.bank()?, batch).await?;
@@ -298,16 +298,18 @@ pub async fn get_batch(batch: BatchId, state: Option<CardState>, page: i64) -> R
         .await?;
     let items = rows
         .into_iter()
-        .map(|r| ReviewItem {
-            id: r.id,
-            name: r.name,
-            id_type: IdType::from_code(&r.id_type).map(|t| t.label().to_string()).unwrap_or(r.id_type),
-            id_number: r.id_number,
-            phone: r.phone,
-            department: r.department.unwrap_or_default(),
-            card_state: r.card_state,
+        .map(|r| {
+            Ok(ReviewItem {
+                id: r.id,
+                id_type: members::id_type_of(r.id, &r.id_type)?.label().to_string(),
+                name: r.name,
+                id_number: r.id_number,
+                phone: r.phone,
+                department: r.department.unwrap_or_default(),
+                card_state: r.card_state,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, AppError>>()?;
     Ok(BatchDetail { batch: row.into(), items, total, page, page_size: CARD_PAGE_SIZE })
 }
 

@@ -423,28 +423,12 @@ async fn move_in_batch(
     reason: Option<&str>,
     at: i64,
 ) -> AppResult<Vec<MemberId>> {
-    if members.is_empty() {
-        return Ok(Vec::new());
-    }
-    // only members of this batch: the selection is narrowed by the batch's own cards
-    let in_batch: Vec<MemberId> = {
-        let json = serde_json::to_string(&members.iter().map(|m| m.0).collect::<Vec<_>>()).expect("numbers serialise");
-        let list = match backend {
-            Backend::Sqlite => "SELECT value FROM json_each($2)",
-            Backend::Postgres => "SELECT jsonb_array_elements_text($2::jsonb)::bigint",
-        };
-        sqlx::query_scalar(&format!("SELECT id FROM members WHERE batch_id = $1 AND id IN ({list}) ORDER BY id"))
-            .bind(batch.id)
-            .bind(json)
-            .fetch_all(&mut **tx)
-            .await?
-    };
     cards::move_cards(
         tx,
         backend,
         &Move {
             union: batch.union_id,
-            selection: Selection::Members(&in_batch),
+            selection: Selection::BatchMembers(batch.id, members),
             from: CardState::Submitted,
             to,
             actor,

@@ -71,6 +71,8 @@ pub enum Selection<'a> {
     All,
     /// Every card of the union in the move's `from` state that belongs to this batch.
     Batch(BatchId),
+    /// These members, where they belong to this batch.
+    BatchMembers(BatchId, &'a [MemberId]),
 }
 
 /// One move of the lifecycle for some of a union's cards.
@@ -114,10 +116,13 @@ pub async fn move_cards(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResu
     }
     let at = mv.at.unwrap_or_else(now);
     let (which, list) = match mv.selection {
-        Selection::Members([]) => return Ok(Vec::new()),
+        Selection::Members([]) | Selection::BatchMembers(_, []) => return Ok(Vec::new()),
         Selection::Members(ids) => (format!(" AND {}", ids_in(backend, 6)), Some(json_ids(ids))),
         Selection::All => (String::new(), None),
         Selection::Batch(_) => (" AND batch_id = $6".to_string(), None),
+        Selection::BatchMembers(_, ids) => {
+            (format!(" AND batch_id = $6 AND {}", ids_in(backend, 7)), Some(json_ids(ids)))
+        }
     };
     let sql = format!(
         "UPDATE members SET card_state = $1, updated_at = $2, batch_id = COALESCE($5, batch_id) \
@@ -128,6 +133,7 @@ pub async fn move_cards(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResu
     q = q.bind(mv.into_batch);
     q = match (mv.selection, &list) {
         (Selection::Batch(batch), _) => q.bind(batch),
+        (Selection::BatchMembers(batch, _), Some(list)) => q.bind(batch).bind(list.clone()),
         (_, Some(list)) => q.bind(list.clone()),
         _ => q,
     };

@@ -40,10 +40,7 @@ const MEMBER_ROW_COLUMNS: &str = "id, union_id, name, id_type, id_number, countr
 impl MemberRow {
     /// The record as the edit form shows it (the ID type by its label).
     pub fn input(&self) -> AppResult<MemberInput> {
-        let id_type = IdType::from_code(&self.id_type).ok_or_else(|| {
-            tracing::error!(member = %self.id, code = %self.id_type, "stored ID type is not one the code knows");
-            AppError::Internal
-        })?;
+        let id_type = id_type_of(self.id, &self.id_type)?;
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
         Ok(MemberInput {
             seq: String::new(),
@@ -61,6 +58,15 @@ impl MemberRow {
             remark: text(&self.remark),
         })
     }
+}
+
+/// A stored ID-type code read back: one the code does not know is an internal error, never shown
+/// as it is.
+pub fn id_type_of(member: MemberId, code: &str) -> AppResult<IdType> {
+    IdType::from_code(code).ok_or_else(|| {
+        tracing::error!(member = %member, code, "stored ID type is not one the code knows");
+        AppError::Internal
+    })
 }
 
 /// The member `id` if it belongs to `union`; a member of another union is not found, exactly
