@@ -15,6 +15,7 @@ fi
 # Test databases of earlier runs
 psql -h 127.0.0.1 -U postgres -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'unioncard_test_%'" 2>/dev/null \
   | while read -r db; do psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; done
+echo "==> disk: $(df -h . | awk 'NR==2 {print $4 " free of " $2}')"
 export UNIONCARD_TEST_POSTGRES="${UNIONCARD_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 
 echo "==> format and lint (per package; app never with ssr and hydrate together)"
