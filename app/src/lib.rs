@@ -58,6 +58,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/bank") view=bank::home::BankHomePage/>
                 <Route path=path!("/bank/batches") view=bank::batches::BatchesPage/>
                 <Route path=path!("/bank/batches/:id") view=bank::batch::BatchPage/>
+                <Route path=path!("/bank/deliveries") view=bank::deliveries::DeliveriesPage/>
+                <Route path=path!("/bank/cards") view=bank::cards::BankCardsPage/>
                 <Route path=path!("/me") view=me::card::MyCardPage/>
             </Routes>
         </Router>

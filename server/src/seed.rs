@@ -3,9 +3,9 @@
 
 use app::{
     domain::{
-        card::{CardState, Rejection, RejectionReason},
+        card::{CardState, DeliveryAction, Rejection, RejectionReason},
         credit_code, id_number,
-        ids::{BankId, MemberId, UnionId},
+        ids::{BankId, BatchId, MemberId, UnionId},
         member::StoredMember,
         role::{Role, UnionLevel},
         union_info::UnionInfoForm,
@@ -15,9 +15,9 @@ use app::{
         accounts::{self, NewAccount},
         auth::hash_password,
         batches::{self, MemberRejection},
-        cards::{self, Move, Selection},
+        cards::{self, Selection},
         db::{now, Db},
-        members, unions,
+        deliveries, members, unions,
     },
 };
 
@@ -50,16 +50,6 @@ pub enum Outcome {
 const SURNAMES: [&str; 12] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙"];
 const GIVEN: [&str; 12] = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰"];
 const DEPARTMENTS: [&str; 4] = ["生产部", "行政部", "财务部", "仓储部"];
-
-/// The lifecycle path up to each state, for the demo card histories.
-fn path_to(state: CardState) -> Vec<CardState> {
-    use CardState::*;
-    let happy = [Pending, Submitted, InProduction, AwaitingDelivery, AwaitingDistribution, Distributed, Activated];
-    match state {
-        Rejected => vec![Pending, Submitted, Rejected],
-        s => happy[..=happy.iter().position(|x| *x == s).unwrap_or(0)].to_vec(),
-    }
-}
 
 fn resident_id(birth: &str, seq: u32) -> String {
     let first = format!("440304{birth}{seq:03}");
@@ -163,6 +153,8 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
         planned.push((union_id, record, state));
     }
     let mut member_user: Option<MemberId> = None;
+    // per union: its batch and each member's planned state, for the steps after the review
+    let mut later = Vec::new();
     for union_id in [a, b] {
         let mine: Vec<&(UnionId, StoredMember, CardState)> = planned.iter().filter(|p| p.0 == union_id).collect();
         let records: Vec<StoredMember> = mine.iter().map(|p| p.1.clone()).collect();
@@ -214,27 +206,7 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
         batches::review_in(&mut tx, db.backend, &batch, None, &rejections, &approve, false, t0 + 6 * 86_400)
             .await
             .map_err(demo)?;
-        // then each card along the lifecycle, three days a step
-        for (id, _, state) in &planned_ids {
-            let path = path_to(*state);
-            let Some(start) = path.iter().position(|s| *s == CardState::InProduction) else { continue };
-            for (step, w) in path[start..].windows(2).enumerate() {
-                let mv = Move {
-                    union: union_id,
-                    selection: Selection::Members(std::slice::from_ref(id)),
-                    into_batch: None,
-                    from: w[0],
-                    to: w[1],
-                    actor: None,
-                    reason: None,
-                    at: Some(t0 + (step as i64 + 3) * 3 * 86_400),
-                };
-                let moved = cards::move_cards(&mut tx, db.backend, &mv).await.map_err(demo)?;
-                if moved.len() != 1 {
-                    return Err(sqlx::Error::Protocol(format!("demo card {id} did not move to {:?}", w[1])));
-                }
-            }
-        }
+        later.push((union_id, batch.id, planned_ids.iter().map(|p| (p.0, p.2)).collect::<Vec<_>>()));
     }
     sqlx::query("UPDATE members SET created_at = $1 WHERE union_id IN ($2, $3)")
         .bind(t0)
@@ -271,5 +243,67 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
         .await?;
     }
     tx.commit().await?;
+    for (union, batch, planned) in later {
+        demo_deliveries(db, bank_id, union, batch, &planned, t0, union == b)
+            .await
+            .map_err(|e| sqlx::Error::Protocol(format!("demo deliveries: {e}")))?;
+    }
     Ok(Outcome::Seeded)
+}
+
+/// The demo's cards after the review, through the same calls as the bank's desk and the union's
+/// page: the cards that go further are made and delivered in one delivery, signed for a month ago
+/// (so its cards still to hand out are overdue), handed out and activated; the cards left in
+/// 待送卡 were made two days ago and wait for a delivery to be arranged, or (`proposed`) for the
+/// union to confirm the bank's proposed time.
+async fn demo_deliveries(
+    db: &Db,
+    bank: BankId,
+    union: UnionId,
+    batch: BatchId,
+    planned: &[(MemberId, CardState)],
+    t0: i64,
+    proposed: bool,
+) -> Result<(), AppError> {
+    use deliveries::{Activation, HandOut, MadeCard, Seen, Side, Step};
+    let day = 86_400;
+    let in_states = |states: &[CardState]| -> Vec<MemberId> {
+        planned.iter().filter(|p| states.contains(&p.1)).map(|p| p.0).collect()
+    };
+    let made = |ids: &[MemberId]| -> Vec<MadeCard> {
+        ids.iter().map(|id| MadeCard { member: *id, tail: format!("{:04}", 6000 + id.0 % 4000) }).collect()
+    };
+    let further = in_states(&[CardState::AwaitingDistribution, CardState::Distributed, CardState::Activated]);
+    if !further.is_empty() {
+        deliveries::mark_made(db, bank, None, batch, &made(&further), Some(t0 + 9 * day)).await?;
+        // proposed for 10:00 Beijing time three days later
+        let time = (t0 + 12 * day).div_euclid(day) * day + 2 * 3600;
+        let d = deliveries::open(db, bank, None, union, time, Some(t0 + 9 * day)).await?;
+        let seen = Seen { stage: d.stage()?, scheduled_at: time };
+        let confirm = Step { action: DeliveryAction::ConfirmTime, scheduled_at: None, seen };
+        let d = deliveries::step(db, Side::Union(union), None, d.id, confirm, Some(t0 + 10 * day)).await?;
+        let seen = Seen { stage: d.stage()?, scheduled_at: time };
+        let deliver = Step { action: DeliveryAction::RecordDelivered, scheduled_at: None, seen };
+        let d = deliveries::step(db, Side::Bank(bank), None, d.id, deliver, Some(time + 3600)).await?;
+        deliveries::sign(db, union, None, d.id, d.cards, Some(time + 2 * 3600)).await?;
+        let handed = in_states(&[CardState::Distributed, CardState::Activated]);
+        if !handed.is_empty() {
+            deliveries::hand_out(db, union, None, HandOut::Members(&handed), Some(time + 2 * day)).await?;
+        }
+        let activated = in_states(&[CardState::Activated]);
+        if !activated.is_empty() {
+            let how = Activation::OnSite { at: time + 4 * day };
+            deliveries::activate(db, bank, None, union, &activated, &how, "上门激活").await?;
+        }
+    }
+    let waiting = in_states(&[CardState::AwaitingDelivery]);
+    if !waiting.is_empty() {
+        let two_days_ago = now() - 2 * day;
+        deliveries::mark_made(db, bank, None, batch, &made(&waiting), Some(two_days_ago)).await?;
+        if proposed {
+            let time = (now() + 3 * day).div_euclid(day) * day + 2 * 3600;
+            deliveries::open(db, bank, None, union, time, Some(two_days_ago)).await?;
+        }
+    }
+    Ok(())
 }

@@ -71,7 +71,7 @@ pub async fn get_my_card() -> Result<MyCard, AppError> {
 /// A refusal of the shared lifecycle (`domain::card::check`) as the caller reads it: a field
 /// error when the input lacks something, a refusal otherwise.
 #[cfg(feature = "ssr")]
-fn refusal(r: crate::domain::card::MoveRefusal) -> AppError {
+pub(crate) fn refusal(r: crate::domain::card::MoveRefusal) -> AppError {
     match r.field() {
         Some(field) => AppError::invalid(field, r.message()),
         None => AppError::refused(r.code(), r.message()),

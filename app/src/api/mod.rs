@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod calendar;
 pub mod cards;
+pub mod deliveries;
 pub mod imports;
 pub mod members;
 pub mod overview;

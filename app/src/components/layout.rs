@@ -17,7 +17,12 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/union/members", "会员管理"),
             ("/union/cards", "会员服务卡"),
         ],
-        Role::Bank => &[("/bank", "工作台"), ("/bank/batches", "审核批次")],
+        Role::Bank => &[
+            ("/bank", "工作台"),
+            ("/bank/batches", "审核批次"),
+            ("/bank/deliveries", "送卡上门"),
+            ("/bank/cards", "激活与重新制卡"),
+        ],
         Role::Member => &[("/me", "我的会员卡")],
     }
 }

@@ -519,12 +519,39 @@ pub fn available(state: CardState, role: Role) -> Vec<CardAction> {
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum DeliveryStage {
     Unscheduled,
-    Proposed { by: Role },
+    Proposed {
+        by: Role,
+    },
     Confirmed,
     Delivered,
+    /// The union has signed for the cards ([`CardAction::SignFor`]): nothing more to arrange.
+    Signed,
 }
 
 impl DeliveryStage {
+    /// The stored stage and who proposed the time (`proposed_by`, for `proposed` only).
+    pub fn code(self) -> (&'static str, Option<Role>) {
+        match self {
+            DeliveryStage::Unscheduled => ("unscheduled", None),
+            DeliveryStage::Proposed { by } => ("proposed", Some(by)),
+            DeliveryStage::Confirmed => ("confirmed", None),
+            DeliveryStage::Delivered => ("delivered", None),
+            DeliveryStage::Signed => ("signed", None),
+        }
+    }
+
+    /// The stage stored as [`DeliveryStage::code`] gives it; `None` for anything else.
+    pub fn from_code(stage: &str, proposed_by: Option<Role>) -> Option<DeliveryStage> {
+        Some(match (stage, proposed_by) {
+            ("unscheduled", _) => DeliveryStage::Unscheduled,
+            ("proposed", Some(by @ (Role::Bank | Role::Union))) => DeliveryStage::Proposed { by },
+            ("confirmed", _) => DeliveryStage::Confirmed,
+            ("delivered", _) => DeliveryStage::Delivered,
+            ("signed", _) => DeliveryStage::Signed,
+            _ => return None,
+        })
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             DeliveryStage::Unscheduled => "待约定送卡时间",
@@ -532,6 +559,7 @@ impl DeliveryStage {
             DeliveryStage::Proposed { .. } => "基层工会已提出送卡时间，待银行确认",
             DeliveryStage::Confirmed => "送卡时间已确认",
             DeliveryStage::Delivered => "已送达，待签收",
+            DeliveryStage::Signed => "已签收",
         }
     }
 }
@@ -643,7 +671,7 @@ pub fn check_delivery(
     }
     let refused = || DeliveryRefusal::NotAllowedInState { action, stage };
     match (action, stage) {
-        (DeliveryAction::ProposeTime, DeliveryStage::Delivered) => Err(refused()),
+        (DeliveryAction::ProposeTime, DeliveryStage::Delivered | DeliveryStage::Signed) => Err(refused()),
         (DeliveryAction::ProposeTime, _) => match at {
             Some(_) => Ok(DeliveryStage::Proposed { by: role }),
             None => Err(DeliveryRefusal::TimeRequired),
@@ -993,6 +1021,20 @@ mod tests {
     }
 
     #[test]
+    fn delivery_stage_codes_round_trip() {
+        use DeliveryStage::*;
+        for stage in
+            [Unscheduled, Proposed { by: Role::Bank }, Proposed { by: Role::Union }, Confirmed, Delivered, Signed]
+        {
+            let (code, by) = stage.code();
+            assert_eq!(DeliveryStage::from_code(code, by), Some(stage));
+        }
+        assert_eq!(DeliveryStage::from_code("proposed", None), None, "a proposal names its side");
+        assert_eq!(DeliveryStage::from_code("proposed", Some(Role::Member)), None);
+        assert_eq!(DeliveryStage::from_code("lost", None), None);
+    }
+
+    #[test]
     fn a_delivery_time_is_proposed_by_one_side_and_confirmed_by_the_other() {
         use DeliveryAction::*;
         use DeliveryStage::*;
@@ -1017,6 +1059,9 @@ mod tests {
             (Confirmed, ConfirmTime, Role::Union, "not_allowed_in_state", "already confirmed"),
             (Proposed { by: Role::Bank }, RecordDelivered, Role::Bank, "not_allowed_in_state", "time not agreed"),
             (Delivered, ProposeTime, Role::Bank, "not_allowed_in_state", "already delivered"),
+            (Signed, ProposeTime, Role::Union, "not_allowed_in_state", "already signed for"),
+            (Signed, RecordDelivered, Role::Bank, "not_allowed_in_state", "already signed for"),
+            (Signed, ConfirmTime, Role::Union, "not_allowed_in_state", "already signed for"),
             (Confirmed, RecordDelivered, Role::Union, "not_allowed_for_role", "the bank records the delivery"),
             (Unscheduled, ProposeTime, Role::Member, "not_allowed_for_role", "members take no part"),
             (Proposed { by: Role::Bank }, ConfirmTime, Role::Supervisor, "not_allowed_for_role", "nor supervisors"),

@@ -43,6 +43,8 @@ id_type! {
     BankId;
     /// `card_batches.id`.
     BatchId;
+    /// `card_deliveries.id`.
+    DeliveryId;
 }
 
 #[cfg(test)]

@@ -93,6 +93,21 @@ pub fn format_time(ts: i64) -> String {
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
 }
 
+/// A Beijing time as a date-time field gives it (`2026-12-05T10:00`, or with a space), as a
+/// timestamp; `None` when it is not one.
+pub fn parse_time(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, time) = s.split_once('T').or_else(|| s.split_once(' '))?;
+    let date = calendar::Date::parse(date)?;
+    let (h, m) = time.split_once(':')?;
+    let m = m.get(..2).filter(|_| m.len() == 2 || m[2..].starts_with(':'))?;
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    if h.to_string().len() > 2 || !(0..24).contains(&h) || !(0..60).contains(&m) {
+        return None;
+    }
+    Some(date.days_since_epoch() * 86_400 + h * 3600 + m * 60 - 8 * 3600)
+}
+
 /// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
 pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -108,6 +123,24 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn date_time_fields_read_as_beijing_time() {
+        let t = super::parse_time("2026-12-05T10:30").unwrap();
+        assert_eq!(super::format_time(t), "2026-12-05 10:30");
+        assert_eq!(super::parse_time("2026-12-05 10:30:00"), Some(t));
+        for bad in [
+            "",
+            "2026-12-05",
+            "2026-12-05T24:00",
+            "2026-12-05T10:60",
+            "2026-02-30T10:00",
+            "2026-12-05T1030",
+            "2026-12-05T10:3",
+        ] {
+            assert_eq!(super::parse_time(bad), None, "{bad:?}");
+        }
+    }
+
     #[test]
     fn timestamps_show_in_beijing_time() {
         // 2026-02-13T02:00:00Z is 10:00 in Beijing

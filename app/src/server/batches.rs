@@ -5,7 +5,7 @@
 
 use super::{
     audit, cards,
-    cards::{Move, Selection},
+    cards::{CardChange, Move, Selection},
     db::{now, Backend, Db, Tx},
 };
 use crate::{
@@ -164,6 +164,7 @@ pub async fn submit_in(
             reason: None,
             into_batch: Some(id),
             at: Some(at),
+            card: CardChange::Nothing,
         },
     )
     .await?;
@@ -381,6 +382,7 @@ pub async fn review_in(
                 reason: None,
                 into_batch: None,
                 at: Some(at),
+                card: CardChange::Nothing,
             },
         )
         .await?
@@ -435,6 +437,7 @@ async fn move_in_batch(
             reason,
             into_batch: None,
             at: Some(at),
+            card: CardChange::Nothing,
         },
     )
     .await
@@ -536,6 +539,7 @@ pub async fn reset_rejected(db: &Db, union: UnionId, actor: UserId, members: &[M
             reason: None,
             into_batch: None,
             at: None,
+            card: CardChange::Nothing,
         },
     )
     .await?;

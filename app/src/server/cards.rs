@@ -13,7 +13,7 @@ use super::{
 use crate::{
     domain::{
         card::CardState,
-        ids::{BatchId, MemberId, UnionId, UserId},
+        ids::{BatchId, DeliveryId, MemberId, UnionId, UserId},
         member::StoredMember,
     },
     error::{AppError, AppResult},
@@ -73,6 +73,21 @@ pub enum Selection<'a> {
     Batch(BatchId),
     /// These members, where they belong to this batch.
     BatchMembers(BatchId, &'a [MemberId]),
+    /// Every card of the union in the move's `from` state that this delivery holds.
+    Delivery(DeliveryId),
+    /// Every card of the union in the move's `from` state of members in this department.
+    Department(&'a str),
+}
+
+/// What a move records about the card itself besides its state.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum CardChange<'a> {
+    #[default]
+    Nothing,
+    /// The card made, with its number's last four digits.
+    Made(&'a str),
+    /// The card void (recalled to be made again): it loses its number and its delivery.
+    Void,
 }
 
 /// One move of the lifecycle for some of a union's cards.
@@ -89,6 +104,15 @@ pub struct Move<'a> {
     pub into_batch: Option<BatchId>,
     /// When the move happened (seconds since the epoch); `None` is now.
     pub at: Option<i64>,
+    pub card: CardChange<'a>,
+}
+
+/// A card a move moved, with the batch and delivery it belongs to after the move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
+pub struct Moved {
+    pub id: MemberId,
+    pub batch_id: Option<BatchId>,
+    pub delivery_id: Option<DeliveryId>,
 }
 
 /// `id IN (…)` over a JSON array of ids bound as one parameter: one statement for any number.
@@ -108,6 +132,11 @@ fn json_ids(ids: &[MemberId]) -> String {
 /// caller compares the answer with what it asked for. A move the lifecycle does not allow is
 /// refused before anything is written.
 pub async fn move_cards(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResult<Vec<MemberId>> {
+    Ok(move_rows(tx, backend, mv).await?.into_iter().map(|m| m.id).collect())
+}
+
+/// [`move_cards`], answering with the batch and delivery of each card moved.
+pub async fn move_rows(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResult<Vec<Moved>> {
     if !mv.from.can_move_to(mv.to) {
         return Err(AppError::refused(
             "card_move_not_allowed",
@@ -115,60 +144,72 @@ pub async fn move_cards(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResu
         ));
     }
     let at = mv.at.unwrap_or_else(now);
+    // $1..$7 are fixed; a selection's own parameters follow
     let (which, list) = match mv.selection {
         Selection::Members([]) | Selection::BatchMembers(_, []) => return Ok(Vec::new()),
-        Selection::Members(ids) => (format!(" AND {}", ids_in(backend, 6)), Some(json_ids(ids))),
+        Selection::Members(ids) => (format!(" AND {}", ids_in(backend, 8)), Some(json_ids(ids))),
         Selection::All => (String::new(), None),
-        Selection::Batch(_) => (" AND batch_id = $6".to_string(), None),
+        Selection::Batch(_) => (" AND batch_id = $8".to_string(), None),
         Selection::BatchMembers(_, ids) => {
-            (format!(" AND batch_id = $6 AND {}", ids_in(backend, 7)), Some(json_ids(ids)))
+            (format!(" AND batch_id = $8 AND {}", ids_in(backend, 9)), Some(json_ids(ids)))
         }
+        Selection::Delivery(_) => (" AND delivery_id = $8".to_string(), None),
+        Selection::Department(_) => (" AND department = $8".to_string(), None),
+    };
+    let (tail, void) = match mv.card {
+        CardChange::Nothing => (None, false),
+        CardChange::Made(tail) => (Some(tail), false),
+        CardChange::Void => (None, true),
     };
     let sql = format!(
-        "UPDATE members SET card_state = $1, updated_at = $2, batch_id = COALESCE($5, batch_id) \
-         WHERE union_id = $3 AND card_state = $4{which} RETURNING id, batch_id"
+        "UPDATE members SET card_state = $1, updated_at = $2, batch_id = COALESCE($5, batch_id), \
+         card_tail = CASE WHEN $7 THEN NULL ELSE COALESCE($6, card_tail) END, \
+         delivery_id = CASE WHEN $7 THEN NULL ELSE delivery_id END \
+         WHERE union_id = $3 AND card_state = $4{which} RETURNING id, batch_id, delivery_id"
     );
-    let mut q =
-        sqlx::query_as::<_, (MemberId, Option<BatchId>)>(&sql).bind(mv.to).bind(at).bind(mv.union).bind(mv.from);
-    q = q.bind(mv.into_batch);
+    let mut q = sqlx::query_as::<_, Moved>(&sql).bind(mv.to).bind(at).bind(mv.union).bind(mv.from);
+    q = q.bind(mv.into_batch).bind(tail).bind(void);
     q = match (mv.selection, &list) {
         (Selection::Batch(batch), _) => q.bind(batch),
         (Selection::BatchMembers(batch, _), Some(list)) => q.bind(batch).bind(list.clone()),
+        (Selection::Delivery(delivery), _) => q.bind(delivery),
+        (Selection::Department(department), _) => q.bind(department.to_string()),
         (_, Some(list)) => q.bind(list.clone()),
         _ => q,
     };
     let mut rows = q.fetch_all(&mut **tx).await?;
     rows.sort();
     if !rows.is_empty() {
-        // the events from what the UPDATE returned ([id, batch] pairs in one parameter), without
-        // reading the members again
-        let pairs = serde_json::to_string(&rows.iter().map(|(m, b)| (m.0, b.map(|b| b.0))).collect::<Vec<_>>())
-            .expect("numbers serialise");
+        // the events from what the UPDATE returned ([id, batch, delivery] in one parameter),
+        // without reading the members again
+        let triples = serde_json::to_string(
+            &rows.iter().map(|m| (m.id.0, m.batch_id.map(|b| b.0), m.delivery_id.map(|d| d.0))).collect::<Vec<_>>(),
+        )
+        .expect("numbers serialise");
         let source = match backend {
             Backend::Sqlite => {
-                "SELECT value->>0, $1, $2, $3, $4, $5, value->>1 FROM json_each($6) ORDER BY key".to_string()
+                "SELECT value->>0, $1, $2, $3, $4, $5, value->>1, value->>2 FROM json_each($6) ORDER BY key".to_string()
             }
-            Backend::Postgres => "SELECT (r->>0)::bigint, $1, $2, $3, $4, $5, (r->>1)::bigint \
+            Backend::Postgres => "SELECT (r->>0)::bigint, $1, $2, $3, $4, $5, (r->>1)::bigint, (r->>2)::bigint \
                                   FROM jsonb_array_elements($6::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n"
                 .to_string(),
         };
         sqlx::query(&format!(
-            "INSERT INTO card_events (member_id, from_state, to_state, actor_id, reason, at, batch_id) {source}"
+            "INSERT INTO card_events (member_id, from_state, to_state, actor_id, reason, at, batch_id, delivery_id) {source}"
         ))
         .bind(mv.from)
         .bind(mv.to)
         .bind(mv.actor)
         .bind(mv.reason)
         .bind(at)
-        .bind(pairs)
+        .bind(triples)
         .execute(&mut **tx)
         .await?;
     }
-    let moved: Vec<MemberId> = rows.into_iter().map(|(m, _)| m).collect();
-    let n = moved.len() as i64;
+    let n = rows.len() as i64;
     bump(tx, mv.union, mv.from, -n).await?;
     bump(tx, mv.union, mv.to, n).await?;
-    Ok(moved)
+    Ok(rows)
 }
 
 /// Removes a member of `union` whose card is not under way (未办卡—待办卡 or 待处理), with its

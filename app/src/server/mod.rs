@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod caller;
 pub mod cards;
 pub mod db;
+pub mod deliveries;
 pub mod imports;
 pub mod members;
 pub mod session_store;

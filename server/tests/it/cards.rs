@@ -17,7 +17,7 @@ use app::{
     },
     error::AppError,
     server::{
-        cards::{check_counts, move_cards, Move, Selection},
+        cards::{check_counts, move_cards, CardChange, Move, Selection},
         db::Backend,
     },
 };
@@ -317,6 +317,7 @@ async fn a_card_move_applies_once_and_only_where_the_lifecycle_allows(app: TestA
         actor: None,
         reason: Some("integration test"),
         at: None,
+        card: CardChange::Nothing,
     };
 
     // a move the lifecycle does not allow is refused before anything is written, even when the

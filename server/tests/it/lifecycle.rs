@@ -13,7 +13,7 @@ use app::{
     },
     server::{
         batches::{self, MemberRejection},
-        cards::{self, check_counts, Move, Selection},
+        cards::{self, check_counts, CardChange, Move, Selection},
     },
 };
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
@@ -143,6 +143,7 @@ async fn random_moves_by_every_role_stay_inside_the_lifecycle_and_the_counts_sta
                     reason: None,
                     into_batch: None,
                     at: None,
+                    card: CardChange::Nothing,
                 };
                 match cards::move_cards(&mut tx, app.db.backend, &mv).await {
                     Ok(moved) => {

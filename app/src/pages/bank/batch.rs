@@ -7,7 +7,10 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::batches::{status_badge, waiting};
 use crate::{
-    api::cards::{get_batch, BatchItem, RejectionInput, ReviewBatch, ReviewItem},
+    api::{
+        cards::{get_batch, BatchItem, RejectionInput, ReviewBatch, ReviewItem},
+        deliveries::{MadeInput, MarkCardsMade},
+    },
     components::{ErrorNotice, FieldMessage, Pager, Portal, TableRegion},
     domain::{
         card::{check, CardAction, CardMove, CardState, MoveRefusal, Rejection, RejectionReason},
@@ -109,9 +112,10 @@ pub fn BatchPage() -> impl IntoView {
     let state = RwSignal::new(Some(CardState::Submitted));
     let page = RwSignal::new(1i64);
     let send = ServerAction::<ReviewBatch>::new();
+    let made = ServerAction::<MarkCardsMade>::new();
     let data = Resource::new(
-        move || (id.get(), state.get(), page.get(), send.version().get()),
-        |(b, s, p, _)| get_batch(b, s, p),
+        move || (id.get(), state.get(), page.get(), send.version().get(), made.version().get()),
+        |(b, s, p, _, _)| get_batch(b, s, p),
     );
     let review = Review { chosen: RwSignal::new(Vec::new()), draft: RwSignal::new(Draft::default()) };
     // what was chosen belongs to its batch
@@ -165,6 +169,7 @@ pub fn BatchPage() -> impl IntoView {
                         page.set(1);
                     }>
                         <option value=CardState::Submitted.as_str() selected=true>"待审核"</option>
+                        <option value=CardState::InProduction.as_str()>"制卡中（登记制卡完成）"</option>
                         <option value="">"全部"</option>
                     </select>
                 </div>
@@ -174,7 +179,15 @@ pub fn BatchPage() -> impl IntoView {
                     match data.await {
                         Err(_) => ().into_any(),
                         Ok(d) if d.items.is_empty() => view! {
-                            <p class="empty">{if state.get_untracked().is_some() { "该批次没有待审核的会员。" } else { "该批次没有会员。" }}</p>
+                            <p class="empty">{match state.get_untracked() {
+                                Some(CardState::InProduction) => "该批次没有制卡中的会员服务卡。",
+                                Some(_) => "该批次没有待审核的会员。",
+                                None => "该批次没有会员。",
+                            }}</p>
+                        }.into_any(),
+                        Ok(d) if state.get_untracked() == Some(CardState::InProduction) => view! {
+                            <MadeTable batch=d.batch.id items=d.items made=made/>
+                            <Pager page=d.page total=d.total page_size=d.page_size on_page=Callback::new(move |n| page.set(n))/>
                         }.into_any(),
                         Ok(d) => view! {
                             <TableRegion label="批次会员列表">
@@ -223,6 +236,94 @@ pub fn BatchPage() -> impl IntoView {
                 </div>
             </section>
         </Portal>
+    }
+}
+
+/// 制卡中: the bank records made cards, each with its number's last four digits (the shared
+/// lifecycle checks them here first, then on the server). Rows left empty stay 制卡中.
+#[component]
+fn MadeTable(batch: BatchId, items: Vec<ReviewItem>, made: ServerAction<MarkCardsMade>) -> impl IntoView {
+    let tails = RwSignal::new(Vec::<(MemberId, String)>::new());
+    let tried = RwSignal::new(false);
+    let tail_of =
+        move |id: MemberId| tails.with(|t| t.iter().find(|x| x.0 == id).map(|x| x.1.clone()).unwrap_or_default());
+    let problem = move |tail: &str| -> Option<String> {
+        let input = CardMove { card_tail: Some(tail.trim().to_string()), ..CardMove::default() };
+        check(CardState::InProduction, CardAction::MarkMade, Role::Bank, &input).err().map(|r| r.message())
+    };
+    let filled = move || tails.with(|t| t.iter().filter(|x| !x.1.trim().is_empty()).cloned().collect::<Vec<_>>());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        tried.set(true);
+        let chosen = filled();
+        if chosen.is_empty() || chosen.iter().any(|(_, t)| problem(t).is_some()) {
+            return;
+        }
+        let made_cards =
+            chosen.into_iter().map(|(member, tail)| MadeInput { member, tail: tail.trim().to_string() }).collect();
+        made.dispatch(MarkCardsMade { batch, made: made_cards });
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = made.value().get() {
+            tails.set(Vec::new());
+            tried.set(false);
+        }
+    });
+    view! {
+        <form class="made-form" novalidate=true on:submit=submit>
+            <p class="hint">"卡片制作完成后，在对应会员行填写卡号后四位，再点“登记制卡完成”。未填写的会员仍为制卡中。"</p>
+            <TableRegion label="制卡中的会员">
+                <table class="stack made-list">
+                    <thead><tr><th scope="col">"姓名"</th><th scope="col">"证件号码"</th><th scope="col">"部门"</th>
+                        <th scope="col">"卡号后四位"</th></tr></thead>
+                    <tbody>
+                        {items.into_iter().map(|m| {
+                            let id = m.id;
+                            let input_id = format!("tail-{id}");
+                            let error_id = format!("tail-{id}-error");
+                            let message = Signal::derive(move || {
+                                let t = tail_of(id);
+                                (tried.get() && !t.trim().is_empty()).then(|| problem(&t)).flatten()
+                            });
+                            view! {
+                                <tr>
+                                    <td class="title name">{m.name.clone()}</td>
+                                    <td class="mono" data-label="证件号码">{m.id_number.clone()}</td>
+                                    <td data-label="部门">{m.department.clone()}</td>
+                                    <td data-label="卡号后四位">
+                                        <label class="visually-hidden" for=input_id.clone()>{format!("{} 的卡号后四位", m.name)}</label>
+                                        <input id=input_id class="tail-input" type="text" inputmode="numeric" maxlength="4"
+                                            autocomplete="off" aria-describedby=error_id.clone()
+                                            aria-invalid=move || message.get().is_some().to_string()
+                                            prop:value=move || tail_of(id)
+                                            on:input=move |ev| {
+                                                let v = event_target_value(&ev);
+                                                tails.update(|t| {
+                                                    t.retain(|x| x.0 != id);
+                                                    t.push((id, v));
+                                                });
+                                            }/>
+                                        <FieldMessage id=error_id message=message/>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </TableRegion>
+            {move || (tried.get() && filled().is_empty()).then(|| view! {
+                <p class="error" role="alert">"请先填写制卡完成的会员服务卡的卡号后四位。"</p>
+            })}
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || made.pending().get()>
+                    {move || format!("登记制卡完成（{} 张）", filled().len())}
+                </button>
+            </div>
+            <ErrorNotice error=action_error(made)/>
+            {move || made.value().get().and_then(|r| r.ok()).map(|n| view! {
+                <p class="success" role="status">{format!("已登记 {n} 张会员服务卡制卡完成，转入待送卡。")}</p>
+            })}
+        </form>
     }
 }
 

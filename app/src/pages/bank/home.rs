@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::{
     api::overview::bank::get_bank_overview,
     components::{Portal, StateCounts, TableRegion},
-    domain::role::Role,
+    domain::{card::CardState, role::Role},
 };
 
 #[component]
@@ -22,13 +22,27 @@ pub fn BankHomePage() -> impl IntoView {
                             <h1>{o.bank_name.clone()}</h1>
                             <section class="todo" aria-labelledby="todo-title">
                                 <h2 id="todo-title">"待办"</h2>
-                                {if o.batches_waiting > 0 {
-                                    view! {
-                                        <ul><li><a href="/bank/batches"><strong>{o.batches_waiting}</strong>"个批量办卡申请待审核"</a></li></ul>
-                                    }.into_any()
-                                } else {
-                                    view! { <p class="empty">"目前没有待办事项。"</p> }.into_any()
-                                }}
+                                {
+                                    let n = |s: CardState| o.by_state.iter().find(|c| c.state == s).map(|c| c.count).unwrap_or(0);
+                                    let items = [
+                                        (o.batches_waiting, "/bank/batches", "个批量办卡申请待审核"),
+                                        (n(CardState::InProduction), "/bank/batches", "张会员服务卡制卡中，制卡完成后在批次中登记卡号后四位"),
+                                        (n(CardState::AwaitingDelivery), "/bank/deliveries", "张会员服务卡待送卡上门"),
+                                        (n(CardState::Distributed), "/bank/cards", "张会员服务卡已发放，待激活"),
+                                    ];
+                                    let due: Vec<_> = items.into_iter().filter(|i| i.0 > 0).collect();
+                                    if due.is_empty() {
+                                        view! { <p class="empty">"目前没有待办事项。"</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ul>
+                                                {due.into_iter().map(|(k, href, what)| view! {
+                                                    <li><a href=href><strong>{k}</strong>{what}</a></li>
+                                                }).collect_view()}
+                                            </ul>
+                                        }.into_any()
+                                    }
+                                }
                             </section>
                             <h2>"对接工会的会员服务卡"</h2>
                             <StateCounts counts=o.by_state.clone()/>

@@ -2,4 +2,6 @@
 
 pub mod batch;
 pub mod batches;
+pub mod cards;
+pub mod deliveries;
 pub mod home;

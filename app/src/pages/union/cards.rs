@@ -10,13 +10,15 @@ use super::InfoLock;
 use crate::{
     api::{
         cards::{list_rejected, ResetRejected, SubmitBatch},
+        deliveries::{list_union_deliveries, DeliveryStep, HandOutCards, SignDelivery},
         members::list_members,
         overview::union::get_union_overview,
         unions::get_union_info,
     },
     components::{ErrorNotice, Pager, Portal, TableRegion},
     domain::{
-        card::{available, CardAction, CardState},
+        calendar::Urgency,
+        card::{available, CardAction, CardState, DeliveryAction},
         format_time,
         ids::MemberId,
         role::Role,
@@ -71,8 +73,22 @@ pub fn CardsPage() -> impl IntoView {
     let selected = RwSignal::new(Vec::<MemberId>::new());
     let submit = ServerAction::<SubmitBatch>::new();
     let reset = ServerAction::<ResetRejected>::new();
-    // after a batch or a reset, counts and lists are read again
-    let version = Memo::new(move |_| (submit.version().get(), reset.version().get()));
+    let delivery = Desk {
+        step: ServerAction::<DeliveryStep>::new(),
+        sign: ServerAction::<SignDelivery>::new(),
+        hand_out: ServerAction::<HandOutCards>::new(),
+    };
+    // after a batch, a reset or a delivery step, counts and lists are read again
+    let version = Memo::new(move |_| {
+        (
+            submit.version().get(),
+            reset.version().get(),
+            delivery.step.version().get(),
+            delivery.sign.version().get(),
+            delivery.hand_out.version().get(),
+        )
+    });
+    let deliveries = Resource::new(move || version.get(), |_| list_union_deliveries());
     let overview = Resource::new(move || version.get(), |_| get_union_overview());
     let info = Resource::new(|| (), |_| get_union_info());
     let state = move || {
@@ -93,6 +109,11 @@ pub fn CardsPage() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = reset.value().get() {
+            selected.set(Vec::new());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = delivery.hand_out.value().get() {
             selected.set(Vec::new());
         }
     });
@@ -212,10 +233,17 @@ pub fn CardsPage() -> impl IntoView {
                         </Suspense>
                     })
                 }}
+                {move || (state() == CardState::AwaitingDelivery).then(|| view! {
+                    <DeliveryPanel deliveries=deliveries desk=delivery/>
+                })}
+                {move || (state() == CardState::AwaitingDistribution).then(|| view! {
+                    <DuePanel deliveries=deliveries desk=delivery selected=selected/>
+                })}
                 {move || if state() == CardState::Rejected {
                     view! { <RejectedList rejected=rejected page=page selected=selected reset=reset toggle=toggle/> }.into_any()
                 } else {
-                    let selectable = available(state(), Role::Union).contains(&CardAction::Submit);
+                    let actions = available(state(), Role::Union);
+                    let selectable = actions.contains(&CardAction::Submit) || actions.contains(&CardAction::Distribute);
                     view! {
                         <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
                             {move || Suspend::new(async move {
@@ -320,5 +348,200 @@ fn RejectedList(
                 }
             })}
         </Transition>
+    }
+}
+
+/// The union's delivery and hand-out actions, shared by the 待送卡 and 待发放 panels.
+#[derive(Clone, Copy)]
+struct Desk {
+    step: ServerAction<DeliveryStep>,
+    sign: ServerAction<SignDelivery>,
+    hand_out: ServerAction<HandOutCards>,
+}
+
+type Deliveries = Resource<Result<crate::api::deliveries::UnionDeliveries, crate::error::AppError>>;
+
+/// 待送卡: the bank's delivery appointments. The clerk confirms the proposed time or proposes
+/// another, and signs for the cards once the bank has delivered them, with the count checked.
+#[component]
+fn DeliveryPanel(deliveries: Deliveries, desk: Desk) -> impl IntoView {
+    view! {
+        <ErrorNotice error=action_error(desk.step)/>
+        <ErrorNotice error=action_error(desk.sign)/>
+        {move || desk.sign.value().get().and_then(|r| r.ok()).map(|d| view! {
+            <p class="notice" role="status">{format!("已签收 {} 张会员服务卡，请在 5 个工作日内发放给会员（见“待发放”）。", d.cards)}</p>
+        })}
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match deliveries.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(d) if d.open.is_empty() => view! {
+                        <p class="hint">"银行制卡完成后会与工会约定送卡上门的时间，约好的时间会显示在这里。"</p>
+                    }.into_any(),
+                    Ok(d) => view! {
+                        <ul class="deliveries">
+                            {d.open.into_iter().map(|item| view! { <DeliveryCard item=item desk=desk/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// One delivery appointment with the steps the shared lifecycle lets the union take now.
+#[component]
+fn DeliveryCard(item: crate::api::deliveries::DeliveryItem, desk: Desk) -> impl IntoView {
+    let id = item.id;
+    let proposing = RwSignal::new(false);
+    let time = RwSignal::new(String::new());
+    let count = RwSignal::new(String::new());
+    let time_id = format!("propose-{id}");
+    let count_id = format!("count-{id}");
+    let can = |a: DeliveryAction| item.actions.contains(&a);
+    let (can_confirm, can_propose) = (can(DeliveryAction::ConfirmTime), can(DeliveryAction::ProposeTime));
+    let delivered = item.stage_code == "delivered";
+    let step =
+        move |action: DeliveryAction, scheduled: String, item: &crate::api::deliveries::DeliveryItem| DeliveryStep {
+            delivery: item.id,
+            action,
+            scheduled,
+            seen_stage: item.stage_code.clone(),
+            seen_by: item.proposed_by,
+            seen_time: item.scheduled_at,
+        };
+    let who = match item.proposed_by {
+        Some(Role::Bank) => "银行提议",
+        Some(Role::Union) => "本工会提议",
+        _ => "约定",
+    };
+    let confirm_step = step(DeliveryAction::ConfirmTime, String::new(), &item);
+    let item_for_propose = item.clone();
+    view! {
+        <li class="delivery card">
+            <h3>{format!("送卡上门：{} 张", item.cards)}</h3>
+            <dl class="facts">
+                <dt>"进度"</dt><dd><span class="badge">{item.stage_label.clone()}</span></dd>
+                <dt>"送卡时间"</dt><dd>{format!("{}（{who}）", format_time(item.scheduled_at))}</dd>
+            </dl>
+            <div class="actions">
+                {can_confirm.then(|| view! {
+                    <button type="button" class="button primary" disabled=move || desk.step.pending().get()
+                        on:click=move |_| { desk.step.dispatch(confirm_step.clone()); }>"确认送卡时间"</button>
+                })}
+                {can_propose.then(|| view! {
+                    <button type="button" class="button" aria-expanded=move || proposing.get().to_string()
+                        on:click=move |_| proposing.update(|p| *p = !*p)>"另约时间"</button>
+                })}
+            </div>
+            {move || proposing.get().then(|| {
+                let item = item_for_propose.clone();
+                let time_id = time_id.clone();
+                view! {
+                    <form class="inline-form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        desk.step.dispatch(step(DeliveryAction::ProposeTime, time.get_untracked(), &item));
+                        proposing.set(false);
+                    }>
+                        <div class="field">
+                            <label for=time_id.clone()>"希望的送卡时间"</label>
+                            <input id=time_id type="datetime-local" required=true
+                                prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev))/>
+                        </div>
+                        <button type="submit" class="button primary">"提交新的时间"</button>
+                    </form>
+                }
+            })}
+            {delivered.then(|| view! {
+                <form class="inline-form" on:submit=move |ev| {
+                    ev.prevent_default();
+                    let n = count.get_untracked().trim().parse().unwrap_or(-1);
+                    desk.sign.dispatch(SignDelivery { delivery: id, count: n });
+                }>
+                    <p class="hint">"银行已送达，请清点卡片数量后签收。"</p>
+                    <div class="field">
+                        <label for=count_id.clone()>"清点数量（张）"</label>
+                        <input id=count_id type="number" min="1" inputmode="numeric" required=true
+                            prop:value=move || count.get() on:input=move |ev| count.set(event_target_value(&ev))/>
+                    </div>
+                    <button type="submit" class="button primary" disabled=move || desk.sign.pending().get()>"签收"</button>
+                </form>
+            })}
+        </li>
+    }
+}
+
+/// 待发放: the signed-for deliveries with their deadline (five working days from signing, by the
+/// calendar), overdue first; the clerk hands out a delivery's cards, a department's, or the
+/// members ticked in the list below.
+#[component]
+fn DuePanel(deliveries: Deliveries, desk: Desk, selected: RwSignal<Vec<MemberId>>) -> impl IntoView {
+    let department = RwSignal::new(String::new());
+    view! {
+        <ErrorNotice error=action_error(desk.hand_out)/>
+        {move || desk.hand_out.value().get().and_then(|r| r.ok()).map(|n| view! {
+            <p class="notice" role="status">{format!("已发放 {n} 张会员服务卡。")}</p>
+        })}
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match deliveries.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(d) if d.due.is_empty() => ().into_any(),
+                    Ok(d) => view! {
+                        <TableRegion label="待发放的送卡批次">
+                            <table class="stack due-list">
+                                <thead><tr><th scope="col">"签收日期"</th><th scope="col">"发放期限"</th><th scope="col">"待发放"</th>
+                                    <th scope="col">"状态"</th><th scope="col">"操作"</th></tr></thead>
+                                <tbody>
+                                    {d.due.into_iter().map(|due| {
+                                        let id = due.delivery.id;
+                                        let outstanding = due.delivery.outstanding;
+                                        let (tag, text) = match (due.urgency, due.calendar_gap.clone()) {
+                                            (Some(u), _) => (
+                                                match u { Urgency::Overdue { .. } => "badge danger", Urgency::DueSoon { .. } => "badge wait", _ => "badge ok" },
+                                                format!("{} {}", u.label(), u.summary()),
+                                            ),
+                                            (None, gap) => ("badge wait", gap.unwrap_or_default()),
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td data-label="签收日期">{due.signed_on.clone()}</td>
+                                                <td data-label="发放期限">{due.due_on.clone().unwrap_or_else(|| "—".into())}</td>
+                                                <td data-label="待发放">{format!("{outstanding} 张")}</td>
+                                                <td data-label="状态"><span class=tag>{text}</span></td>
+                                                <td data-label="操作">
+                                                    <button type="button" class="button" disabled=move || desk.hand_out.pending().get()
+                                                        on:click=move |_| { desk.hand_out.dispatch(HandOutCards { members: vec![], department: String::new(), delivery: Some(id) }); }>
+                                                        {format!("全部发放（{outstanding} 张）")}
+                                                    </button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </TableRegion>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        <div class="actions toolbar">
+            <button type="button" class="button primary"
+                disabled=move || selected.read().is_empty() || desk.hand_out.pending().get()
+                on:click=move |_| { desk.hand_out.dispatch(HandOutCards { members: selected.get(), department: String::new(), delivery: None }); }>
+                {move || format!("发放所选（已选 {} 人）", selected.read().len())}
+            </button>
+            <form class="inline-form" on:submit=move |ev| {
+                ev.prevent_default();
+                desk.hand_out.dispatch(HandOutCards { members: vec![], department: department.get_untracked(), delivery: None });
+            }>
+                <div class="field">
+                    <label for="hand-out-department">"按部门发放"</label>
+                    <input id="hand-out-department" type="text" placeholder="部门名称" required=true
+                        prop:value=move || department.get() on:input=move |ev| department.set(event_target_value(&ev))/>
+                </div>
+                <button type="submit" class="button" disabled=move || desk.hand_out.pending().get()>"发放该部门"</button>
+            </form>
+        </div>
     }
 }

@@ -4,19 +4,41 @@ use leptos::prelude::*;
 
 use super::InfoLock;
 use crate::{
-    api::{cards::StateCount, overview::union::get_union_overview},
+    api::{
+        cards::StateCount,
+        deliveries::{list_union_deliveries, UnionDeliveries},
+        overview::union::get_union_overview,
+    },
     components::{Portal, StateCounts},
-    domain::{card::CardState, role::Role},
+    domain::{
+        calendar::Urgency,
+        card::{CardState, DeliveryAction},
+        role::Role,
+    },
 };
 
-/// 待办: what waits for this union, from its kept counts, each linked to where it is done.
+/// 待办: what waits for this union, from its kept counts and its deliveries, each linked to where
+/// it is done; overdue cards first.
 #[component]
-fn ToDo(counts: Vec<StateCount>) -> impl IntoView {
+fn ToDo(counts: Vec<StateCount>, deliveries: Option<UnionDeliveries>) -> impl IntoView {
     let n = |s: CardState| counts.iter().find(|c| c.state == s).map(|c| c.count).unwrap_or(0);
+    let d = deliveries.unwrap_or(UnionDeliveries { open: Vec::new(), due: Vec::new() });
+    let outstanding = |overdue: bool| -> i64 {
+        d.due
+            .iter()
+            .filter(|x| matches!(x.urgency, Some(Urgency::Overdue { .. })) == overdue)
+            .map(|x| x.delivery.outstanding)
+            .sum()
+    };
+    let to_confirm = d.open.iter().filter(|x| x.actions.contains(&DeliveryAction::ConfirmTime)).count() as i64;
+    let to_sign = d.open.iter().filter(|x| x.stage_code == "delivered").map(|x| x.cards).sum::<i64>();
     let items = [
+        (outstanding(true), "张会员服务卡已超过签收后5个工作日仍未发放，请尽快发放"),
+        (to_sign, "张会员服务卡银行已送达，请清点签收"),
+        (to_confirm, "个送卡时间待确认"),
         (n(CardState::Rejected), "名会员被银行退回，请按原因修改后重新提交"),
         (n(CardState::Pending), "名会员待发起批量办卡"),
-        (n(CardState::AwaitingDistribution), "张会员服务卡已签收，须在签收后5个工作日内发放给会员"),
+        (outstanding(false), "张会员服务卡已签收，须在签收后5个工作日内发放给会员"),
     ];
     let due: Vec<_> = items.into_iter().filter(|(k, _)| *k > 0).collect();
     view! {
@@ -40,16 +62,18 @@ fn ToDo(counts: Vec<StateCount>) -> impl IntoView {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_union_overview());
+    let deliveries = Resource::new(|| (), |_| list_union_deliveries());
     view! {
         <Portal role=Role::Union title="首页">
             <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
                 {move || Suspend::new(async move {
+                    let d = deliveries.await.ok();
                     match data.await {
                         Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                         Ok(o) => view! {
                             <h1>{o.name.clone()}</h1>
                             <InfoLock missing=o.missing.clone()/>
-                            <ToDo counts=o.by_state.clone()/>
+                            <ToDo counts=o.by_state.clone() deliveries=d/>
                             <h2>{format!("会员服务卡办理进度（会员 {} 人）", o.members_total)}</h2>
                             <StateCounts counts=o.by_state.clone()/>
                             <h2>"办理流程"</h2>

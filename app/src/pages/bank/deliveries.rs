@@ -1,0 +1,172 @@
+//! 送卡上门: the bank's unions with made cards to deliver. The officer proposes a time to a union
+//! (that opens a delivery of all its made cards), confirms or re-proposes a time the union asked
+//! for, and records the delivery once the cards are handed to the union, which then signs for
+//! them. Which steps show comes from the shared lifecycle (`domain::card::check_delivery`).
+
+use leptos::prelude::*;
+
+use crate::{
+    api::deliveries::{list_bank_deliveries, DeliveryItem, DeliveryStep, OpenDelivery, UnscheduledItem},
+    components::{ErrorNotice, Portal},
+    domain::{card::DeliveryAction, format_time, role::Role},
+    pages::action_error,
+};
+
+#[derive(Clone, Copy)]
+struct Desk {
+    open: ServerAction<OpenDelivery>,
+    step: ServerAction<DeliveryStep>,
+}
+
+#[component]
+pub fn DeliveriesPage() -> impl IntoView {
+    let desk = Desk { open: ServerAction::<OpenDelivery>::new(), step: ServerAction::<DeliveryStep>::new() };
+    let data =
+        Resource::new(move || (desk.open.version().get(), desk.step.version().get()), |_| list_bank_deliveries());
+    view! {
+        <Portal role=Role::Bank title="送卡上门">
+            <h1>"送卡上门"</h1>
+            <p class="hint">"制卡完成的会员服务卡由本行送到工会。先与工会约定送卡时间，送达后登记，工会清点签收。"</p>
+            <div role="status" aria-live="polite">
+                <ErrorNotice error=action_error(desk.open)/>
+                <ErrorNotice error=action_error(desk.step)/>
+                {move || desk.open.value().get().and_then(|r| r.ok()).map(|d| view! {
+                    <p class="notice">{format!("已向{}提议送卡时间 {}，共 {} 张，等待工会确认。", d.union_name, format_time(d.scheduled_at), d.cards)}</p>
+                })}
+                {move || desk.step.value().get().and_then(|r| r.ok()).map(|d| view! {
+                    <p class="notice">{format!("{}：{}（{}）。", d.union_name, d.stage_label, format_time(d.scheduled_at))}</p>
+                })}
+            </div>
+            <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(d) => view! {
+                            <section aria-labelledby="unscheduled-title">
+                                <h2 id="unscheduled-title">{format!("待约定送卡（{} 个工会）", d.unscheduled.len())}</h2>
+                                {if d.unscheduled.is_empty() {
+                                    view! { <p class="empty">"没有待约定送卡的工会。"</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="deliveries">
+                                            {d.unscheduled.into_iter().map(|u| view! { <Unscheduled item=u desk=desk/> }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }}
+                            </section>
+                            <section aria-labelledby="open-title">
+                                <h2 id="open-title">{format!("进行中的送卡（{} 次）", d.open.len())}</h2>
+                                {if d.open.is_empty() {
+                                    view! { <p class="empty">"没有进行中的送卡。"</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="deliveries">
+                                            {d.open.into_iter().map(|item| view! { <OpenCard item=item desk=desk/> }).collect_view()}
+                                        </ul>
+                                    }.into_any()
+                                }}
+                            </section>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Portal>
+    }
+}
+
+/// A union whose made cards no delivery holds yet: propose a time.
+#[component]
+fn Unscheduled(item: UnscheduledItem, desk: Desk) -> impl IntoView {
+    let time = RwSignal::new(String::new());
+    let input_id = format!("open-{}", item.union_id);
+    let union = item.union_id;
+    view! {
+        <li class="delivery card">
+            <h3>{item.union_name.clone()}</h3>
+            <p>{format!("{} 张会员服务卡制卡完成，待约定送卡时间。", item.cards)}</p>
+            <form class="inline-form" on:submit=move |ev| {
+                ev.prevent_default();
+                desk.open.dispatch(OpenDelivery { union, scheduled: time.get_untracked() });
+            }>
+                <div class="field">
+                    <label for=input_id.clone()>"提议送卡时间"</label>
+                    <input id=input_id type="datetime-local" required=true
+                        prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev))/>
+                </div>
+                <button type="submit" class="button primary" disabled=move || desk.open.pending().get()>"提议送卡时间"</button>
+            </form>
+        </li>
+    }
+}
+
+/// A delivery under way, with the steps the bank may take now.
+#[component]
+fn OpenCard(item: DeliveryItem, desk: Desk) -> impl IntoView {
+    let proposing = RwSignal::new(false);
+    let time = RwSignal::new(String::new());
+    let input_id = format!("repropose-{}", item.id);
+    let can = |a: DeliveryAction| item.actions.contains(&a);
+    let step_of = {
+        let item = item.clone();
+        move |action: DeliveryAction, scheduled: String| DeliveryStep {
+            delivery: item.id,
+            action,
+            scheduled,
+            seen_stage: item.stage_code.clone(),
+            seen_by: item.proposed_by,
+            seen_time: item.scheduled_at,
+        }
+    };
+    let who = match item.proposed_by {
+        Some(Role::Bank) => "本行提议，等待工会确认",
+        Some(Role::Union) => "工会提议，请确认或另约",
+        _ => "已约定",
+    };
+    let confirm = can(DeliveryAction::ConfirmTime).then(|| step_of(DeliveryAction::ConfirmTime, String::new()));
+    let deliver = can(DeliveryAction::RecordDelivered).then(|| step_of(DeliveryAction::RecordDelivered, String::new()));
+    let can_propose = can(DeliveryAction::ProposeTime);
+    let awaiting_sign = item.stage_code == "delivered";
+    view! {
+        <li class="delivery card">
+            <h3>{item.union_name.clone()}</h3>
+            <dl class="facts">
+                <dt>"卡数"</dt><dd>{format!("{} 张", item.cards)}</dd>
+                <dt>"进度"</dt><dd><span class="badge">{item.stage_label.clone()}</span></dd>
+                <dt>"送卡时间"</dt><dd>{format!("{}（{who}）", format_time(item.scheduled_at))}</dd>
+            </dl>
+            {awaiting_sign.then(|| view! { <p class="hint">"已送达，等待工会清点签收。"</p> })}
+            <div class="actions">
+                {confirm.map(|s| view! {
+                    <button type="button" class="button primary" disabled=move || desk.step.pending().get()
+                        on:click=move |_| { desk.step.dispatch(s.clone()); }>"确认送卡时间"</button>
+                })}
+                {deliver.map(|s| view! {
+                    <button type="button" class="button primary" disabled=move || desk.step.pending().get()
+                        on:click=move |_| { desk.step.dispatch(s.clone()); }>"登记已送达"</button>
+                })}
+                {can_propose.then(|| view! {
+                    <button type="button" class="button" aria-expanded=move || proposing.get().to_string()
+                        on:click=move |_| proposing.update(|p| *p = !*p)>"另约时间"</button>
+                })}
+            </div>
+            {move || proposing.get().then(|| {
+                let input_id = input_id.clone();
+                let step_of = step_of.clone();
+                view! {
+                    <form class="inline-form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        desk.step.dispatch(step_of(DeliveryAction::ProposeTime, time.get_untracked()));
+                        proposing.set(false);
+                    }>
+                        <div class="field">
+                            <label for=input_id.clone()>"新的送卡时间"</label>
+                            <input id=input_id type="datetime-local" required=true
+                                prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev))/>
+                        </div>
+                        <button type="submit" class="button primary">"提交新的时间"</button>
+                    </form>
+                }
+            })}
+        </li>
+    }
+}
