@@ -13,7 +13,7 @@ use super::{
 use crate::{
     domain::{
         calendar::Date,
-        card::{check_delivery, CardState, DeliveryAction, DeliveryStage},
+        card::{check_delivery, CardState, DeliveryAction, DeliveryRefusal, DeliveryStage},
         ids::{BankId, BatchId, DeliveryId, MemberId, UnionId, UserId},
         role::Role,
     },
@@ -87,8 +87,19 @@ impl Side {
     }
 }
 
+/// A step the shared lifecycle refuses: a role's step the other side takes is not allowed (403),
+/// anything else is refused with its reason (422).
+fn refused(r: DeliveryRefusal) -> AppError {
+    match r {
+        DeliveryRefusal::NotAllowedForRole { .. } => AppError::Forbidden,
+        DeliveryRefusal::TimeRequired => AppError::invalid("scheduled", r.message()),
+        r => AppError::refused(r.code(), r.message()),
+    }
+}
+
+/// Another side's delivery answers as one that does not exist (404).
 fn not_found() -> AppError {
-    AppError::refused("delivery_not_found", "没有找到这次送卡，请刷新后再试。")
+    AppError::NotFound
 }
 
 fn taken() -> AppError {
@@ -214,7 +225,7 @@ pub async fn open(
         return Err(AppError::refused("union_not_served", "该工会不在本行网点领卡，不能为其安排送卡。"));
     }
     let stage = check_delivery(DeliveryStage::Unscheduled, DeliveryAction::ProposeTime, Role::Bank, Some(scheduled_at))
-        .map_err(|r| AppError::refused(r.code(), r.message()))?;
+        .map_err(refused)?;
     let at = at.unwrap_or_else(now);
     let mut tx = db.begin_write().await?;
     let cards: i64 = sqlx::query_scalar(
@@ -298,8 +309,7 @@ pub async fn step(
     if stage != seen.stage || row.scheduled_at != seen.scheduled_at {
         return Err(taken());
     }
-    let next = check_delivery(stage, action, side.role(), scheduled_at)
-        .map_err(|r| AppError::refused(r.code(), r.message()))?;
+    let next = check_delivery(stage, action, side.role(), scheduled_at).map_err(refused)?;
     let (old_code, old_by) = stage.code();
     let (code, by) = next.code();
     let new_time =

@@ -12,13 +12,8 @@ use app::{
     domain::{
         card::{CardState, Rejection, RejectionReason},
         ids::{BatchId, MemberId, UnionId},
-        role::Role,
     },
-    server::{
-        accounts::{self, NewAccount},
-        auth::hash_password,
-        cards::{check_counts, counts_of_union},
-    },
+    server::cards::{check_counts, counts_of_union},
 };
 use serde_json::Value;
 use unioncard_server::seed::{DEMO_PASSWORD, UNION_A};
@@ -242,30 +237,7 @@ async fn each_role_reaches_only_its_own_side_of_the_batch(app: TestApp) {
     assert_eq!((r.status.as_u16(), r.kind()), (403, Some("forbidden")));
 
     // another bank does not see this bank's batch, nor can it review it
-    let mut tx = app.db.begin_write().await.unwrap();
-    let other: i64 = sqlx::query_scalar("INSERT INTO banks (name) VALUES ('另一家银行') RETURNING id")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
-    let hash = hash_password(DEMO_PASSWORD.into()).await.unwrap();
-    accounts::insert(
-        &mut tx,
-        &NewAccount {
-            username: "otherbank",
-            display_name: "另一家银行",
-            role: Role::Bank,
-            union_id: None,
-            bank_id: Some(app::domain::ids::BankId(other)),
-            member_id: None,
-            password_hash: &hash,
-            must_change_password: false,
-            created_by: None,
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let stranger = app.login_ok("otherbank", DEMO_PASSWORD).await;
+    let stranger = app.another_bank().await;
     let list = app.call_fn(&stranger, ListBatches { page: 1 }).await;
     assert_eq!(list.body["total"], 0, "{:?}", list.body);
     let r = app.call_fn(&stranger, GetBatch { batch, state: None, page: 1 }).await;

@@ -10,6 +10,7 @@ mod auth;
 mod batches;
 mod calendar;
 mod cards;
+mod deliveries;
 mod imports;
 mod lifecycle;
 mod members;

@@ -176,6 +176,34 @@ impl TestApp {
         sqlx::query_scalar("SELECT id FROM unions WHERE name = $1").bind(name).fetch_one(&self.db.pool).await.unwrap()
     }
 
+    /// A second bank, with no branch of its own, and a signed-in officer of it (`otherbank`).
+    pub async fn another_bank(&self) -> reqwest::Client {
+        use app::server::{
+            accounts::{self, NewAccount},
+            auth::hash_password,
+        };
+        let mut tx = self.db.begin_write().await.unwrap();
+        let other: i64 = sqlx::query_scalar("INSERT INTO banks (name) VALUES ('另一家银行') RETURNING id")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let hash = hash_password(seed::DEMO_PASSWORD.into()).await.unwrap();
+        let account = NewAccount {
+            username: "otherbank",
+            display_name: "另一家银行",
+            role: app::domain::role::Role::Bank,
+            union_id: None,
+            bank_id: Some(app::domain::ids::BankId(other)),
+            member_id: None,
+            password_hash: &hash,
+            must_change_password: false,
+            created_by: None,
+        };
+        accounts::insert(&mut tx, &account).await.unwrap();
+        tx.commit().await.unwrap();
+        self.login_ok("otherbank", seed::DEMO_PASSWORD).await
+    }
+
     /// Creates a grassroots account below 福田区总工会 as the supervisor `sup`; returns (username,
     /// initial password).
     pub async fn create_grassroots(&self, sup: &reqwest::Client, username: &str, union_name: &str) -> (String, String) {
