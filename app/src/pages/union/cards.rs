@@ -419,7 +419,7 @@ fn DeliveryCard(item: crate::api::deliveries::DeliveryItem, desk: Desk) -> impl 
     let item_for_propose = item.clone();
     view! {
         <li class="delivery card">
-            <h3>{format!("送卡上门：{} 张", item.cards)}</h3>
+            <h2>{format!("送卡上门：{} 张", item.cards)}</h2>
             <dl class="facts">
                 <dt>"进度"</dt><dd><span class="badge">{item.stage_label.clone()}</span></dd>
                 <dt>"送卡时间"</dt><dd>{format!("{}（{who}）", format_time(item.scheduled_at))}</dd>
@@ -496,19 +496,20 @@ fn DuePanel(deliveries: Deliveries, desk: Desk, selected: RwSignal<Vec<MemberId>
                                     {d.due.into_iter().map(|due| {
                                         let id = due.delivery.id;
                                         let outstanding = due.delivery.outstanding;
-                                        let (tag, text) = match (due.urgency, due.calendar_gap.clone()) {
+                                        let (tag, label, note) = match (due.urgency, due.calendar_gap.clone()) {
                                             (Some(u), _) => (
                                                 match u { Urgency::Overdue { .. } => "badge danger", Urgency::DueSoon { .. } => "badge wait", _ => "badge ok" },
-                                                format!("{} {}", u.label(), u.summary()),
+                                                u.label().to_string(),
+                                                u.summary(),
                                             ),
-                                            (None, gap) => ("badge wait", gap.unwrap_or_default()),
+                                            (None, gap) => ("badge wait", "日历未维护".to_string(), gap.unwrap_or_default()),
                                         };
                                         view! {
                                             <tr>
                                                 <td data-label="签收日期">{due.signed_on.clone()}</td>
                                                 <td data-label="发放期限">{due.due_on.clone().unwrap_or_else(|| "—".into())}</td>
                                                 <td data-label="待发放">{format!("{outstanding} 张")}</td>
-                                                <td data-label="状态"><span class=tag>{text}</span></td>
+                                                <td data-label="状态"><span class=tag>{label}</span><span class="due-note">{note}</span></td>
                                                 <td data-label="操作">
                                                     <button type="button" class="button" disabled=move || desk.hand_out.pending().get()
                                                         on:click=move |_| { desk.hand_out.dispatch(HandOutCards { members: vec![], department: String::new(), delivery: Some(id) }); }>
@@ -525,7 +526,7 @@ fn DuePanel(deliveries: Deliveries, desk: Desk, selected: RwSignal<Vec<MemberId>
                 }
             })}
         </Transition>
-        <div class="actions toolbar">
+        <div class="hand-out">
             <button type="button" class="button primary"
                 disabled=move || selected.read().is_empty() || desk.hand_out.pending().get()
                 on:click=move |_| { desk.hand_out.dispatch(HandOutCards { members: selected.get(), department: String::new(), delivery: None }); }>
