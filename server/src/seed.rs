@@ -117,6 +117,8 @@ pub async fn seed_demo(db: &Db) -> Result<Outcome, sqlx::Error> {
             contact_person: person.into(),
             contact_phone: phone.into(),
             pickup_branch: branch.into(),
+            agreement_branch: branch.into(),
+            agreement_signed_on: "2026-03-02".into(),
         }
         .parse()
         .expect("demo info is valid");

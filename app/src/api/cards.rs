@@ -136,12 +136,10 @@ pub async fn submit_batch(
     let (db, me) = caller::require(&[Role::Union]).await?;
     let union = me.union()?;
     check(CardState::Pending, CardAction::Submit, me.role(), &CardMove::default()).map_err(refusal)?;
-    let missing = unions::info(&db, union).await?.missing();
-    if !missing.is_empty() {
-        return Err(AppError::refused(
-            "union_info_incomplete",
-            format!("请先完善单位信息和工会组织信息（尚未填写：{}），再发起批量办卡。", missing.join("、")),
-        ));
+    let info = unions::info(&db, union).await?;
+    if let Some(why) = info.batch_lock() {
+        let code = if info.missing().is_empty() { "agreement_missing" } else { "union_info_incomplete" };
+        return Err(AppError::refused(code, why));
     }
     if !all && members.is_empty() {
         return Err(AppError::refused("nothing_selected", "请先勾选要办卡的会员。"));

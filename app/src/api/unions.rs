@@ -55,6 +55,15 @@ pub async fn save_union_info(info: UnionInfoForm) -> Result<UnionInfoView, AppEr
     if !banks::branch_exists(&db, &checked.pickup_branch).await? {
         return Err(AppError::invalid("pickup_branch", "无效的领卡网点！"));
     }
+    if let Some(a) = &checked.agreement {
+        if !banks::branch_exists(&db, &a.branch).await? {
+            return Err(AppError::invalid("agreement_branch", "无效的合作网点！"));
+        }
+        let today = crate::domain::calendar::Date::of_timestamp(crate::server::db::now()).ok_or(AppError::Internal)?;
+        if a.signed_on > today {
+            return Err(AppError::invalid("agreement_signed_on", "签约日期不能晚于今天。"));
+        }
+    }
     let name_taken = || AppError::invalid("union_name", "该工会名称已被其他工会登记，请核对工会全称。");
     if unions::name_taken(&db, &checked.union_name, Some(union_id)).await? {
         return Err(name_taken());

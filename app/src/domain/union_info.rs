@@ -7,6 +7,7 @@ use super::{credit_code, phone};
 
 /// The form as typed (every field free text).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UnionInfoForm {
     pub union_name: String,
     pub unit_name: String,
@@ -15,6 +16,17 @@ pub struct UnionInfoForm {
     pub contact_person: String,
     pub contact_phone: String,
     pub pickup_branch: String,
+    /// 批量开卡协议: the partner branch (行号) the union signed the batch card agreement with,
+    /// and the signing day (`YYYY-MM-DD`). Not needed to import; needed to apply for cards.
+    pub agreement_branch: String,
+    pub agreement_signed_on: String,
+}
+
+/// The batch card agreement (批量开卡协议) a union has signed with a bank branch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    pub branch: String,
+    pub signed_on: super::calendar::Date,
 }
 
 /// A checked, normalised record: only `UnionInfoForm::parse` makes one.
@@ -27,6 +39,7 @@ pub struct UnionInfo {
     pub contact_person: String,
     pub contact_phone: String,
     pub pickup_branch: String,
+    pub agreement: Option<Agreement>,
 }
 
 /// (field, Chinese label) in the order the form shows them.
@@ -79,6 +92,8 @@ impl UnionInfoForm {
             "contact_person" => &self.contact_person,
             "contact_phone" => &self.contact_phone,
             "pickup_branch" => &self.pickup_branch,
+            "agreement_branch" => &self.agreement_branch,
+            "agreement_signed_on" => &self.agreement_signed_on,
             _ => "",
         }
     }
@@ -86,6 +101,19 @@ impl UnionInfoForm {
     /// Labels of required fields still empty: what the import page names when it is locked.
     pub fn missing(&self) -> Vec<&'static str> {
         FIELDS.iter().filter(|(f, _)| self.get(f).trim().is_empty()).map(|(_, l)| *l).collect()
+    }
+
+    /// Why batch card applications are locked for this union, or `None` when they are open: the
+    /// required info must be complete and the bank agreement recorded (the guide's 四.1).
+    pub fn batch_lock(&self) -> Option<String> {
+        let missing = self.missing();
+        if !missing.is_empty() {
+            Some(format!("请先完善单位信息和工会组织信息（尚未填写：{}），再发起批量办卡。", missing.join("、")))
+        } else if self.agreement_branch.trim().is_empty() || self.agreement_signed_on.trim().is_empty() {
+            Some("请先在单位信息中登记与银行签订的批量开卡协议（合作网点和签约日期），再发起批量办卡。".into())
+        } else {
+            None
+        }
     }
 
     /// Every problem at once, so the clerk can fix the whole form in one go.
@@ -132,10 +160,29 @@ impl UnionInfoForm {
         if !pickup_branch.is_empty() && !pickup_branch.bytes().all(|b| b.is_ascii_digit()) {
             err("pickup_branch", "无效的领卡网点！");
         }
+        // the agreement: both parts or neither
+        let agreement_branch = self.agreement_branch.trim().to_string();
+        let signed_on = self.agreement_signed_on.trim();
+        let mut agreement = None;
+        match (agreement_branch.is_empty(), signed_on.is_empty()) {
+            (true, true) => {}
+            (false, true) => err("agreement_signed_on", "请填写批量开卡协议的签约日期。"),
+            (true, false) => err("agreement_branch", "请选择签订批量开卡协议的银行网点。"),
+            (false, false) => {
+                if !agreement_branch.bytes().all(|b| b.is_ascii_digit()) {
+                    err("agreement_branch", "无效的合作网点！");
+                }
+                match super::calendar::Date::parse(signed_on) {
+                    Some(d) => agreement = Some(Agreement { branch: agreement_branch.clone(), signed_on: d }),
+                    None => err("agreement_signed_on", "签约日期格式不正确（如 2026-03-01）。"),
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(UnionInfo {
+            agreement,
             union_name,
             unit_name,
             credit_code: credit,
@@ -160,6 +207,8 @@ mod tests {
             contact_person: "王芳".into(),
             contact_phone: "0755-83288060".into(),
             pickup_branch: "104584000101".into(),
+            agreement_branch: "104584000101".into(),
+            agreement_signed_on: "2026-03-01".into(),
         }
     }
 
@@ -168,6 +217,7 @@ mod tests {
         let info = complete().parse().expect("complete form");
         assert_eq!(info.credit_code, "91110000600037341L");
         assert!(complete().missing().is_empty());
+        assert_eq!(complete().batch_lock(), None);
     }
 
     #[test]
@@ -235,5 +285,26 @@ mod tests {
         f.credit_code = "123".into();
         let fields: Vec<_> = f.parse().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["credit_code", "contact_phone"]);
+    }
+
+    #[test]
+    fn the_bank_agreement_is_both_parts_or_neither_and_opens_batch_applications() {
+        let none = UnionInfoForm { agreement_branch: String::new(), agreement_signed_on: String::new(), ..complete() };
+        assert_eq!(none.parse().unwrap().agreement, None, "importing needs no agreement");
+        assert!(none.batch_lock().unwrap().contains("批量开卡协议"));
+        let info = complete().parse().unwrap();
+        assert_eq!(info.agreement.unwrap().signed_on.to_string(), "2026-03-01");
+        for (branch, day, field) in [
+            ("104584000101", "", "agreement_signed_on"),
+            ("", "2026-03-01", "agreement_branch"),
+            ("104584000101", "2026-02-30", "agreement_signed_on"),
+            ("网点", "2026-03-01", "agreement_branch"),
+        ] {
+            let form = UnionInfoForm { agreement_branch: branch.into(), agreement_signed_on: day.into(), ..complete() };
+            let errors = form.parse().unwrap_err();
+            assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), [field], "{branch:?} {day:?}");
+        }
+        let incomplete = UnionInfoForm { address: String::new(), ..complete() };
+        assert!(incomplete.batch_lock().unwrap().contains("单位地址"), "missing info is named first");
     }
 }

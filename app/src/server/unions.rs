@@ -144,12 +144,14 @@ struct InfoRow {
     contact_person: Option<String>,
     contact_phone: Option<String>,
     pickup_branch: Option<String>,
+    agreement_branch: Option<String>,
+    agreement_signed_on: Option<String>,
 }
 
 pub async fn info(db: &Db, union_id: UnionId) -> Result<UnionInfoForm, sqlx::Error> {
     let r: InfoRow = sqlx::query_as(
-        "SELECT name, unit_name, credit_code, address, contact_person, contact_phone, pickup_branch \
-         FROM unions WHERE id = $1",
+        "SELECT name, unit_name, credit_code, address, contact_person, contact_phone, pickup_branch, \
+         agreement_branch, agreement_signed_on FROM unions WHERE id = $1",
     )
     .bind(union_id)
     .fetch_one(&db.pool)
@@ -162,13 +164,16 @@ pub async fn info(db: &Db, union_id: UnionId) -> Result<UnionInfoForm, sqlx::Err
         contact_person: r.contact_person.unwrap_or_default(),
         contact_phone: r.contact_phone.unwrap_or_default(),
         pickup_branch: r.pickup_branch.unwrap_or_default(),
+        agreement_branch: r.agreement_branch.unwrap_or_default(),
+        agreement_signed_on: r.agreement_signed_on.unwrap_or_default(),
     })
 }
 
 pub async fn save_info(tx: &mut Tx, union_id: UnionId, info: &UnionInfo) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE unions SET name = $1, unit_name = $2, credit_code = $3, address = $4, \
-         contact_person = $5, contact_phone = $6, pickup_branch = $7 WHERE id = $8",
+         contact_person = $5, contact_phone = $6, pickup_branch = $7, agreement_branch = $8, \
+         agreement_signed_on = $9 WHERE id = $10",
     )
     .bind(&info.union_name)
     .bind(&info.unit_name)
@@ -177,6 +182,8 @@ pub async fn save_info(tx: &mut Tx, union_id: UnionId, info: &UnionInfo) -> Resu
     .bind(&info.contact_person)
     .bind(&info.contact_phone)
     .bind(&info.pickup_branch)
+    .bind(info.agreement.as_ref().map(|a| a.branch.clone()))
+    .bind(info.agreement.as_ref().map(|a| a.signed_on.to_string()))
     .bind(union_id)
     .execute(&mut **tx)
     .await?;

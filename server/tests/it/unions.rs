@@ -5,6 +5,7 @@ use app::{
     api::{
         accounts::CreateAccount,
         auth::ChangePassword,
+        cards::SubmitBatch,
         overview::{supervisor::GetSupervisorOverview, union::GetUnionOverview},
         unions::SaveUnionInfo,
     },
@@ -70,6 +71,7 @@ async fn a_grassroots_union_completes_its_info_and_the_lock_lifts(app: TestApp) 
             contact_person: "陈静".into(),
             contact_phone: "0755-83288565".into(),
             pickup_branch: branch.into(),
+            ..Default::default()
         },
     };
     let form = |credit, branch| form_named("深圳市信息测试有限公司工会委员会", credit, branch);
@@ -86,6 +88,29 @@ async fn a_grassroots_union_completes_its_info_and_the_lock_lifts(app: TestApp) 
     assert_eq!(ok.body["form"]["credit_code"], "91110000600037341L", "stored normalised");
     let o = app.call_fn(&c, GetUnionOverview {}).await;
     assert_eq!(o.body["missing"].as_array().unwrap().len(), 0);
+
+    // complete info opens the import; batch applications wait for the bank agreement
+    assert!(o.body["batch_lock"].as_str().unwrap().contains("批量开卡协议"), "{:?}", o.body);
+    let submit = SubmitBatch { request_key: "k".into(), members: vec![], all: true };
+    let r = app.call_fn(&c, submit.clone()).await;
+    assert_eq!((r.status.as_u16(), r.body["code"].as_str()), (422, Some("agreement_missing")), "{:?}", r.body);
+    let with_agreement = |branch: &str, day: &str| {
+        let mut f = form("91110000600037341L", "104584000101");
+        f.info.agreement_branch = branch.into();
+        f.info.agreement_signed_on = day.into();
+        f
+    };
+    let tomorrow = app::domain::format_time(app::server::db::now() + 86_400)[..10].to_string();
+    let r = app.call_fn(&c, with_agreement("104584000101", &tomorrow)).await;
+    assert_eq!(r.field_message("agreement_signed_on").as_deref(), Some("签约日期不能晚于今天。"), "{:?}", r.body);
+    let r = app.call_fn(&c, with_agreement("999999999999", "2026-03-01")).await;
+    assert_eq!(r.field_message("agreement_branch").as_deref(), Some("无效的合作网点！"), "{:?}", r.body);
+    let r = app.call_fn(&c, with_agreement("104584000102", "2026-03-01")).await;
+    assert_eq!(r.body["form"]["agreement_signed_on"], "2026-03-01", "{:?}", r.body);
+    let o = app.call_fn(&c, GetUnionOverview {}).await;
+    assert!(o.body["batch_lock"].is_null(), "{:?}", o.body);
+    let r = app.call_fn(&c, submit).await;
+    assert_eq!(r.body["code"], "nothing_pending", "open now, with no member yet: {:?}", r.body);
     let s = app.call_fn(&sup, GetSupervisorOverview { union_id: None }).await;
     assert_eq!(s.body["grassroots_total"], 3);
     assert_eq!(s.body["grassroots_info_complete"], 3);

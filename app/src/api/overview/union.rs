@@ -10,6 +10,8 @@ pub struct UnionOverview {
     pub name: String,
     /// Required info still missing: import and card applications are locked until it is done.
     pub missing: Vec<String>,
+    /// Why batch card applications are locked (info missing, or no bank agreement), if they are.
+    pub batch_lock: Option<String>,
     pub by_state: Vec<StateCount>,
     pub members_total: i64,
 }
@@ -27,6 +29,7 @@ pub async fn get_union_overview() -> Result<UnionOverview, AppError> {
     let by_state = state_counts(cards::counts_of_union(&db, union_id).await?);
     Ok(UnionOverview {
         missing: form.missing().into_iter().map(String::from).collect(),
+        batch_lock: form.batch_lock(),
         name: form.union_name,
         members_total: by_state.iter().map(|s| s.count).sum(),
         by_state,

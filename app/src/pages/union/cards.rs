@@ -194,12 +194,21 @@ pub fn CardsPage() -> impl IntoView {
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
                                 let o = overview.await.ok();
-                                let locked = o.as_ref().is_none_or(|o| !o.missing.is_empty());
+                                let lock = o.as_ref().map(|o| o.batch_lock.clone()).unwrap_or_else(|| Some(String::new()));
+                let locked = lock.is_some();
                                 let pending = o.as_ref().and_then(|o| o.by_state.iter().find(|c| c.state == CardState::Pending).map(|c| c.count)).unwrap_or(0);
                                 let branch = info.await.ok().map(|i| {
                                     i.branches.iter().find(|b| b.code == i.form.pickup_branch).map(|b| b.name.clone()).unwrap_or_default()
                                 }).unwrap_or_default();
+                                // the info lock above says what is missing; the agreement is said here
+                                let agreement_note = lock.filter(|why| !why.is_empty() && o.as_ref().is_some_and(|o| o.missing.is_empty()));
                                 view! {
+                                    {agreement_note.map(|why| view! {
+                                        <div class="lock" role="note">
+                                            <p>{why}</p>
+                                            <A href="/union/info">"去登记批量开卡协议"</A>
+                                        </div>
+                                    })}
                                     <div class="actions toolbar">
                                         <button type="button" class="button primary"
                                             disabled=move || locked || selected.read().is_empty() || submit.pending().get()

@@ -112,6 +112,29 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl Into
                     <FieldMessage id="pickup_branch-error" message=message("pickup_branch")/>
                 </div>
             </fieldset>
+            <fieldset>
+                <legend>"批量开卡协议"</legend>
+                <p class="hint">"与银行签订批量开卡协议后在此登记，登记后才能发起批量办卡；导入会员不需要。"</p>
+                <div class="field">
+                    <label for="agreement_branch">"合作网点"</label>
+                    <select id="agreement_branch" name="info[agreement_branch]" aria-describedby="agreement_branch-error"
+                        prop:value=move || form.read().agreement_branch.clone()
+                        on:change=move |ev| form.update(|x| x.agreement_branch = event_target_value(&ev))>
+                        <option value="">"尚未签订"</option>
+                        {view.branches.iter().map(|b| view! {
+                            <option value=b.code.clone()>{format!("{} {}（{}）", b.code, b.name, b.bank_name)}</option>
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage id="agreement_branch-error" message=message("agreement_branch")/>
+                </div>
+                <div class="field">
+                    <label for="agreement_signed_on">"签约日期"</label>
+                    <input id="agreement_signed_on" name="info[agreement_signed_on]" type="date" aria-describedby="agreement_signed_on-error"
+                        prop:value=move || form.read().agreement_signed_on.clone()
+                        on:input=move |ev| form.update(|x| x.agreement_signed_on = event_target_value(&ev))/>
+                    <FieldMessage id="agreement_signed_on-error" message=message("agreement_signed_on")/>
+                </div>
+            </fieldset>
             <ErrorNotice error=server_error/>
             {move || saved().then(|| view! { <p class="success" role="status">"已保存。"</p> })}
             <div class="actions">
