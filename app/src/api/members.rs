@@ -183,3 +183,100 @@ pub async fn delete_member(id: MemberId) -> Result<(), AppError> {
     leptos_axum::redirect("/union/members");
     Ok(())
 }
+
+/// A field of a member's record the bank corrected at activation, as the union reads it (ID and
+/// phone numbers masked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CorrectionItem {
+    pub member: MemberId,
+    pub member_name: String,
+    pub field_label: String,
+    pub old_value: String,
+    pub new_value: String,
+    pub at: i64,
+}
+
+/// The fields the bank may correct at activation, against the member's papers.
+pub const CORRECTABLE: [&str; 3] = ["name", "id_number", "phone"];
+
+/// The union's latest corrections by the bank (of one member when `member` is given).
+#[server(endpoint = "members/corrections")]
+pub async fn list_corrections(#[server(default)] member: Option<MemberId>) -> Result<Vec<CorrectionItem>, AppError> {
+    use crate::{
+        domain::{mask_id, member::field_label as label, phone, role::Role},
+        server::{caller, members},
+    };
+    let (db, me) = caller::require(&[Role::Union]).await?;
+    let rows = members::corrections(&db, me.union()?, member, 20).await?;
+    let shown = |field: &str, v: &str| match field {
+        "id_number" => mask_id(v),
+        "phone" => phone::mask(v),
+        _ => v.to_string(),
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| CorrectionItem {
+            member: r.member_id,
+            member_name: r.member_name,
+            field_label: label(&r.field).to_string(),
+            old_value: shown(&r.field, &r.old_value),
+            new_value: shown(&r.field, &r.new_value),
+            at: r.at,
+        })
+        .collect())
+}
+
+/// The bank corrects a member's name, ID number or phone at activation, from the member's papers:
+/// the shared validation applies, the change is audited, and the union sees each changed field.
+/// Answers the labels of the fields changed.
+#[server(endpoint = "bank/members/correct")]
+pub async fn correct_member(
+    member: MemberId,
+    name: String,
+    id_number: String,
+    phone: String,
+) -> Result<Vec<String>, AppError> {
+    use crate::{
+        domain::{
+            member::{field_label as label, StoredMember},
+            role::Role,
+            FieldError,
+        },
+        server::{audit, caller, db::OnUnique, deliveries, imports::today, members},
+    };
+    let (db, me) = caller::require(&[Role::Bank]).await?;
+    let card = deliveries::bank_card(&db, me.bank()?, member).await?;
+    if card.card_state != CardState::Distributed {
+        return Err(AppError::refused("not_distributed", "只有已发放、尚未激活的会员服务卡才能在激活时更正会员信息。"));
+    }
+    let row = members::own(&db, card.union_id, member).await?;
+    let before = row.input()?;
+    let input = MemberInput { name, id_number, phone, ..before.clone() };
+    let (record, _) = input.parse(&today()).map_err(|errors| AppError::Invalid {
+        errors: errors.into_iter().map(|e| FieldError { field: e.field, message: e.message }).collect(),
+    })?;
+    if members::id_number_holder(&db, &record.id_number, member).await?.is_some() {
+        return Err(AppError::invalid("id_number", "该证件号码已存在！"));
+    }
+    let stored = StoredMember::from(&record);
+    let after = record.to_input();
+    let changes: Vec<(&str, String, String)> = CORRECTABLE
+        .iter()
+        .filter(|f| before.get(f) != after.get(f))
+        .map(|f| (*f, before.get(f).to_string(), after.get(f).to_string()))
+        .collect();
+    if changes.is_empty() {
+        return Err(AppError::refused("nothing_changed", "信息与原记录相同，无需更正。"));
+    }
+    let labels: Vec<String> = changes.iter().map(|(f, _, _)| label(f).to_string()).collect();
+    let mut tx = db.begin_write().await?;
+    let written = members::correct(&mut tx, &row, &stored, &changes, Some(me.id()))
+        .await
+        .on_unique(|| AppError::invalid("id_number", "该证件号码已存在！"))?;
+    if !written {
+        return Err(AppError::conflict("card_moved", "已被他人处理：该会员服务卡的状态已经变了，请刷新后查看。"));
+    }
+    audit::record(&mut *tx, Some(me.id()), "member_corrected", &format!("member:{member}"), &labels.join("、")).await?;
+    tx.commit().await?;
+    Ok(labels)
+}

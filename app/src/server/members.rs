@@ -8,7 +8,7 @@ use crate::{
     domain::{
         card::CardState,
         id_document::IdType,
-        ids::{MemberId, UnionId},
+        ids::{MemberId, UnionId, UserId},
         member::{MemberInput, StoredMember},
     },
     error::{AppError, AppResult},
@@ -380,5 +380,73 @@ pub async fn card_holder(db: &Db, id: MemberId) -> Result<Option<CardHolderRow>,
     )
     .bind(id)
     .fetch_optional(&db.pool)
+    .await
+}
+
+/// One field of a member's record the bank corrected at activation.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CorrectionRow {
+    pub id: i64,
+    pub member_id: MemberId,
+    pub member_name: String,
+    pub field: String,
+    pub old_value: String,
+    pub new_value: String,
+    pub at: i64,
+}
+
+/// Writes a member's record corrected by the bank and keeps each changed field, old and new, for
+/// the union to see; only while the card is 已发放 (the activation the correction belongs to).
+/// Answers whether the record was in that state (and so written).
+pub async fn correct(
+    tx: &mut Tx,
+    row: &MemberRow,
+    s: &StoredMember,
+    changes: &[(&str, String, String)],
+    by: Option<UserId>,
+) -> Result<bool, sqlx::Error> {
+    let still: Option<i64> = sqlx::query_scalar("SELECT 1 FROM members WHERE id = $1 AND card_state = 'distributed'")
+        .bind(row.id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if still.is_none() {
+        return Ok(false);
+    }
+    update(tx, row.id, s).await?;
+    let at = now();
+    for (field, old, new) in changes {
+        sqlx::query(
+            "INSERT INTO member_corrections (member_id, union_id, field, old_value, new_value, corrected_by, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(row.id)
+        .bind(row.union_id)
+        .bind(field)
+        .bind(old)
+        .bind(new)
+        .bind(by)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(true)
+}
+
+/// The union's corrections by the bank, newest first; of one member when `member` is given.
+pub async fn corrections(
+    db: &Db,
+    union: UnionId,
+    member: Option<MemberId>,
+    limit: i64,
+) -> Result<Vec<CorrectionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, c.member_id, m.name AS member_name, c.field, c.old_value, c.new_value, c.at \
+         FROM member_corrections c JOIN members m ON m.id = c.member_id \
+         WHERE c.union_id = $1 AND ($2 = 0 OR c.member_id = $2) ORDER BY c.id DESC LIMIT $3",
+    )
+    .bind(union)
+    .bind(member.map(|m| m.0).unwrap_or(0))
+    .bind(limit)
+    .fetch_all(&db.pool)
     .await
 }

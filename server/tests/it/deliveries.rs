@@ -12,6 +12,7 @@ use app::{
             ActivateCards, DeliveryStep, HandOutCards, ListBankCards, ListBankDeliveries, ListUnionDeliveries,
             MadeInput, MarkCardsMade, OpenDelivery, RemakeCard, SignDelivery,
         },
+        members::{CorrectMember, ListCorrections},
     },
     domain::{
         card::{CardState, DeliveryAction},
@@ -32,6 +33,7 @@ on_both_engines!(
     made_cards_are_delivered_signed_for_handed_out_and_activated_each_step_once,
     two_signings_of_one_delivery_at_once_apply_once,
     each_side_reaches_only_its_own_deliveries_and_cards,
+    the_bank_corrects_a_member_at_activation_and_the_union_sees_what_changed,
 );
 
 async fn count(app: &TestApp, union: UnionId, state: CardState) -> i64 {
@@ -413,4 +415,63 @@ async fn each_side_reaches_only_its_own_deliveries_and_cards(app: TestApp) {
     assert_eq!(status(&r), (403, Some("forbidden")));
     let r = app.call_fn(&bank, SignDelivery { delivery, count: 1 }).await;
     assert_eq!(status(&r), (403, Some("forbidden")));
+}
+
+async fn the_bank_corrects_a_member_at_activation_and_the_union_sees_what_changed(app: TestApp) {
+    let union = app.union_id(UNION_A).await;
+    let (member, name, id_number, phone): (i64, String, String, String) = sqlx::query_as(
+        "SELECT id, name, id_number, phone FROM members WHERE union_id = $1 AND card_state = 'distributed' ORDER BY id DESC",
+    )
+    .bind(union)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let member = MemberId(member);
+    let bank = app.login_ok("boc", DEMO_PASSWORD).await;
+    let fix =
+        |phone: &str| CorrectMember { member, name: name.clone(), id_number: id_number.clone(), phone: phone.into() };
+    let same = app.call_fn(&bank, fix(&phone)).await;
+    assert_eq!((status(&same), same.body["code"].as_str()), ((422, Some("refused")), Some("nothing_changed")));
+    let bad = app.call_fn(&bank, fix("1390000")).await;
+    assert_eq!((status(&bad), bad.field_message("phone").is_some()), ((422, Some("invalid")), true), "{:?}", bad.body);
+    let done = app.call_fn(&bank, fix("13900001111")).await;
+    assert_eq!(done.body, serde_json::json!(["手机号码"]), "{:?}", done.body);
+    let stored: String = sqlx::query_scalar("SELECT phone FROM members WHERE id = $1")
+        .bind(member)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, "13900001111");
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'member_corrected'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+
+    // the union reads what changed, numbers masked, on the member and on its home
+    let clerk = app.login_ok("shili", DEMO_PASSWORD).await;
+    for of in [Some(member), None] {
+        let list = app.call_fn(&clerk, ListCorrections { member: of }).await;
+        let first = &list.body[0];
+        assert_eq!(
+            (first["field_label"].as_str(), first["new_value"].as_str(), first["member"].as_i64()),
+            (Some("手机号码"), Some("139****1111"), Some(member.0)),
+            "{:?}",
+            list.body
+        );
+        assert!(first["old_value"].as_str().unwrap().contains('*'));
+    }
+    // only the bank corrects, only its own unions' members, only before activation
+    let r = app.call_fn(&clerk, fix("13900002222")).await;
+    assert_eq!(status(&r), (403, Some("forbidden")));
+    let stranger = app.another_bank().await;
+    let r = app.call_fn(&stranger, fix("13900002222")).await;
+    assert_eq!(status(&r), (422, Some("refused")), "{:?}", r.body);
+    let activate = ActivateCards { union, members: vec![member], at: field_time(0), branch: String::new() };
+    assert_eq!(app.call_fn(&bank, activate).await.body, 1);
+    let r = app.call_fn(&bank, fix("13900002222")).await;
+    assert_eq!((status(&r), r.body["code"].as_str()), ((422, Some("refused")), Some("not_distributed")));
+    let other_union = app.login_ok("yangban", DEMO_PASSWORD).await;
+    let theirs = app.call_fn(&other_union, ListCorrections { member: None }).await;
+    assert_eq!(theirs.body, serde_json::json!([]), "another union sees none of it");
 }

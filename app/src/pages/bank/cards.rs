@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::{
     api::{
         deliveries::{list_bank_cards, ActivateCards, BankCard, RemakeCard},
+        members::CorrectMember,
         overview::bank::get_bank_overview,
     },
     components::{ErrorNotice, FieldMessage, Pager, Portal, TableRegion},
@@ -26,6 +27,7 @@ const STATES: [CardState; 3] = [CardState::Distributed, CardState::AwaitingDistr
 struct Desk {
     activate: ServerAction<ActivateCards>,
     remake: ServerAction<RemakeCard>,
+    correct: ServerAction<CorrectMember>,
     /// The ticked cards, with their union (one activation is for one union's cards).
     selected: RwSignal<Vec<(MemberId, UnionId)>>,
 }
@@ -39,11 +41,15 @@ pub fn BankCardsPage() -> impl IntoView {
     let desk = Desk {
         activate: ServerAction::<ActivateCards>::new(),
         remake: ServerAction::<RemakeCard>::new(),
+        correct: ServerAction::<CorrectMember>::new(),
         selected: RwSignal::new(Vec::new()),
     };
     let list = Resource::new(
-        move || (state.get(), search.get(), page.get(), desk.activate.version().get(), desk.remake.version().get()),
-        |(s, q, p, _, _)| list_bank_cards(s, q, p),
+        move || {
+            let versions = (desk.activate.version().get(), desk.remake.version().get(), desk.correct.version().get());
+            (state.get(), search.get(), page.get(), versions)
+        },
+        |(s, q, p, _)| list_bank_cards(s, q, p),
     );
     let overview = Resource::new(|| (), |_| get_bank_overview());
     Effect::new(move |_| {
@@ -80,6 +86,10 @@ pub fn BankCardsPage() -> impl IntoView {
             <div role="status" aria-live="polite">
                 <ErrorNotice error=action_error(desk.activate)/>
                 <ErrorNotice error=action_error(desk.remake)/>
+                <ErrorNotice error=action_error(desk.correct)/>
+                {move || desk.correct.value().get().and_then(|r| r.ok()).map(|labels| view! {
+                    <p class="notice">{format!("已更正会员信息：{}。工会可在会员信息中看到更正记录。", labels.join("、"))}</p>
+                })}
                 {move || desk.activate.value().get().and_then(|r| r.ok()).map(|n| view! {
                     <p class="notice">{format!("已登记 {n} 张会员服务卡激活。")}</p>
                 })}
@@ -206,6 +216,9 @@ fn CardRow(card: BankCard, desk: Desk) -> impl IntoView {
     let seen = card.card_state;
     let can_activate = card.actions.contains(&CardAction::ActivateOnSite);
     let can_remake = card.actions.contains(&CardAction::Remake);
+    let can_correct = card.card_state == CardState::Distributed;
+    let correcting = RwSignal::new(false);
+    let fix = RwSignal::new((card.name.clone(), card.id_number.clone(), card.phone.clone()));
     let remaking = RwSignal::new(false);
     let text = RwSignal::new(String::new());
     let text_id = format!("remake-{id}");
@@ -233,6 +246,12 @@ fn CardRow(card: BankCard, desk: Desk) -> impl IntoView {
             <td class="mono" data-label="卡号后四位">{card.card_tail.clone()}</td>
             <td data-label="状态"><span class=format!("state-tag state-{}", card.card_state.as_str())>{card.card_state.label()}</span></td>
             <td data-label="操作">
+                {can_correct.then(|| view! {
+                    <button type="button" class="button" aria-expanded=move || correcting.get().to_string()
+                        on:click=move |_| correcting.update(|c| *c = !*c)>
+                        "更正信息"<span class="visually-hidden">{card.name.clone()}</span>
+                    </button>
+                })}
                 {can_remake.then(|| view! {
                     <button type="button" class="button" aria-expanded=move || remaking.get().to_string()
                         on:click=move |_| remaking.update(|r| *r = !*r)>
@@ -241,6 +260,36 @@ fn CardRow(card: BankCard, desk: Desk) -> impl IntoView {
                 })}
             </td>
         </tr>
+        {move || correcting.get().then(|| view! {
+            <tr class="reject-row">
+                <td colspan="7">
+                    <form class="inline-form" novalidate=true on:submit=move |ev| {
+                        ev.prevent_default();
+                        let (name, id_number, phone) = fix.get_untracked();
+                        desk.correct.dispatch(CorrectMember { member: id, name, id_number, phone });
+                        correcting.set(false);
+                    }>
+                        <p class="hint">"按会员出示的证件更正，保存后工会可看到更正记录。"</p>
+                        <div class="field">
+                            <label for=format!("fix-name-{id}")>"姓名"</label>
+                            <input id=format!("fix-name-{id}") type="text" prop:value=move || fix.get().0
+                                on:input=move |ev| fix.update(|f| f.0 = event_target_value(&ev))/>
+                        </div>
+                        <div class="field">
+                            <label for=format!("fix-id-{id}")>"证件号码"</label>
+                            <input id=format!("fix-id-{id}") type="text" prop:value=move || fix.get().1
+                                on:input=move |ev| fix.update(|f| f.1 = event_target_value(&ev))/>
+                        </div>
+                        <div class="field">
+                            <label for=format!("fix-phone-{id}")>"手机号码"</label>
+                            <input id=format!("fix-phone-{id}") type="tel" prop:value=move || fix.get().2
+                                on:input=move |ev| fix.update(|f| f.2 = event_target_value(&ev))/>
+                        </div>
+                        <button type="submit" class="button primary">"保存更正"</button>
+                    </form>
+                </td>
+            </tr>
+        })}
         {move || remaking.get().then(|| {
             let (text_id, error_id) = (text_id.clone(), error_id.clone());
             view! {

@@ -95,9 +95,10 @@ pub fn CardsPage() -> impl IntoView {
         let states = TABS[tab.get()].1;
         states[sub_state.get().min(states.len() - 1)]
     };
+    let search = RwSignal::new(String::new());
     let list = Resource::new(
-        move || (state(), page.get(), version.get()),
-        |(s, p, _)| list_members(String::new(), Some(s), String::new(), p),
+        move || (state(), search.get(), page.get(), version.get()),
+        |(s, q, p, _)| list_members(q, Some(s), String::new(), p),
     );
     let rejected = Resource::new(move || (page.get(), version.get()), |(p, _)| list_rejected(p));
     let confirm_all = RwSignal::new(None::<String>);
@@ -119,6 +120,7 @@ pub fn CardsPage() -> impl IntoView {
     });
     let choose = move |i: usize| {
         tab.set(i);
+        search.set(String::new());
         sub_state.set(0);
         page.set(1);
         selected.set(Vec::new());
@@ -247,6 +249,15 @@ pub fn CardsPage() -> impl IntoView {
                 })}
                 {move || (state() == CardState::AwaitingDistribution).then(|| view! {
                     <DuePanel deliveries=deliveries desk=delivery selected=selected/>
+                })}
+                {move || (state() != CardState::Rejected).then(|| view! {
+                    <div class="filters">
+                        <div class="field search">
+                            <label for="card-search">"查找：姓名、证件号码后几位或手机号"</label>
+                            <input id="card-search" type="search" prop:value=move || search.get()
+                                on:change=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
+                        </div>
+                    </div>
                 })}
                 {move || if state() == CardState::Rejected {
                     view! { <RejectedList rejected=rejected page=page selected=selected reset=reset toggle=toggle/> }.into_any()

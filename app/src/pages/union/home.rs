@@ -7,6 +7,7 @@ use crate::{
     api::{
         cards::StateCount,
         deliveries::{list_union_deliveries, UnionDeliveries},
+        members::list_corrections,
         overview::union::get_union_overview,
     },
     components::{Portal, StateCounts},
@@ -63,17 +64,25 @@ fn ToDo(counts: Vec<StateCount>, deliveries: Option<UnionDeliveries>) -> impl In
 pub fn HomePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_union_overview());
     let deliveries = Resource::new(|| (), |_| list_union_deliveries());
+    let corrections = Resource::new(|| (), |_| list_corrections(None));
     view! {
         <Portal role=Role::Union title="首页">
             <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
                 {move || Suspend::new(async move {
                     let d = deliveries.await.ok();
+                    let fixed = corrections.await.ok().filter(|c| !c.is_empty());
                     match data.await {
                         Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                         Ok(o) => view! {
                             <h1>{o.name.clone()}</h1>
                             <InfoLock missing=o.missing.clone()/>
                             <ToDo counts=o.by_state.clone() deliveries=d/>
+                            {fixed.map(|c| view! {
+                                <section aria-labelledby="corrections-heading">
+                                    <h2 id="corrections-heading">"银行更正的会员信息"</h2>
+                                    <super::member::CorrectionList items=c/>
+                                </section>
+                            })}
                             <h2>{format!("会员服务卡办理进度（会员 {} 人）", o.members_total)}</h2>
                             <StateCounts counts=o.by_state.clone()/>
                             <h2>"办理流程"</h2>

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::{
-    api::members::{get_member, DeleteMember, MemberDetail, UpdateMember},
+    api::members::{get_member, list_corrections, CorrectionItem, DeleteMember, MemberDetail, UpdateMember},
     components::{ErrorNotice, FieldMessage, Portal},
-    domain::{id_document::IdType, ids::MemberId, role::Role},
+    domain::{format_time, id_document::IdType, ids::MemberId, role::Role},
     pages::{action_error, refused_snapshot},
 };
 
@@ -17,6 +17,7 @@ pub fn MemberPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|s| s.parse::<MemberId>().ok()).unwrap_or(MemberId(0));
     let save = ServerAction::<UpdateMember>::new();
     let data = Resource::new(id, get_member);
+    let corrections = Resource::new(id, |m| list_corrections(Some(m)));
     view! {
         <Portal role=Role::Union title="会员详情">
             <p><A href="/union/members">"← 返回会员信息"</A></p>
@@ -28,7 +29,34 @@ pub fn MemberPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    corrections.await.ok().filter(|c| !c.is_empty()).map(|c| view! {
+                        <section class="card" aria-labelledby="corrections-heading">
+                            <h2 id="corrections-heading">"银行更正记录"</h2>
+                            <p class="hint">"银行在激活会员服务卡时，按会员出示的证件更正了以下信息。"</p>
+                            <CorrectionList items=c/>
+                        </section>
+                    })
+                })}
+            </Suspense>
         </Portal>
+    }
+}
+
+/// Fields the bank corrected: when, whose, which field, from what to what (numbers masked).
+#[component]
+pub(crate) fn CorrectionList(items: Vec<CorrectionItem>) -> impl IntoView {
+    view! {
+        <ul class="corrections">
+            {items.into_iter().map(|c| view! {
+                <li>
+                    <span class="meta">{format_time(c.at)}</span>" "
+                    <A href=format!("/union/members/{}", c.member)>{c.member_name.clone()}</A>" "
+                    {format!("{}：{} → {}", c.field_label, c.old_value, c.new_value)}
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }
 
