@@ -222,3 +222,13 @@ export async function auditPage(page: Page, name: string): Promise<void> {
   await page.setViewportSize(DESKTOP);
   expect(found, `axe violations or sideways scrolling on ${name} (${page.url()}):\n\n${found.join('\n\n')}\n`).toEqual([]);
 }
+
+/** Types every field of the 单位信息 form except the credit code. */
+export async function fillInfo(page: Page, unionName: string, unitName: string): Promise<void> {
+  await page.locator('#union_name').fill(unionName);
+  await page.locator('#unit_name').fill(unitName);
+  await page.locator('#address').fill('深圳市福田区深南大道2012号');
+  await page.locator('#contact_person').fill('陈静');
+  await page.locator('#contact_phone').fill(CONTACT_PHONE);
+  await page.locator('#pickup_branch').selectOption(BRANCH_FUTIAN);
+}

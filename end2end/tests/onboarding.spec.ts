@@ -11,6 +11,7 @@ import {
   changePassword,
   createGrassrootsAccount,
   createGrassrootsAccountAsFutian,
+  fillInfo,
   login,
   loginAs,
   logout,
@@ -22,16 +23,6 @@ const NEW_PASSWORD = 'Kaika2026x';
 
 /** The note that locks import until 单位信息 is complete. */
 const infoLock = (page: Page) => page.getByRole('note').filter({ hasText: '请先完善单位信息' });
-
-/** Types every field of the 单位信息 form except the credit code. */
-async function fillInfo(page: Page, unionName: string, unitName: string): Promise<void> {
-  await page.locator('#union_name').fill(unionName);
-  await page.locator('#unit_name').fill(unitName);
-  await page.locator('#address').fill('深圳市福田区深南大道2012号');
-  await page.locator('#contact_person').fill('陈静');
-  await page.locator('#contact_phone').fill(CONTACT_PHONE);
-  await page.locator('#pickup_branch').selectOption(BRANCH_FUTIAN);
-}
 
 test('a supervisor opens a grassroots union account and the union activates it with a new password', async ({ page }) => {
   await loginAs(page, 'futian', DEMO_PASSWORD, '/supervisor');

@@ -35,6 +35,25 @@ where
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
+/// How many of `action`'s answers changed something: a success, or a 409 (someone else changed
+/// it first). Lists reload on this, not on every answer, so a refused entry (a wrong count, a
+/// time in the past) keeps what the user typed.
+pub fn changes<I, O>(action: ServerAction<I>) -> Memo<usize>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Memo::new(move |before: Option<&usize>| {
+        let seen = before.copied().unwrap_or(0);
+        match action.value().get() {
+            Some(Ok(_)) | Some(Err(crate::error::AppError::Conflict { .. })) if action.version().get() > seen => {
+                action.version().get()
+            }
+            _ => seen,
+        }
+    })
+}
+
 /// What the form held when the server last refused it. A server message about a field stands
 /// only while that field still holds the value it was about.
 pub fn refused_snapshot<I, O, F>(action: ServerAction<I>, form: RwSignal<F>) -> RwSignal<Option<F>>

@@ -19,7 +19,7 @@ use crate::{
         role::Role,
     },
     error::AppError,
-    pages::action_error,
+    pages::{action_error, changes},
 };
 
 /// A member the bank has chosen to return, with every reason, kept on the page until sent.
@@ -113,8 +113,9 @@ pub fn BatchPage() -> impl IntoView {
     let page = RwSignal::new(1i64);
     let send = ServerAction::<ReviewBatch>::new();
     let made = ServerAction::<MarkCardsMade>::new();
+    let made_changes = changes(made);
     let data = Resource::new(
-        move || (id.get(), state.get(), page.get(), send.version().get(), made.version().get()),
+        move || (id.get(), state.get(), page.get(), send.version().get(), made_changes.get()),
         |(b, s, p, _, _)| get_batch(b, s, p),
     );
     let review = Review { chosen: RwSignal::new(Vec::new()), draft: RwSignal::new(Draft::default()) };
@@ -174,6 +175,11 @@ pub fn BatchPage() -> impl IntoView {
                     </select>
                 </div>
             </div>
+            // the outcome of 登记制卡完成 stays when the cards it moved leave the list
+            <ErrorNotice error=action_error(made)/>
+            {move || made.value().get().and_then(|r| r.ok()).map(|n| view! {
+                <p class="success" role="status">{format!("已登记 {n} 张会员服务卡制卡完成，转入待送卡。")}</p>
+            })}
             <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -319,10 +325,6 @@ fn MadeTable(batch: BatchId, items: Vec<ReviewItem>, made: ServerAction<MarkCard
                     {move || format!("登记制卡完成（{} 张）", filled().len())}
                 </button>
             </div>
-            <ErrorNotice error=action_error(made)/>
-            {move || made.value().get().and_then(|r| r.ok()).map(|n| view! {
-                <p class="success" role="status">{format!("已登记 {n} 张会员服务卡制卡完成，转入待送卡。")}</p>
-            })}
         </form>
     }
 }

@@ -17,7 +17,7 @@ use crate::{
         ids::{MemberId, UnionId},
         role::Role,
     },
-    pages::action_error,
+    pages::{action_error, changes},
 };
 
 /// The states the bank looks at here: cards it may activate first.
@@ -44,11 +44,9 @@ pub fn BankCardsPage() -> impl IntoView {
         correct: ServerAction::<CorrectMember>::new(),
         selected: RwSignal::new(Vec::new()),
     };
+    let moved = (changes(desk.activate), changes(desk.remake), changes(desk.correct));
     let list = Resource::new(
-        move || {
-            let versions = (desk.activate.version().get(), desk.remake.version().get(), desk.correct.version().get());
-            (state.get(), search.get(), page.get(), versions)
-        },
+        move || (state.get(), search.get(), page.get(), (moved.0.get(), moved.1.get(), moved.2.get())),
         |(s, q, p, _)| list_bank_cards(s, q, p),
     );
     let overview = Resource::new(|| (), |_| get_bank_overview());

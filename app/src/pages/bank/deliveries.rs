@@ -9,7 +9,7 @@ use crate::{
     api::deliveries::{list_bank_deliveries, DeliveryItem, DeliveryStep, OpenDelivery, UnscheduledItem},
     components::{ErrorNotice, Portal},
     domain::{card::DeliveryAction, format_time, role::Role},
-    pages::action_error,
+    pages::{action_error, changes},
 };
 
 #[derive(Clone, Copy)]
@@ -21,8 +21,8 @@ struct Desk {
 #[component]
 pub fn DeliveriesPage() -> impl IntoView {
     let desk = Desk { open: ServerAction::<OpenDelivery>::new(), step: ServerAction::<DeliveryStep>::new() };
-    let data =
-        Resource::new(move || (desk.open.version().get(), desk.step.version().get()), |_| list_bank_deliveries());
+    let moved = (changes(desk.open), changes(desk.step));
+    let data = Resource::new(move || (moved.0.get(), moved.1.get()), |_| list_bank_deliveries());
     view! {
         <Portal role=Role::Bank title="送卡上门">
             <h1>"送卡上门"</h1>

@@ -23,7 +23,7 @@ use crate::{
         ids::MemberId,
         role::Role,
     },
-    pages::action_error,
+    pages::{action_error, changes},
 };
 
 /// The tabs of the 会员服务卡 menu, as the guide names them. 办卡中 holds two states.
@@ -79,14 +79,9 @@ pub fn CardsPage() -> impl IntoView {
         hand_out: ServerAction::<HandOutCards>::new(),
     };
     // after a batch, a reset or a delivery step, counts and lists are read again
+    let moved = (changes(delivery.step), changes(delivery.sign), changes(delivery.hand_out));
     let version = Memo::new(move |_| {
-        (
-            submit.version().get(),
-            reset.version().get(),
-            delivery.step.version().get(),
-            delivery.sign.version().get(),
-            delivery.hand_out.version().get(),
-        )
+        (submit.version().get(), reset.version().get(), moved.0.get(), moved.1.get(), moved.2.get())
     });
     let deliveries = Resource::new(move || version.get(), |_| list_union_deliveries());
     let overview = Resource::new(move || version.get(), |_| get_union_overview());
