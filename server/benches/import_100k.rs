@@ -295,6 +295,24 @@ async fn run(engine: &str, path: &std::path::Path, city: bool) {
     cards(engine, &db, union_id, &client, addr).await;
 }
 
+/// A read through HTTP: (label, server-function path, form).
+type Read<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+/// The median of 15 requests of each read, printed.
+async fn time_reads(engine: &str, client: &reqwest::Client, addr: std::net::SocketAddr, reads: &[Read<'_>]) {
+    for (label, endpoint, form) in reads {
+        let mut times = Vec::new();
+        for _ in 0..15 {
+            let t = Instant::now();
+            let r = client.post(format!("http://{addr}/api/{endpoint}")).form(form).send().await.unwrap();
+            assert!(r.status().is_success(), "{endpoint}: {}", r.status());
+            r.bytes().await.unwrap();
+            times.push(t.elapsed());
+        }
+        println!("{engine}: {label}: median {:.1} ms", median(times).as_secs_f64() * 1000.0);
+    }
+}
+
 /// The card lifecycle at 100,000 cards: 全部批量办卡 of every pending member, the card tabs and the
 /// union's home read from the kept counts, and the bank approving the whole batch; beside each
 /// move, the floor: the same UPDATE and event rows as bare SQL, in a transaction rolled back.
@@ -355,7 +373,6 @@ async fn cards(
         floor_submit.as_secs_f64() * 1000.0
     );
 
-    type Read<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
     let reads: [Read; 4] = [
         ("union home", "overview/union", &[]),
         (
@@ -370,17 +387,7 @@ async fn cards(
         ),
         ("card tab 待处理", "cards/rejected", &[("page", "1")]),
     ];
-    for (label, endpoint, form) in reads {
-        let mut times = Vec::new();
-        for _ in 0..15 {
-            let t = Instant::now();
-            let r = client.post(format!("http://{addr}/api/{endpoint}")).form(form).send().await.unwrap();
-            assert!(r.status().is_success(), "{endpoint}: {}", r.status());
-            r.bytes().await.unwrap();
-            times.push(t.elapsed());
-        }
-        println!("{engine}: {label}: median {:.1} ms", median(times).as_secs_f64() * 1000.0);
-    }
+    time_reads(engine, client, addr, &reads).await;
 
     let (n, floor_review) = floor("in_production", "submitted").await;
     assert!(n as i64 >= pending);
@@ -393,6 +400,99 @@ async fn cards(
         review.as_secs_f64() * 1000.0,
         floor_review.as_secs_f64() * 1000.0
     );
+    deliveries(engine, db, union_id, bank, pending, client, addr).await;
+}
+
+/// The delivery of 100,000 made cards: a delivery opened (every made card assigned to it), the
+/// union's signature (every card to 待发放), its due list, all of it handed out (every card to
+/// 已发放), the bank's activation list. The cards are recorded made by bare SQL first (a bank
+/// records made cards a page at a time; that is not the step measured here).
+async fn deliveries(
+    engine: &str,
+    db: &Db,
+    union_id: app::domain::ids::UnionId,
+    bank: app::domain::ids::BankId,
+    cards: i64,
+    client: &reqwest::Client,
+    addr: std::net::SocketAddr,
+) {
+    use app::domain::card::DeliveryAction;
+    use app::server::deliveries::{self, HandOut, Seen, Side, Step};
+    sqlx::query("UPDATE members SET card_state = 'awaiting_delivery', card_tail = '0000' WHERE union_id = $1 AND card_state = 'in_production'")
+        .bind(union_id)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    cards::recount(db).await.unwrap();
+    let at = app::server::db::now() + 86_400;
+    let t = Instant::now();
+    let d = deliveries::open(db, bank, None, union_id, at, None).await.unwrap();
+    let open = t.elapsed();
+    assert!(d.cards >= cards);
+    let seen = Seen { stage: d.stage().unwrap(), scheduled_at: at };
+    let confirm = Step { action: DeliveryAction::ConfirmTime, scheduled_at: None, seen };
+    let d = deliveries::step(db, Side::Union(union_id), None, d.id, confirm, None).await.unwrap();
+    let seen = Seen { stage: d.stage().unwrap(), scheduled_at: at };
+    let deliver = Step { action: DeliveryAction::RecordDelivered, scheduled_at: None, seen };
+    let d = deliveries::step(db, Side::Bank(bank), None, d.id, deliver, None).await.unwrap();
+
+    // the floor of a move of every card of the delivery: the bare UPDATE and event rows, rolled back
+    let floor = |to: &'static str, from: &'static str| {
+        let db = db.clone();
+        async move {
+            let t = Instant::now();
+            let mut tx = db.begin_write().await.unwrap();
+            sqlx::query(&format!(
+                "UPDATE members SET card_state = '{to}' WHERE delivery_id = $1 AND card_state = '{from}'"
+            ))
+            .bind(d.id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            sqlx::query(&format!(
+                "INSERT INTO card_events (member_id, from_state, to_state, at) SELECT id, '{from}', '{to}', 0 FROM members \
+                 WHERE delivery_id = $1 AND card_state = '{to}'"
+            ))
+            .bind(d.id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            tx.rollback().await.unwrap();
+            t.elapsed()
+        }
+    };
+    let floor_sign = floor("awaiting_distribution", "awaiting_delivery").await;
+    let t = Instant::now();
+    let signed = deliveries::sign(db, union_id, None, d.id, d.cards, None).await.unwrap();
+    let sign = t.elapsed();
+    assert_eq!(signed.outstanding, d.cards);
+    println!(
+        "{engine}: a delivery of {} cards opened {:.0} ms; signed for (every card to 待发放) {:.0} ms; floor {:.0} ms",
+        d.cards,
+        open.as_secs_f64() * 1000.0,
+        sign.as_secs_f64() * 1000.0,
+        floor_sign.as_secs_f64() * 1000.0
+    );
+    let reads: [Read; 2] = [
+        ("union's deliveries and due list", "union/deliveries", &[]),
+        (
+            "card tab 待发放 page 1",
+            "members/list",
+            &[("query", ""), ("state", "awaiting_distribution"), ("department", ""), ("page", "1")],
+        ),
+    ];
+    time_reads(engine, client, addr, &reads).await;
+    let floor_hand_out = floor("distributed", "awaiting_distribution").await;
+    let t = Instant::now();
+    let n = deliveries::hand_out(db, union_id, None, HandOut::Delivery(d.id), None).await.unwrap();
+    let hand_out = t.elapsed();
+    assert_eq!(n as i64, d.cards);
+    println!(
+        "{engine}: all {n} cards of the delivery handed out {:.0} ms; floor {:.0} ms",
+        hand_out.as_secs_f64() * 1000.0,
+        floor_hand_out.as_secs_f64() * 1000.0
+    );
+    assert_eq!(cards::check_counts(db).await.unwrap(), vec![], "kept counts agree after the deliveries");
 }
 
 fn main() {

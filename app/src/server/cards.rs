@@ -84,7 +84,7 @@ pub enum Selection<'a> {
 pub enum CardChange<'a> {
     #[default]
     Nothing,
-    /// The card made, with its number's last four digits.
+    /// The card made, with its number's last four digits: a new card, in no delivery yet.
     Made(&'a str),
     /// The card void (recalled to be made again): it loses its number and its delivery.
     Void,
@@ -164,7 +164,7 @@ pub async fn move_rows(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResul
     let sql = format!(
         "UPDATE members SET card_state = $1, updated_at = $2, batch_id = COALESCE($5, batch_id), \
          card_tail = CASE WHEN $7 THEN NULL ELSE COALESCE($6, card_tail) END, \
-         delivery_id = CASE WHEN $7 THEN NULL ELSE delivery_id END \
+         delivery_id = CASE WHEN $7 OR $6 IS NOT NULL THEN NULL ELSE delivery_id END \
          WHERE union_id = $3 AND card_state = $4{which} RETURNING id, batch_id, delivery_id"
     );
     let mut q = sqlx::query_as::<_, Moved>(&sql).bind(mv.to).bind(at).bind(mv.union).bind(mv.from);

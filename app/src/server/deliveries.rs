@@ -13,7 +13,9 @@ use super::{
 use crate::{
     domain::{
         calendar::Date,
-        card::{check_delivery, CardState, DeliveryAction, DeliveryRefusal, DeliveryStage},
+        card::{
+            check, check_delivery, CardAction, CardMove, CardState, DeliveryAction, DeliveryRefusal, DeliveryStage,
+        },
         ids::{BankId, BatchId, DeliveryId, MemberId, UnionId, UserId},
         role::Role,
     },
@@ -651,6 +653,12 @@ pub async fn remake(
     seen: CardState,
     why: &str,
 ) -> AppResult<()> {
+    // the lifecycle's own rule: only a card handed to the union or its member is recalled
+    let input = CardMove { text: Some(why.to_string()), ..CardMove::default() };
+    check(seen, CardAction::Remake, Role::Bank, &input).map_err(|r| match r.field() {
+        Some(field) => AppError::invalid(field, r.message()),
+        None => AppError::refused(r.code(), r.message()),
+    })?;
     let card = bank_card(db, bank, member).await?;
     if card.card_state != seen {
         return Err(AppError::conflict("card_moved", "已被他人处理：该会员服务卡的状态已经变了，请刷新后查看。"));
