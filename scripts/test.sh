@@ -12,6 +12,25 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
 fi
+# The collation tests run on a database created with zh_CN.UTF-8 (glibc): generate the locale if
+# it is missing, and restart PostgreSQL if it started before the locale existed (it sees a new
+# locale only once restarted).
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+if ! locale -a 2>/dev/null | grep -qix 'zh_CN.utf8'; then
+  echo "==> generating the zh_CN.UTF-8 locale"
+  command -v locale-gen >/dev/null || { as_root apt-get update -q && as_root apt-get install -y -q locales; }
+  as_root sed -i 's/^# *zh_CN.UTF-8 UTF-8/zh_CN.UTF-8 UTF-8/' /etc/locale.gen
+  grep -q '^zh_CN.UTF-8 UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' | as_root tee -a /etc/locale.gen >/dev/null
+  as_root locale-gen >/dev/null
+fi
+probe=unioncard_locale_probe
+psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $probe" >/dev/null 2>&1 || true
+if ! psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $probe TEMPLATE template0 LC_COLLATE 'zh_CN.UTF-8' LC_CTYPE 'zh_CN.UTF-8'" >/dev/null 2>&1; then
+  echo "==> restarting PostgreSQL so that it sees zh_CN.UTF-8"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main restart
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $probe" >/dev/null 2>&1 || true
 # Test databases of earlier runs
 psql -h 127.0.0.1 -U postgres -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'unioncard_test_%'" 2>/dev/null \
   | while read -r db; do psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; done

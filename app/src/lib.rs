@@ -17,6 +17,8 @@ use leptos_router::{
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::headers::content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">

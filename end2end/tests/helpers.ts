@@ -33,11 +33,43 @@ export async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('load');
   await page.waitForLoadState('networkidle');
   await expect(page.getByText(/^正在(加载|统计)…$/)).toHaveCount(0);
+  expect(cspViolations.get(page) ?? [], 'the page ran within its Content Security Policy').toEqual([]);
 }
 
-/** Opens a path and waits for it to settle. */
+/** What Chromium refused on each page because of the Content Security Policy. */
+const cspViolations = new WeakMap<Page, string[]>();
+
+/** Starts noting the page's Content Security Policy violations (once per page). */
+function watchCsp(page: Page): void {
+  if (cspViolations.has(page)) return;
+  const seen: string[] = [];
+  cspViolations.set(page, seen);
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) seen.push(msg.text());
+  });
+}
+
+/**
+ * The headers every page must carry: never kept (no-store), a Content Security Policy with a
+ * nonce and without unsafe-inline, no sniffing, no referrer to other sites, no framing.
+ */
+export function expectSecurityHeaders(response: Response): void {
+  const h = response.headers();
+  const where = response.url();
+  expect(h['cache-control'], `Cache-Control of ${where}`).toBe('no-store');
+  expect(h['content-security-policy'], `CSP of ${where}`).toMatch(/script-src 'self' 'nonce-[\w-]+' 'wasm-unsafe-eval'/);
+  expect(h['content-security-policy']).not.toContain('unsafe-inline');
+  expect(h['x-content-type-options']).toBe('nosniff');
+  expect(h['referrer-policy']).toBe('same-origin');
+  expect(h['x-frame-options']).toBe('DENY');
+}
+
+/** Opens a path, checks the page's security headers and waits for it to settle. */
 export async function open(page: Page, urlPath: string): Promise<void> {
-  await page.goto(urlPath);
+  watchCsp(page);
+  const response = await page.goto(urlPath);
+  expect(response, `a response for ${urlPath}`).not.toBeNull();
+  if (response) expectSecurityHeaders(response);
   await settle(page);
 }
 

@@ -256,7 +256,7 @@ async fn run(engine: &str, path: &std::path::Path, city: bool) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let options = LeptosOptions::builder().output_name("unioncard").site_addr(addr).build();
-    tokio::spawn(serve(listener, db.clone(), Settings { leptos_options: options, secure_cookies: false }));
+    tokio::spawn(serve(listener, db.clone(), Settings::new(options)));
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
     client
         .post(format!("http://{addr}/api/login"))

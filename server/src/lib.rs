@@ -19,7 +19,7 @@ use app::{
 };
 use axum::{
     extract::Request,
-    http::{header, HeaderValue, Method, StatusCode},
+    http::{header, HeaderName, HeaderValue, Method, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
@@ -42,6 +42,23 @@ pub struct Settings {
     pub leptos_options: LeptosOptions,
     /// Mark the session cookie `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// The header a trusted reverse proxy writes the client's address in
+    /// (`UNIONCARD_TRUSTED_PROXY`); without it, the connection's peer address counts.
+    pub trusted_proxy: Option<HeaderName>,
+    /// Days a committed upload's workbook is kept (`UNIONCARD_UPLOAD_RETENTION_DAYS`).
+    pub upload_retention_days: i64,
+}
+
+impl Settings {
+    /// Plain HTTP, no proxy, uploads kept `DEFAULT_UPLOAD_RETENTION_DAYS`.
+    pub fn new(leptos_options: LeptosOptions) -> Self {
+        Settings {
+            leptos_options,
+            secure_cookies: false,
+            trusted_proxy: None,
+            upload_retention_days: app::server::imports::DEFAULT_UPLOAD_RETENTION_DAYS,
+        }
+    }
 }
 
 /// Refuses a state-changing request sent by another site's page. Browsers label such requests
@@ -107,6 +124,18 @@ async fn portal_redirect(
     }
 }
 
+/// Every response but the site's static files (`/pkg/…`, the icon) is `Cache-Control: no-store`:
+/// pages and answers carry personal data, which no browser or proxy may keep.
+async fn no_store(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let static_file = path.starts_with("/pkg/") || path == "/favicon.svg";
+    let mut res = next.run(req).await;
+    if !static_file {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
 /// A span for each request: method and path (never the query string, which may carry a
 /// search), and the caller's user id once `caller` knows it.
 fn request_span(req: &Request) -> tracing::Span {
@@ -116,7 +145,7 @@ fn request_span(req: &Request) -> tracing::Span {
 /// The whole application as a router.
 pub fn router(db: Db, settings: Settings) -> Router {
     let options = settings.leptos_options.clone();
-    let state = AppState { db: db.clone(), leptos_options: options.clone() };
+    let state = AppState::new(db.clone(), options.clone(), settings.trusted_proxy.clone());
     let routes = generate_route_list(App);
     let store = DbSessionStore::new(db.clone());
     let sessions = SessionManagerLayer::new(store)
@@ -140,6 +169,12 @@ pub fn router(db: Db, settings: Settings) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(middleware::from_fn(no_store))
+        // HTTPS only once the operator serves it (secure cookies on)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            settings.secure_cookies.then(|| HeaderValue::from_static("max-age=31536000")),
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
@@ -163,9 +198,25 @@ pub fn spawn_session_cleanup(db: Db) {
     });
 }
 
+/// Drops upload files past their time, now and every hour (`imports::purge_uploads`).
+pub fn spawn_upload_purge(db: Db, retention_days: i64) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match app::server::imports::purge_uploads(&db, app::server::db::now(), retention_days).await {
+                Ok(n) if n > 0 => tracing::info!(uploads = n, "upload files past their time dropped"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not drop old upload files"),
+            }
+        }
+    });
+}
+
 /// Serves until the process is stopped.
 pub async fn serve(listener: tokio::net::TcpListener, db: Db, settings: Settings) -> std::io::Result<()> {
     spawn_session_cleanup(db.clone());
+    spawn_upload_purge(db.clone(), settings.upload_retention_days);
     let app = router(db, settings);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
 }

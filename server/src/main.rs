@@ -233,9 +233,25 @@ async fn run(cli: Cli) -> Result<(), String> {
             let secure = std::env::var("UNIONCARD_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
             tracing::info!("listening on http://{addr}");
             println!("会员服务卡已启动：http://{addr}");
-            serve(listener, db, Settings { leptos_options: options, secure_cookies: secure })
-                .await
-                .map_err(|e| format!("服务异常退出：{e}"))?;
+            let trusted_proxy = match std::env::var("UNIONCARD_TRUSTED_PROXY") {
+                Ok(name) if !name.trim().is_empty() => Some(
+                    axum::http::HeaderName::try_from(name.trim())
+                        .map_err(|_| format!("UNIONCARD_TRUSTED_PROXY 不是有效的请求头名称：{name}"))?,
+                ),
+                _ => None,
+            };
+            let upload_retention_days = match std::env::var("UNIONCARD_UPLOAD_RETENTION_DAYS") {
+                Ok(days) => days
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|d| *d >= 1)
+                    .ok_or_else(|| format!("UNIONCARD_UPLOAD_RETENTION_DAYS 应为不小于1的天数：{days}"))?,
+                Err(_) => app::server::imports::DEFAULT_UPLOAD_RETENTION_DAYS,
+            };
+            let settings =
+                Settings { secure_cookies: secure, trusted_proxy, upload_retention_days, ..Settings::new(options) };
+            serve(listener, db, settings).await.map_err(|e| format!("服务异常退出：{e}"))?;
         }
     }
     Ok(())

@@ -22,13 +22,29 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 /// A failed download answers with a readable page, not JSON.
 struct PageFailure(AppError);
 
+/// Text made safe to place in HTML: a message may quote what a user typed or uploaded.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl IntoResponse for PageFailure {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let html = format!(
             "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>无法下载 - 会员服务卡</title></head>\
              <body><main><h1>无法下载</h1><p>{}</p><p><a href=\"/union/members\">返回会员管理</a></p></main></body></html>",
-            self.0
+            escape_html(&self.0.to_string())
         );
         (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
     }
@@ -122,4 +138,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/import/upload", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/union/template.xlsx", get(template))
         .route("/union/imports/{id}/report.xlsx", get(report))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_message_is_escaped_before_it_goes_into_the_page() {
+        assert_eq!(
+            super::escape_html(r#"<script>alert("x")</script> & 'y'"#),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+    }
 }

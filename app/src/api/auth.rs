@@ -42,25 +42,32 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
     if username.is_empty() || password.is_empty() {
         return Err(AppError::invalid("username", "请输入账号和密码。"));
     }
+    // no account has a longer name: refused before it is logged, stored or hashed against
+    if username.chars().count() > auth::USERNAME_MAX_CHARS || password.len() > 256 {
+        return Err(AppError::invalid("password", "账号或密码错误。"));
+    }
     let address = auth::client_address().await;
-    auth::check_throttle(&db, &username, &address).await?;
     let record = auth::login_record(&db, &username).await?;
     let (user, hash) = match record {
         Some((u, h)) => (Some(u), Some(h)),
         None => (None, None),
     };
-    let ok = auth::verify_password(password, hash).await?;
-    let user = match user {
-        Some(u) if ok => u,
-        _ => {
-            let left = auth::record_failure(&db, &username, &address).await?;
-            audit::record(&db.pool, None, "login_failed", &format!("user:{username}"), &address).await?;
-            let message = if left > 0 {
-                format!("账号或密码错误，再错{left}次账号将被锁定15分钟。")
-            } else {
-                "该账号连续登录失败次数过多，已被锁定15分钟。请稍后再试，或联系上级工会重置密码。".to_string()
+    // the failure is counted before the password is checked (see `auth::reserve_attempt`)
+    let checked = auth::checked_attempt(&db, &username, &address, password, hash).await?;
+    let user = match (user, checked) {
+        (Some(u), Ok(())) => u,
+        (_, outcome) => {
+            let left = match outcome {
+                Err(attempt) => attempt.left,
+                // a right password for no account cannot happen (the dummy hash's is unknown)
+                Ok(()) => auth::ACCOUNT_FAILURE_LIMIT,
             };
-            return Err(if left > 0 { AppError::invalid("password", message) } else { AppError::Locked { message } });
+            audit::record(&db.pool, None, "login_failed", &format!("user:{username}"), &address).await?;
+            return Err(if left > 0 {
+                AppError::invalid("password", format!("账号或密码错误，再错{left}次账号将被锁定15分钟。"))
+            } else {
+                AppError::Locked { message: auth::ACCOUNT_LOCKED.into() }
+            });
         }
     };
     if user.disabled {
@@ -106,8 +113,17 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
         errors.push(("confirm", "两次输入的新密码不一致。".to_string()));
     }
     let (_, hash) = auth::login_record(&db, &user.username).await?.ok_or(AppError::Unauthenticated)?;
-    if !auth::verify_password(current, Some(hash)).await? {
+    // a wrong current password counts like a wrong login (a stolen session cannot guess it)
+    let address = auth::client_address().await;
+    if current.len() > 256 {
         errors.insert(0, ("current", "原密码不正确。".to_string()));
+    } else if let Err(attempt) = auth::checked_attempt(&db, &user.username, &address, current, Some(hash)).await? {
+        audit::record(&db.pool, Some(user.id), "password_change_failed", &format!("user:{}", user.username), &address)
+            .await?;
+        if attempt.left == 0 {
+            return Err(AppError::Locked { message: auth::ACCOUNT_LOCKED.into() });
+        }
+        errors.insert(0, ("current", format!("原密码不正确，再错{}次账号将被锁定15分钟。", attempt.left)));
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid {
@@ -121,6 +137,7 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
     let mut tx = db.begin_write().await?;
     let version = accounts::set_password(&mut tx, user.id, &hash, false).await?;
     audit::record(&mut *tx, Some(user.id), "password_changed", &format!("user:{}", user.username), "").await?;
+    auth::clear_failures(&mut *tx, &user.username).await?;
     tx.commit().await?;
     auth::sign_in(&session, user.id, version).await?;
     leptos_axum::redirect(user.role.home());

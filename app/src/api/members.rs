@@ -62,14 +62,26 @@ pub async fn list_members(
     page: i64,
 ) -> Result<MemberPage, AppError> {
     use crate::{
-        domain::{mask_id, phone::mask, role::Role},
-        server::{caller, members},
+        domain::{mask_id, phone::mask, role::Role, search::MemberQuery},
+        server::{audit, caller, members},
     };
     let (db, me) = caller::require(&[Role::Union]).await?;
     let page = page.max(1);
+    let query = MemberQuery::parse(&query).map_err(|m| AppError::invalid("query", m))?;
+    let searches = use_context::<crate::server::state::AppState>().map(|s| s.member_searches);
+    if query != MemberQuery::All && searches.is_some_and(|limit| !limit.allow(me.id())) {
+        return Err(AppError::Locked { message: "查询过于频繁，请稍后再试。".into() });
+    }
+    let whole_number = matches!(query, MemberQuery::Number(_));
     let filter = members::ListFilter { query, state, department };
     let (rows, total) =
         members::list(&db, me.union()?, &filter, MEMBER_PAGE_SIZE, (page - 1) * MEMBER_PAGE_SIZE).await?;
+    if whole_number {
+        // a whole number found is as good as the record itself: audited as a view of it
+        for r in &rows {
+            audit::record(&db.pool, Some(me.id()), "member_looked_up", &format!("member:{}", r.id), "").await?;
+        }
+    }
     let items = rows
         .into_iter()
         .map(|r| MemberItem {
@@ -117,7 +129,7 @@ pub async fn get_member(id: MemberId) -> Result<MemberDetail, AppError> {
 pub async fn update_member(id: MemberId, input: MemberInput) -> Result<MemberDetail, AppError> {
     use crate::{
         domain::{member::StoredMember, role::Role, FieldError},
-        server::{audit, caller, db::OnUnique, imports::today, members},
+        server::{audit, caller, db::OnUnique, imports, imports::today, members},
     };
     let (db, me) = caller::require(&[Role::Union]).await?;
     let union = me.union()?;
@@ -131,8 +143,16 @@ pub async fn update_member(id: MemberId, input: MemberInput) -> Result<MemberDet
         Some((owner, union_name)) if owner == union => format!("该证件号码在【{union_name}】中已存在！"),
         _ => "该证件号码已存在！".to_string(),
     };
-    if let Some(holder) = members::id_number_holder(&db, &record.id_number, id).await? {
-        return Err(AppError::invalid("id_number", taken_message(Some(holder))));
+    if record.id_number != row.id_number {
+        // a changed ID that turns out to be another union's tells something about it: counted
+        // with the imports' reports (see `imports::record_id_hits`)
+        imports::check_id_hit_throttle(&db, union).await?;
+    }
+    if let Some((holder, owner, union_name)) = members::id_number_holder(&db, &record.id_number, id).await? {
+        if owner != union {
+            imports::record_id_hits(&db, Some(me.id()), union, &format!("member:{id}"), &[holder]).await?;
+        }
+        return Err(AppError::invalid("id_number", taken_message(Some((owner, union_name)))));
     }
     let stored = StoredMember::from(&record);
     let after = record.to_input();

@@ -11,6 +11,7 @@ pub mod password;
 pub mod phone;
 pub mod role;
 pub mod rules;
+pub mod search;
 pub mod sheet;
 pub mod template;
 pub mod union_info;

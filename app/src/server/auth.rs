@@ -10,7 +10,7 @@ use argon2::{
 use rand::Rng;
 use tower_sessions::Session;
 
-use super::db::{now, Db};
+use super::db::{now, Backend, Db};
 use crate::{
     domain::{
         ids::{BankId, MemberId, UnionId, UserId},
@@ -46,8 +46,10 @@ fn hash_blocking(password: &str) -> String {
 /// wrong account name takes as long as a wrong password.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_blocking("unioncard-no-such-account"));
 
-/// Hashes off the async executor: Argon2 takes tens of milliseconds of CPU.
+/// Hashes off the async executor: Argon2 takes tens of milliseconds of CPU and 19 MiB, so
+/// only a few run at once (`gate::PASSWORD_HASHING`).
 pub async fn hash_password(password: String) -> AppResult<String> {
+    let _place = super::gate::PASSWORD_HASHING.enter().await?;
     tokio::task::spawn_blocking(move || hash_blocking(&password)).await.map_err(|e| {
         tracing::error!(error = %e, "password hashing task failed");
         AppError::Internal
@@ -55,6 +57,7 @@ pub async fn hash_password(password: String) -> AppResult<String> {
 }
 
 pub async fn verify_password(password: String, hash: Option<String>) -> AppResult<bool> {
+    let _place = super::gate::PASSWORD_HASHING.enter().await?;
     tokio::task::spawn_blocking(move || {
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
         let Ok(parsed) = PasswordHash::new(&hash) else { return false };
@@ -133,8 +136,19 @@ pub async fn session() -> AppResult<Session> {
     })
 }
 
-/// The caller's address, for login throttling.
+/// The caller's address, for login throttling: the connection's peer, or, behind a proxy the
+/// operator names (`UNIONCARD_TRUSTED_PROXY`, the header it sets, such as `X-Real-IP`), that
+/// header's last entry (the one the proxy itself wrote). Never an unnamed `X-Forwarded-For`,
+/// which any client can send.
 pub async fn client_address() -> String {
+    let proxy_header = leptos::prelude::use_context::<super::state::AppState>().and_then(|s| s.trusted_proxy);
+    if let Some(name) = proxy_header {
+        let headers = leptos_axum::extract::<axum::http::HeaderMap>().await.unwrap_or_default();
+        return match headers.get_all(&name).iter().next_back().and_then(|v| v.to_str().ok()) {
+            Some(value) => value.rsplit(',').next().unwrap_or("").trim().chars().take(64).collect(),
+            None => "unknown".into(),
+        };
+    }
     match leptos_axum::extract::<axum::extract::ConnectInfo<SocketAddr>>().await {
         Ok(axum::extract::ConnectInfo(addr)) => addr.ip().to_string(),
         Err(_) => "unknown".into(),
@@ -174,45 +188,88 @@ pub async fn sign_out(session: &Session) -> AppResult<()> {
     session.flush().await.map_err(session_error)
 }
 
-/// Refuses a login attempt while the account or the address is locked.
-pub async fn check_throttle(db: &Db, username: &str, address: &str) -> AppResult<()> {
+/// The longest account name (as `accounts::check_username` allows); a longer one is refused
+/// before anything is logged or stored.
+pub const USERNAME_MAX_CHARS: usize = 32;
+
+/// What a locked account is told: the owner need not wait, the supervisor's reset opens it.
+pub const ACCOUNT_LOCKED: &str =
+    "该账号连续登录失败次数过多，已被锁定15分钟。如需立即登录，请联系上级工会重置密码，重置后即可用新密码登录。";
+
+/// A password check that counts as a failure from before the hash is checked: reserved under a
+/// lock on the account name and the address, so parallel attempts cannot all pass the count.
+#[derive(Debug)]
+pub struct Attempt {
+    id: i64,
+    /// Failures the account may still have in the window if this one fails too.
+    pub left: i64,
+}
+
+/// Reserves a failed attempt for `username` from `address`, or refuses while either is locked.
+pub async fn reserve_attempt(db: &Db, username: &str, address: &str) -> AppResult<Attempt> {
+    let mut tx = db.begin_write().await?;
+    if db.backend == Backend::Postgres {
+        // SQLite's BEGIN IMMEDIATE already lets one writer in at a time; on PostgreSQL attempts
+        // on one account (then one address) take their turn. Always in this order: no deadlock.
+        for key in [format!("login-account:{username}"), format!("login-address:{address}")] {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))").bind(key).execute(&mut *tx).await?;
+        }
+    }
     let since = now() - FAILURE_WINDOW_SECS;
     let by_account: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
         .bind(username)
         .bind(since)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *tx)
         .await?;
     if by_account >= ACCOUNT_FAILURE_LIMIT {
-        return Err(AppError::Locked {
-            message: "该账号连续登录失败次数过多，已被锁定15分钟。请稍后再试，或联系上级工会重置密码。".into(),
-        });
+        return Err(AppError::Locked { message: ACCOUNT_LOCKED.into() });
     }
     let by_address: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE address = $1 AND at > $2")
         .bind(address)
         .bind(since)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *tx)
         .await?;
     if by_address >= ADDRESS_FAILURE_LIMIT {
         return Err(AppError::Locked { message: "本机登录失败次数过多，请15分钟后再试。".into() });
     }
+    let id: i64 =
+        sqlx::query_scalar("INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(username)
+            .bind(address)
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(Attempt { id, left: ACCOUNT_FAILURE_LIMIT - by_account - 1 })
+}
+
+/// Takes back a reserved failure: the password was never checked (the server was busy).
+pub async fn release_attempt(db: &Db, attempt: Attempt) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(attempt.id).execute(&db.pool).await?;
     Ok(())
 }
 
-/// Records a failure and says how many tries the account has left.
-pub async fn record_failure(db: &Db, username: &str, address: &str) -> AppResult<i64> {
-    let at = now();
-    sqlx::query("INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3)")
-        .bind(username)
-        .bind(address)
-        .bind(at)
-        .execute(&db.pool)
-        .await?;
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
-        .bind(username)
-        .bind(at - FAILURE_WINDOW_SECS)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok((ACCOUNT_FAILURE_LIMIT - count).max(0))
+/// Checks `password` against `hash` (or the dummy hash) as a reserved attempt: a wrong one
+/// keeps the failure, a right one takes it back, a check that could not run releases it.
+pub async fn checked_attempt(
+    db: &Db,
+    username: &str,
+    address: &str,
+    password: String,
+    hash: Option<String>,
+) -> AppResult<Result<(), Attempt>> {
+    let attempt = reserve_attempt(db, username, address).await?;
+    match verify_password(password, hash).await {
+        Ok(true) => {
+            release_attempt(db, attempt).await?;
+            Ok(Ok(()))
+        }
+        Ok(false) => Ok(Err(attempt)),
+        Err(e) => {
+            release_attempt(db, attempt).await?;
+            Err(e)
+        }
+    }
 }
 
 pub async fn clear_failures<'e, E>(exec: E, username: &str) -> Result<(), sqlx::Error>

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     api::imports::{ImportPreview, NormCount},
     domain::{
-        ids::{UnionId, UserId},
+        ids::{MemberId, UnionId, UserId},
         member::{MemberRecord, StoredMember},
         sheet::{ImportIssue, NormKind, Sheet},
         template::{existing_id_issue, validate_sheet, ExistingId, SheetReport, TemplateContext},
@@ -142,6 +142,9 @@ pub struct Checked {
     pub issues: Vec<ImportIssue>,
     /// The template context the rules ran with (see `context_key`).
     context: String,
+    /// Members of other unions, or under other names, whose IDs the issues reported: written to
+    /// the audit log (see `record_id_hits`).
+    pub reported_holders: Vec<MemberId>,
 }
 
 impl Checked {
@@ -167,6 +170,8 @@ impl Checked {
 pub async fn check(db: &Db, union_id: UnionId, bytes: Arc<Vec<u8>>) -> Result<Checked, CheckError> {
     let ctx = context(db, union_id).await?;
     let context = context_key(&ctx);
+    // at most two workbooks are read at once on an instance; the rest wait their turn
+    let _place = super::gate::WORKBOOK_PARSING.enter().await?;
     let started = std::time::Instant::now();
     let (sheet, report) = tokio::task::spawn_blocking(move || {
         let sheet = xlsx::read_first_sheet(&bytes, &ReadLimits::default())?;
@@ -185,38 +190,139 @@ pub async fn check(db: &Db, union_id: UnionId, bytes: Arc<Vec<u8>>) -> Result<Ch
         CheckError::App(AppError::Internal)
     })?
     .map_err(|e| CheckError::File { code: e.code().to_string(), message: e.message() })?;
+    drop(_place);
     let mut issues = report.issues.clone();
     let looked_up = std::time::Instant::now();
-    issues.extend(existing_ids(db, union_id, &report.members).await?);
+    let (existing, reported_holders) = existing_ids(db, union_id, &report.members).await?;
+    issues.extend(existing);
     tracing::debug!(ms = looked_up.elapsed().as_millis() as u64, "IDs looked up");
     issues.sort_by_key(|i| (i.row.unwrap_or(0), i.column.clone().unwrap_or_default()));
-    Ok(Checked { sheet, report, issues, context })
+    Ok(Checked { sheet, report, issues, context, reported_holders })
 }
 
-/// IDs of the file already on record: in this union, under another name, or in another union.
+/// IDs of the file already on record: in this union, under another name, or in another union;
+/// and the members of other unions or under other names that these issues reveal.
 async fn existing_ids(
     db: &Db,
     union_id: UnionId,
     members: &[(u32, MemberRecord)],
-) -> Result<Vec<ImportIssue>, sqlx::Error> {
+) -> Result<(Vec<ImportIssue>, Vec<MemberId>), sqlx::Error> {
     let union_name = unions::node(db, union_id).await?.map(|n| n.name).unwrap_or_default();
     let ids: Vec<&str> = members.iter().map(|(_, m)| m.id_number.as_str()).collect();
     let found = members::holders(db, &ids).await?;
-    Ok(members
+    let mut reported = Vec::new();
+    let issues = members
         .iter()
         .filter_map(|(row, m)| {
-            let (owner, name) = found.get(&m.id_number)?;
-            let kind = if name != &m.name {
+            let holder = found.get(&m.id_number)?;
+            let kind = if holder.name != m.name {
                 ExistingId::NameMismatch
-            } else if *owner == union_id {
+            } else if holder.union == union_id {
                 ExistingId::InThisUnion
             } else {
                 ExistingId::InOtherUnion
             };
+            if kind != ExistingId::InThisUnion {
+                reported.push(holder.member);
+            }
             Some(existing_id_issue(*row, kind, &union_name))
         })
-        .collect())
+        .collect();
+    Ok((issues, reported))
 }
+
+/// The audit action of an upload or edit that reported IDs held by other unions or under other
+/// names; its detail lists the members whose IDs were reported (never the numbers).
+pub const ID_HITS_REPORTED: &str = "id_hits_reported";
+
+pub use crate::api::overview::supervisor::ID_HIT_REPORTS_PER_DAY;
+
+/// What a union past `ID_HIT_REPORTS_PER_DAY` is told.
+pub const ID_HITS_THROTTLED: &str = "今日已有多个文件或修改查出其他工会或其他姓名下的证件号码，为保护会员信息，\
+                                     导入和证件号码修改已暂停至明日。如有疑问，请联系上级工会。";
+
+/// Writes which members' IDs an upload (`source`: `import:<id>`) or an edit
+/// (`member:<id>`) reported, if any.
+pub async fn record_id_hits(
+    db: &Db,
+    actor: Option<UserId>,
+    union_id: UnionId,
+    source: &str,
+    holders: &[MemberId],
+) -> Result<(), sqlx::Error> {
+    if holders.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = holders.iter().map(|m| m.to_string()).collect();
+    let detail = format!("{source} members={}", list.join(","));
+    audit::record(&db.pool, actor, ID_HITS_REPORTED, &format!("union:{union_id}"), &detail).await
+}
+
+/// How many uploads and edits of the union reported such IDs in the last 24 hours.
+pub async fn id_hit_reports_today(db: &Db, union_id: UnionId) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND at > $2 AND target = $3")
+        .bind(ID_HITS_REPORTED)
+        .bind(now() - 86_400)
+        .bind(format!("union:{union_id}"))
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// Refuses an upload or an ID change of a union past its day's reports of others' IDs.
+pub async fn check_id_hit_throttle(db: &Db, union_id: UnionId) -> Result<(), AppError> {
+    if id_hit_reports_today(db, union_id).await? >= ID_HIT_REPORTS_PER_DAY {
+        return Err(AppError::Locked { message: ID_HITS_THROTTLED.into() });
+    }
+    Ok(())
+}
+
+/// Unions that reported others' IDs in the last 24 hours, among those `in_scope` keeps (a
+/// supervisor's subtree): (union, name, reports), most first.
+pub async fn id_hit_unions(
+    db: &Db,
+    in_scope: impl Fn(&str) -> bool,
+) -> Result<Vec<(UnionId, String, i64)>, sqlx::Error> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT target, COUNT(*) FROM audit_log WHERE action = $1 AND at > $2 GROUP BY target")
+            .bind(ID_HITS_REPORTED)
+            .bind(now() - 86_400)
+            .fetch_all(&db.pool)
+            .await?;
+    let mut out = Vec::new();
+    for (target, reports) in rows {
+        let Some(id) = target.strip_prefix("union:").and_then(|n| n.parse::<i64>().ok()) else { continue };
+        if let Some(node) = unions::node(db, UnionId(id)).await? {
+            if in_scope(&node.path) {
+                out.push((node.id, node.name, reports));
+            }
+        }
+    }
+    out.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    Ok(out)
+}
+
+/// Days a committed upload's file is kept unless the operator says otherwise.
+pub const DEFAULT_UPLOAD_RETENTION_DAYS: i64 = 90;
+
+/// Drops upload files past their time: a committed upload's after `retention_days`, a
+/// never-committed one's (with its staged rows) after a day. The record stays. Returns how many.
+pub async fn purge_uploads(db: &Db, now: i64, retention_days: i64) -> Result<u64, sqlx::Error> {
+    let empty: &[u8] = &[];
+    let done = sqlx::query(
+        "UPDATE imports SET file = $1, staged = NULL, file_dropped_at = $2 WHERE file_dropped_at IS NULL \
+         AND ((status = 'committed' AND committed_at < $3) OR (status = 'previewed' AND created_at < $4))",
+    )
+    .bind(empty)
+    .bind(now)
+    .bind(now - retention_days * 86_400)
+    .bind(now - 86_400)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// What a clerk is told about an upload whose file is no longer kept.
+pub const UPLOAD_DROPPED: &str = "该上传文件已超过保存期限，文件已删除（仅保留导入记录）。如需导入，请重新上传。";
 
 fn new_import_id() -> String {
     use rand::Rng;
@@ -241,8 +347,11 @@ pub async fn preview(
     file_name: &str,
     bytes: Vec<u8>,
 ) -> Result<ImportPreview, CheckError> {
+    if actor.is_some() {
+        check_id_hit_throttle(db, union_id).await?;
+    }
     let bytes = Arc::new(bytes);
-    let checked = check(db, union_id, Arc::clone(&bytes)).await?;
+    let mut checked = check(db, union_id, Arc::clone(&bytes)).await?;
     // Rows staged by this union's earlier previews that were never committed are of no use
     // after the day they were checked on (the rules' date has moved on): they go.
     sqlx::query("UPDATE imports SET staged = NULL WHERE union_id = $1 AND status = 'previewed' AND staged IS NOT NULL AND created_at < $2")
@@ -252,6 +361,7 @@ pub async fn preview(
         .await?;
     let id = new_import_id();
     let preview = checked.preview(&id, file_name, None);
+    let checked_holders = std::mem::take(&mut checked.reported_holders);
     let staged = if checked.issues.is_empty() && !checked.report.members.is_empty() {
         let Checked { sheet, report, context, .. } = checked;
         drop(sheet); // the largest part, no longer needed
@@ -279,6 +389,7 @@ pub async fn preview(
     .bind(staged)
     .execute(&db.pool)
     .await?;
+    record_id_hits(db, actor, union_id, &format!("import:{id}"), &checked_holders).await?;
     audit::record(
         &db.pool,
         actor,
@@ -292,13 +403,16 @@ pub async fn preview(
 
 /// Loads a stored upload of this union: (file name, bytes, committed?).
 async fn stored(db: &Db, union_id: UnionId, import_id: &str) -> Result<(String, Vec<u8>, bool), AppError> {
-    let row: Option<(String, Vec<u8>, String)> =
-        sqlx::query_as("SELECT file_name, file, status FROM imports WHERE id = $1 AND union_id = $2")
+    let row: Option<(String, Vec<u8>, String, Option<i64>)> =
+        sqlx::query_as("SELECT file_name, file, status, file_dropped_at FROM imports WHERE id = $1 AND union_id = $2")
             .bind(import_id)
             .bind(union_id)
             .fetch_optional(&db.pool)
             .await?;
-    let (name, file, status) = row.ok_or(AppError::NotFound)?;
+    let (name, file, status, dropped) = row.ok_or(AppError::NotFound)?;
+    if dropped.is_some() {
+        return Err(AppError::refused("upload_dropped", UPLOAD_DROPPED));
+    }
     Ok((name, file, status == "committed"))
 }
 

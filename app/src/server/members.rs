@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::db::{like_contains, now, Backend, Db, Tx};
 use crate::{
+    domain::search::MemberQuery,
     domain::{
         card::CardState,
         id_document::IdType,
@@ -90,7 +91,7 @@ pub fn reversed(s: &str) -> String {
 /// What the member list asks for. Empty strings and `None` filter nothing.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    pub query: String,
+    pub query: MemberQuery,
     pub state: Option<CardState>,
     pub department: String,
 }
@@ -115,12 +116,6 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ListRow>, i64), sqlx::Error> {
-    let query = filter.query.trim();
-    // Digits search the ends of ID and phone numbers (kept reversed, so a tail is an indexed
-    // prefix); anything else searches names.
-    let digits = !query.is_empty()
-        && query.chars().all(|c| c.is_ascii_alphanumeric())
-        && query.chars().any(|c| c.is_ascii_digit());
     let mut conds = vec!["union_id = $1".to_string()];
     let mut texts: Vec<String> = Vec::new();
     if let Some(state) = filter.state {
@@ -132,22 +127,32 @@ pub async fn list(
         texts.push(department.to_string());
         conds.push(format!("department = ${}", texts.len() + 1));
     }
-    if digits {
-        let tail = reversed(&query.to_ascii_uppercase());
-        texts.push(tail.clone());
-        texts.push(format!("{tail}~"));
-        let (lo, hi) = (texts.len(), texts.len() + 1);
-        // PostgreSQL's text_pattern_ops indexes answer its byte-order operators, not >= and <
-        let (ge, lt) = match db.backend {
-            Backend::Postgres => ("~>=~", "~<~"),
-            Backend::Sqlite => (">=", "<"),
-        };
-        conds.push(format!(
-            "((id_rev {ge} ${lo} AND id_rev {lt} ${hi}) OR (phone_rev {ge} ${lo} AND phone_rev {lt} ${hi}))"
-        ));
-    } else if !query.is_empty() {
-        texts.push(like_contains(query));
-        conds.push(format!("name LIKE ${} ESCAPE '\\'", texts.len() + 1));
+    match &filter.query {
+        MemberQuery::All => {}
+        // ID and phone numbers are kept reversed too, so an ending is an indexed prefix
+        MemberQuery::Tail(tail) => {
+            let tail = reversed(tail);
+            texts.push(tail.clone());
+            texts.push(format!("{tail}~"));
+            let (lo, hi) = (texts.len(), texts.len() + 1);
+            // PostgreSQL's text_pattern_ops indexes answer its byte-order operators, not >= and <
+            let (ge, lt) = match db.backend {
+                Backend::Postgres => ("~>=~", "~<~"),
+                Backend::Sqlite => (">=", "<"),
+            };
+            conds.push(format!(
+                "((id_rev {ge} ${lo} AND id_rev {lt} ${hi}) OR (phone_rev {ge} ${lo} AND phone_rev {lt} ${hi}))"
+            ));
+        }
+        MemberQuery::Number(number) => {
+            texts.push(reversed(number));
+            let n = texts.len() + 1;
+            conds.push(format!("(id_rev = ${n} OR phone_rev = ${n})"));
+        }
+        MemberQuery::Name(name) => {
+            texts.push(like_contains(name));
+            conds.push(format!("name LIKE ${} ESCAPE '\\'", texts.len() + 1));
+        }
     }
     let where_ = format!("FROM members WHERE {}", conds.join(" AND "));
     let total = if texts.is_empty() || (texts.len() == 1 && filter.state.is_some()) {
@@ -196,9 +201,9 @@ pub async fn id_number_holder(
     db: &Db,
     id_number: &str,
     except: MemberId,
-) -> Result<Option<(UnionId, String)>, sqlx::Error> {
+) -> Result<Option<(MemberId, UnionId, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT m.union_id, u.name FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id_number = $1 AND m.id <> $2",
+        "SELECT m.id, m.union_id, u.name FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id_number = $1 AND m.id <> $2",
     )
     .bind(id_number)
     .bind(except)
@@ -237,19 +242,29 @@ pub async fn update(tx: &mut Tx, id: MemberId, s: &StoredMember) -> Result<(), s
 /// IDs per look-up statement.
 const LOOKUP_BATCH: usize = 500;
 
-/// Which of `id_numbers` are on record: ID number → (union, name on record).
-pub async fn holders(db: &Db, id_numbers: &[&str]) -> Result<HashMap<String, (UnionId, String)>, sqlx::Error> {
+/// A member record that holds an ID number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holder {
+    pub member: MemberId,
+    pub union: UnionId,
+    pub name: String,
+}
+
+/// Which of `id_numbers` are on record: ID number → who holds it.
+pub async fn holders(db: &Db, id_numbers: &[&str]) -> Result<HashMap<String, Holder>, sqlx::Error> {
     let mut found = HashMap::new();
     for chunk in id_numbers.chunks(LOOKUP_BATCH) {
         let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql =
-            format!("SELECT id_number, union_id, name FROM members WHERE id_number IN ({})", placeholders.join(", "));
-        let mut q = sqlx::query_as::<_, (String, UnionId, String)>(&sql);
+        let sql = format!(
+            "SELECT id_number, id, union_id, name FROM members WHERE id_number IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, MemberId, UnionId, String)>(&sql);
         for id in chunk {
             q = q.bind(*id);
         }
-        for (id, union, name) in q.fetch_all(&db.pool).await? {
-            found.insert(id, (union, name));
+        for (id_number, member, union, name) in q.fetch_all(&db.pool).await? {
+            found.insert(id_number, Holder { member, union, name });
         }
     }
     Ok(found)

@@ -11,6 +11,8 @@ pub mod caller;
 pub mod cards;
 pub mod db;
 pub mod deliveries;
+pub mod gate;
+pub mod headers;
 pub mod imports;
 pub mod members;
 pub mod session_store;

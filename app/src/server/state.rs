@@ -12,6 +12,18 @@ use crate::error::{AppError, AppResult};
 pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
+    /// The header a trusted reverse proxy puts the client's address in (`UNIONCARD_TRUSTED_PROXY`).
+    pub trusted_proxy: Option<axum::http::HeaderName>,
+    /// Member searches per account (`gate::MEMBER_SEARCHES_PER_MINUTE`).
+    pub member_searches: std::sync::Arc<super::gate::RateLimit<crate::domain::ids::UserId>>,
+}
+
+impl AppState {
+    pub fn new(db: Db, leptos_options: LeptosOptions, trusted_proxy: Option<axum::http::HeaderName>) -> Self {
+        let member_searches =
+            super::gate::RateLimit::new(super::gate::MEMBER_SEARCHES_PER_MINUTE, std::time::Duration::from_secs(60));
+        AppState { db, leptos_options, trusted_proxy, member_searches: std::sync::Arc::new(member_searches) }
+    }
 }
 
 /// The database, inside a server function or a page's resource.

@@ -11,7 +11,7 @@ use unioncard_server::seed::DEMO_PASSWORD;
 
 use crate::common::TestApp;
 
-on_both_engines!(
+on_every_collation!(
     a_supervisor_reaches_only_accounts_below_its_own_union,
     a_reset_password_ends_old_sessions_and_unlocks_the_account,
     a_disabled_account_is_refused_and_its_session_ends,

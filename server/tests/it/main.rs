@@ -15,4 +15,5 @@ mod imports;
 mod lifecycle;
 mod members;
 mod overview;
+mod security;
 mod unions;

@@ -9,7 +9,7 @@ use unioncard_server::seed::{DEMO_PASSWORD, UNION_A};
 
 use crate::common::{self, list_members, Engine, TestApp};
 
-on_both_engines!(
+on_every_collation!(
     lists_mask_id_and_phone_numbers,
     a_member_is_edited_with_the_template_rules_and_removed,
     a_database_error_reaches_the_user_as_a_plain_message,

@@ -18,6 +18,22 @@ pub struct ChildUnion {
     pub members: i64,
 }
 
+/// Uploads and edits a union may make in a day that report IDs held by other unions or under
+/// other names; past it, its imports and ID changes wait until the next day.
+pub const ID_HIT_REPORTS_PER_DAY: i64 = 10;
+
+/// A union whose uploads or edits reported ID numbers held by other unions or under other names
+/// in the last 24 hours: a clerk probing whose IDs are on record shows here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdHitUnion {
+    pub id: UnionId,
+    pub name: String,
+    /// Uploads and edits that reported such IDs.
+    pub reports: i64,
+    /// Past the day's limit: its imports and ID changes wait until tomorrow.
+    pub throttled: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SupervisorOverview {
     pub id: UnionId,
@@ -31,6 +47,8 @@ pub struct SupervisorOverview {
     pub members_total: i64,
     pub by_state: Vec<StateCount>,
     pub children: Vec<ChildUnion>,
+    #[serde(default)]
+    pub id_hit_unions: Vec<IdHitUnion>,
 }
 
 /// The most child unions listed.
@@ -41,7 +59,7 @@ pub async fn get_supervisor_overview(union_id: Option<UnionId>) -> Result<Superv
     use crate::{
         api::cards::state_counts,
         domain::role::Role,
-        server::{caller, cards, unions},
+        server::{caller, cards, imports, unions},
     };
     let (db, me) = caller::require(&[Role::Supervisor]).await?;
     let own = me.subtree()?;
@@ -70,8 +88,19 @@ pub async fn get_supervisor_overview(union_id: Option<UnionId>) -> Result<Superv
             ChildUnion { id: c.id, level: c.level, name: c.name, grassroots: g, members: m }
         })
         .collect();
+    let id_hit_unions = imports::id_hit_unions(&db, |path| path.starts_with(&node.path))
+        .await?
+        .into_iter()
+        .map(|(id, name, reports)| IdHitUnion {
+            id,
+            name,
+            reports,
+            throttled: reports >= imports::ID_HIT_REPORTS_PER_DAY,
+        })
+        .collect();
     Ok(SupervisorOverview {
         id: node.id,
+        id_hit_unions,
         parent_id: if node.id == own.id { None } else { node.parent_id },
         name: node.name.clone(),
         level: node.level,

@@ -37,6 +37,29 @@ pub fn OverviewPage() -> impl IntoView {
                                         <span class="label">"已完善信息 "{rate(o.grassroots_info_complete)}</span></div>
                                     <div class="stat"><span class="value">{o.members_total}</span><span class="label">"会员"</span></div>
                                 </section>
+                                {(!o.id_hit_unions.is_empty()).then(|| view! {
+                                    <section class="notice" aria-labelledby="id-hits-title">
+                                        <h2 id="id-hits-title">"证件号码查重提示（近24小时）"</h2>
+                                        <p>"以下工会上传的文件或修改的会员信息中，查出了其他工会或其他姓名下的证件号码。"
+                                            "每次查出的会员已记入操作日志；一天内超过"{crate::api::overview::supervisor::ID_HIT_REPORTS_PER_DAY}
+                                            "次的，导入和证件号码修改暂停至次日。如非正常办理，请与该工会核实。"</p>
+                                        <TableRegion label="证件号码查重提示">
+                                            <table class="stack">
+                                                <thead><tr><th scope="col">"工会名称"</th><th scope="col">"查出次数"</th>
+                                                    <th scope="col">"状态"</th></tr></thead>
+                                                <tbody>
+                                                    {o.id_hit_unions.iter().map(|u| view! {
+                                                        <tr>
+                                                            <td class="title">{u.name.clone()}</td>
+                                                            <td data-label="查出次数">{u.reports}</td>
+                                                            <td data-label="状态">{if u.throttled { "已暂停导入" } else { "正常" }}</td>
+                                                        </tr>
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </TableRegion>
+                                    </section>
+                                })}
                                 <h2>"会员服务卡办理进度"</h2>
                                 <StateCounts counts=o.by_state.clone()/>
                                 <h2>"下属工会"</h2>

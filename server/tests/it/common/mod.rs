@@ -22,6 +22,9 @@ use unioncard_server::{seed, serve, Settings};
 pub enum Engine {
     Sqlite,
     Postgres,
+    /// PostgreSQL in a database created with the glibc collation `zh_CN.UTF-8`, which orders
+    /// text ignoring punctuation such as `/` (a common production default).
+    PostgresZhCn,
 }
 
 pub struct TestApp {
@@ -43,14 +46,24 @@ pub async fn fresh_database(engine: Engine) -> (String, Option<tempfile::TempDir
             let url = format!("sqlite://{}/test.db", dir.path().display());
             (url, Some(dir))
         }
-        Engine::Postgres => {
+        Engine::Postgres | Engine::PostgresZhCn => {
             install_default_drivers();
             let admin = admin_url();
             let name = format!("unioncard_test_{:016x}", rand::random::<u64>());
             let mut conn = AnyConnection::connect(&admin)
                 .await
                 .expect("PostgreSQL must run at 127.0.0.1:5432 (scripts/test.sh starts it)");
-            conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
+            let create = match engine {
+                Engine::PostgresZhCn => format!(
+                    "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' \
+                     LC_COLLATE 'zh_CN.UTF-8' LC_CTYPE 'zh_CN.UTF-8'"
+                ),
+                _ => format!("CREATE DATABASE {name}"),
+            };
+            conn.execute(create.as_str()).await.expect(
+                "create test database (the zh_CN.UTF-8 one needs the locale generated before PostgreSQL \
+                 started: scripts/test.sh sets it up)",
+            );
             let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
             (format!("{base}/{name}"), None)
         }
@@ -64,7 +77,7 @@ pub async fn start_on(url: &str) -> (String, Db) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr: SocketAddr = listener.local_addr().unwrap();
     let options = LeptosOptions::builder().output_name("unioncard").site_addr(addr).build();
-    let settings = Settings { leptos_options: options, secure_cookies: false };
+    let settings = Settings::new(options);
     tokio::spawn(serve(listener, db.clone(), settings));
     (format!("http://{addr}"), db)
 }
@@ -230,7 +243,7 @@ pub fn list_members(query: &str, state: Option<CardState>, department: &str, pag
 }
 
 /// Runs each named test body (an `async fn(TestApp)` of the module it is used in) on SQLite and
-/// on PostgreSQL.
+/// on PostgreSQL; `on_every_collation!` also on PostgreSQL in a `zh_CN.UTF-8` database.
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         $(
@@ -242,6 +255,27 @@ macro_rules! on_both_engines {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     super::$name($crate::common::spawn($crate::common::Engine::Postgres).await).await
+                }
+            }
+        )*
+    };
+}
+
+macro_rules! on_every_collation {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::common::spawn($crate::common::Engine::Sqlite).await).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::common::spawn($crate::common::Engine::Postgres).await).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres_zh_cn() {
+                    super::$name($crate::common::spawn($crate::common::Engine::PostgresZhCn).await).await
                 }
             }
         )*
