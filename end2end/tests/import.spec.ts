@@ -26,7 +26,7 @@ import {
 } from './workbook';
 
 const UNION_NAME = '深圳市示例电子有限公司工会委员会';
-const MEMBERS_SEARCH = '姓名、证件号码后几位或手机号';
+const MEMBERS_SEARCH = '姓名或证件号码、手机号后4至6位';
 
 /** The error table's row for a message, with its 行 and 列 cells. */
 async function expectIssue(page: Page, row: number, column: string, field: string, message: string): Promise<void> {

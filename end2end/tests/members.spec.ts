@@ -29,7 +29,7 @@ test('a union pages through its members, finds one by name and filters them by c
   await expect(pager).toContainText('第 1 / 2 页');
 
   // Search by name (runs when the field changes).
-  const search = page.getByLabel('姓名、证件号码后几位或手机号');
+  const search = page.getByLabel('姓名或证件号码、手机号后4至6位');
   await search.fill('黄丽');
   await search.press('Enter');
   await expect(bodyRows).toHaveCount(1);

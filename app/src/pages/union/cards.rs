@@ -248,7 +248,7 @@ pub fn CardsPage() -> impl IntoView {
                 {move || (state() != CardState::Rejected).then(|| view! {
                     <div class="filters">
                         <div class="field search">
-                            <label for="card-search">"查找：姓名、证件号码后几位或手机号"</label>
+                            <label for="card-search">"查找：姓名或证件号码、手机号后4至6位"</label>
                             <input id="card-search" type="search" prop:value=move || search.get()
                                 on:change=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
                         </div>

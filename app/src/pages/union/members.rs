@@ -44,7 +44,7 @@ pub fn MembersPage() -> impl IntoView {
             </Suspense>
             <div class="filters">
                 <div class="field search">
-                    <label for="member-search">"姓名、证件号码后几位或手机号"</label>
+                    <label for="member-search">"姓名或证件号码、手机号后4至6位"</label>
                     <input id="member-search" type="search" prop:value=move || search.get()
                         on:change=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
                 </div>
