@@ -55,6 +55,31 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Uploaded member files (they hold full ID numbers).
+    Uploads {
+        #[command(subcommand)]
+        command: UploadsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UploadsCommand {
+    /// Drop the files past their time now, as every server does hourly: committed uploads after
+    /// UNIONCARD_UPLOAD_RETENTION_DAYS (90), never-committed ones after a day. The records stay.
+    Purge,
+}
+
+/// Days a committed upload's file is kept: `UNIONCARD_UPLOAD_RETENTION_DAYS`, or 90.
+fn upload_retention_days() -> Result<i64, String> {
+    match std::env::var("UNIONCARD_UPLOAD_RETENTION_DAYS") {
+        Ok(days) => days
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| *d >= 1)
+            .ok_or_else(|| format!("UNIONCARD_UPLOAD_RETENTION_DAYS 应为不小于1的天数：{days}")),
+        Err(_) => Ok(app::server::imports::DEFAULT_UPLOAD_RETENTION_DAYS),
+    }
 }
 
 #[derive(Subcommand)]
@@ -214,6 +239,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate => {
             println!("数据库已是最新结构。");
         }
+        Command::Uploads { command: UploadsCommand::Purge } => {
+            let days = upload_retention_days()?;
+            let n = app::server::imports::purge_uploads(&db, app::server::db::now(), days)
+                .await
+                .map_err(|e| format!("删除过期上传文件失败：{e}"))?;
+            println!("已删除 {n} 个超过保存期限的上传文件（已导入的保存{days}天，未导入的保存1天），导入记录保留。");
+        }
         Command::SeedDemo => match seed::seed_demo(&db).await.map_err(|e| format!("写入演示数据失败：{e}"))? {
             seed::Outcome::Seeded => println!("已写入演示数据。演示账号密码均为 {}。", seed::DEMO_PASSWORD),
             seed::Outcome::AlreadyHasData => println!("数据库中已有账号，未写入演示数据。"),
@@ -240,15 +272,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 ),
                 _ => None,
             };
-            let upload_retention_days = match std::env::var("UNIONCARD_UPLOAD_RETENTION_DAYS") {
-                Ok(days) => days
-                    .trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|d| *d >= 1)
-                    .ok_or_else(|| format!("UNIONCARD_UPLOAD_RETENTION_DAYS 应为不小于1的天数：{days}"))?,
-                Err(_) => app::server::imports::DEFAULT_UPLOAD_RETENTION_DAYS,
-            };
+            let upload_retention_days = upload_retention_days()?;
             let settings =
                 Settings { secure_cookies: secure, trusted_proxy, upload_retention_days, ..Settings::new(options) };
             serve(listener, db, settings).await.map_err(|e| format!("服务异常退出：{e}"))?;

@@ -495,4 +495,23 @@ async fn upload_files_are_dropped_after_their_time_and_the_record_stays(app: Tes
     // the recent preview still commits
     let r = app.call_fn(&c, CommitImport { import_id: ids[3].clone() }).await;
     assert_eq!(r.body["imported"], 1, "{:?}", r.body);
+    // an operator who shortens the time drops what is past it at once with the CLI
+    let purge = |days: &'static str| {
+        let url = app.url.clone();
+        async move {
+            let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_unioncard"))
+                .env("DATABASE_URL", url)
+                .env("UNIONCARD_UPLOAD_RETENTION_DAYS", days)
+                .args(["uploads", "purge"])
+                .output()
+                .await
+                .unwrap();
+            (out.status.code().unwrap(), String::from_utf8_lossy(&out.stdout).to_string())
+        }
+    };
+    let (code, stdout) = purge("30").await;
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.starts_with("已删除 1 个超过保存期限的上传文件（已导入的保存30天"), "{stdout}");
+    let (code, _) = purge("zero").await;
+    assert_ne!(code, 0, "a retention that is not a number of days is refused");
 }
