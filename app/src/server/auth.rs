@@ -243,7 +243,7 @@ pub async fn reserve_attempt(db: &Db, username: &str, address: &str) -> AppResul
     Ok(Attempt { id, left: ACCOUNT_FAILURE_LIMIT - by_account - 1 })
 }
 
-/// Takes back a reserved failure: the password was never checked (the server was busy).
+/// Takes back a reserved failure: the password was right, or could not be checked.
 pub async fn release_attempt(db: &Db, attempt: Attempt) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(attempt.id).execute(&db.pool).await?;
     Ok(())

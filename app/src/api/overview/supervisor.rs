@@ -88,15 +88,10 @@ pub async fn get_supervisor_overview(union_id: Option<UnionId>) -> Result<Superv
             ChildUnion { id: c.id, level: c.level, name: c.name, grassroots: g, members: m }
         })
         .collect();
-    let id_hit_unions = imports::id_hit_unions(&db, |path| path.starts_with(&node.path))
+    let id_hit_unions = imports::id_hit_unions(&db, &lo, &hi)
         .await?
         .into_iter()
-        .map(|(id, name, reports)| IdHitUnion {
-            id,
-            name,
-            reports,
-            throttled: reports >= imports::ID_HIT_REPORTS_PER_DAY,
-        })
+        .map(|(id, name, reports)| IdHitUnion { id, name, reports, throttled: reports >= ID_HIT_REPORTS_PER_DAY })
         .collect();
     Ok(SupervisorOverview {
         id: node.id,
