@@ -150,21 +150,32 @@ async fn fill_city(db: &Db, postgres: bool) {
                     id,
                     phone,
                     departments[(i % 5) as usize],
-                    states[(i % states.len() as u64) as usize],
                     members::reversed(&id),
                     members::reversed(&phone),
                 ])
             })
             .collect();
         let sql = if postgres {
-            "INSERT INTO members (union_id, name, id_type, id_number, phone, department, card_state, id_rev, phone_rev, created_at, updated_at) \
-             SELECT (r->>0)::bigint, r->>1, '01', r->>2, r->>3, r->>4, r->>5, r->>6, r->>7, $1, $1 FROM jsonb_array_elements($2::jsonb) AS r"
+            "INSERT INTO members (union_id, name, id_type, id_number, phone, department, id_rev, phone_rev, created_at, updated_at) \
+             SELECT (r->>0)::bigint, r->>1, '01', r->>2, r->>3, r->>4, r->>5, r->>6, $1, $1 FROM jsonb_array_elements($2::jsonb) AS r"
         } else {
-            "INSERT INTO members (union_id, name, id_type, id_number, phone, department, card_state, id_rev, phone_rev, created_at, updated_at) \
-             SELECT value->>0, value->>1, '01', value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, $1, $1 FROM json_each($2)"
+            "INSERT INTO members (union_id, name, id_type, id_number, phone, department, id_rev, phone_rev, created_at, updated_at) \
+             SELECT value->>0, value->>1, '01', value->>2, value->>3, value->>4, value->>5, value->>6, $1, $1 FROM json_each($2)"
         };
         sqlx::query(sql).bind(now).bind(serde_json::Value::Array(rows).to_string()).execute(&db.pool).await.unwrap();
     }
+    // their cards, every state in turn
+    let by_id: Vec<String> = states.iter().enumerate().map(|(i, s)| format!("WHEN {i} THEN '{s}'")).collect();
+    sqlx::query(&format!(
+        "INSERT INTO cards (union_id, member_id, state, updated_at) \
+         SELECT union_id, id, CASE id % {} {} END, created_at FROM members WHERE union_id >= $1",
+        states.len(),
+        by_id.join(" ")
+    ))
+    .bind(first)
+    .execute(&db.pool)
+    .await
+    .unwrap();
     // loaded in bulk, past the card writer: its counts are taken from a recount
     cards::recount(db).await.unwrap();
     if postgres {
@@ -338,15 +349,15 @@ async fn cards(
             let t = Instant::now();
             let mut tx = db.begin_write().await.unwrap();
             let ids: Vec<i64> = sqlx::query_scalar(&format!(
-                "UPDATE members SET card_state = '{to}' WHERE union_id = $1 AND card_state = '{from}' RETURNING id"
+                "UPDATE cards SET state = '{to}' WHERE union_id = $1 AND state = '{from}' RETURNING member_id"
             ))
             .bind(union_id)
             .fetch_all(&mut *tx)
             .await
             .unwrap();
             sqlx::query(&format!(
-                "INSERT INTO card_events (member_id, from_state, to_state, at) SELECT id, '{from}', '{to}', 0 FROM members \
-                 WHERE union_id = $1 AND card_state = '{to}'"
+                "INSERT INTO card_events (member_id, from_state, to_state, at) SELECT member_id, '{from}', '{to}', 0 \
+                 FROM cards WHERE union_id = $1 AND state = '{to}'"
             ))
             .bind(union_id)
             .execute(&mut *tx)
@@ -418,7 +429,7 @@ async fn deliveries(
 ) {
     use app::domain::card::DeliveryAction;
     use app::server::deliveries::{self, HandOut, Seen, Side, Step};
-    sqlx::query("UPDATE members SET card_state = 'awaiting_delivery', card_tail = '0000' WHERE union_id = $1 AND card_state = 'in_production'")
+    sqlx::query("UPDATE cards SET state = 'awaiting_delivery', card_tail = '0000' WHERE union_id = $1 AND state = 'in_production'")
         .bind(union_id)
         .execute(&db.pool)
         .await
@@ -443,16 +454,18 @@ async fn deliveries(
             let t = Instant::now();
             let mut tx = db.begin_write().await.unwrap();
             sqlx::query(&format!(
-                "UPDATE members SET card_state = '{to}' WHERE delivery_id = $1 AND card_state = '{from}'"
+                "UPDATE cards SET state = '{to}' WHERE union_id = $1 AND delivery_id = $2 AND state = '{from}'"
             ))
+            .bind(union_id)
             .bind(d.id)
             .execute(&mut *tx)
             .await
             .unwrap();
             sqlx::query(&format!(
-                "INSERT INTO card_events (member_id, from_state, to_state, at) SELECT id, '{from}', '{to}', 0 FROM members \
-                 WHERE delivery_id = $1 AND card_state = '{to}'"
+                "INSERT INTO card_events (member_id, from_state, to_state, at) SELECT member_id, '{from}', '{to}', 0 \
+                 FROM cards WHERE union_id = $1 AND delivery_id = $2 AND state = '{to}'"
             ))
+            .bind(union_id)
             .bind(d.id)
             .execute(&mut *tx)
             .await

@@ -226,14 +226,23 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Counts { command: CountsCommand::Check } => {
             let differences =
                 app::server::cards::check_counts(&db).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
-            if differences.is_empty() {
+            let (members, cards) =
+                app::server::cards::unpaired(&db, 100).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
+            if differences.is_empty() && members.is_empty() && cards.is_empty() {
                 println!("办卡统计与会员记录一致。");
                 return Ok(());
             }
             for d in &differences {
                 println!("{}（{}）{}：统计 {}，实际 {}", d.union_name, d.union, d.state.label(), d.kept, d.counted);
             }
-            println!("共 {} 处不一致。", differences.len());
+            let ids = |v: &[app::domain::ids::MemberId]| v.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("、");
+            if !members.is_empty() {
+                println!("没有会员服务卡记录的会员（编号）：{}", ids(&members));
+            }
+            if !cards.is_empty() {
+                println!("没有对应会员的会员服务卡记录（会员编号）：{}", ids(&cards));
+            }
+            println!("共 {} 处不一致。", differences.len() + members.len() + cards.len());
             std::process::exit(1);
         }
         Command::Migrate => {

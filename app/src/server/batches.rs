@@ -280,10 +280,13 @@ pub async fn members_of(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ReviewRow>, i64), sqlx::Error> {
-    let filter = if state.is_some() { "AND card_state = $2" } else { "AND $2 IS NULL" };
+    // a batch is one union's: its cards are read among that union's, in member order
+    let cards = "FROM cards c JOIN members m ON m.union_id = c.union_id AND m.id = c.member_id \
+                 WHERE c.union_id = (SELECT union_id FROM card_batches WHERE id = $1) AND c.batch_id = $1";
+    let filter = if state.is_some() { "AND c.state = $2" } else { "AND $2 IS NULL" };
     let rows = sqlx::query_as(&format!(
-        "SELECT id, name, id_type, id_number, phone, department, card_state FROM members \
-         WHERE batch_id = $1 {filter} ORDER BY id LIMIT $3 OFFSET $4"
+        "SELECT m.id, m.name, m.id_type, m.id_number, m.phone, m.department, c.state AS card_state \
+         {cards} {filter} ORDER BY c.member_id LIMIT $3 OFFSET $4"
     ))
     .bind(batch)
     .bind(state)
@@ -291,7 +294,7 @@ pub async fn members_of(
     .bind(offset)
     .fetch_all(&db.pool)
     .await?;
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM members WHERE batch_id = $1 {filter}"))
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {cards} {filter}"))
         .bind(batch)
         .bind(state)
         .fetch_one(&db.pool)
@@ -493,8 +496,9 @@ pub async fn rejected_of_union(
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT m.id, m.name, m.id_number, m.phone, m.department, b.batch_no, j.reason, j.text, j.at \
-         FROM (SELECT id, name, id_number, phone, department, batch_id FROM members \
-               WHERE union_id = $1 AND card_state = 'rejected' ORDER BY id LIMIT $2 OFFSET $3) m \
+         FROM (SELECT m.id, m.name, m.id_number, m.phone, m.department, c.batch_id \
+               FROM cards c JOIN members m ON m.union_id = c.union_id AND m.id = c.member_id \
+               WHERE c.union_id = $1 AND c.state = 'rejected' ORDER BY c.member_id LIMIT $2 OFFSET $3) m \
          JOIN card_batches b ON b.id = m.batch_id \
          JOIN card_rejections j ON j.member_id = m.id AND j.batch_id = m.batch_id \
          ORDER BY m.id, j.id",

@@ -1,7 +1,7 @@
-//! The one writer of card state. Every change of `members.card_state` — a member's creation
-//! (import, demo data), its removal, and every move of the lifecycle — goes through here and
-//! writes, in the caller's transaction, the state, its event row and the kept per-union counts
-//! (`card_counts`). A move is a compare-and-set on the state it was read in, so two people
+//! The one writer of card state. Every change of the `cards` table — a member's card created
+//! with the member (import, demo data), removed with it, and every move of the lifecycle — goes
+//! through here and writes, in the caller's transaction, the state, its event row and the kept
+//! per-union counts (`card_counts`). A move is a compare-and-set on the state it was read in, so two people
 //! making the same move apply it once. Pages read the counts, never a count over members.
 
 use std::collections::HashMap;
@@ -58,7 +58,7 @@ pub async fn enroll(
     import_id: Option<&str>,
     records: &[StoredMember],
 ) -> Result<(), sqlx::Error> {
-    members::insert(tx, backend, union, import_id, CardState::Pending, records).await?;
+    members::insert(tx, backend, union, import_id, records).await?;
     bump(tx, union, CardState::Pending, records.len() as i64).await
 }
 
@@ -115,15 +115,15 @@ pub struct Moved {
     pub delivery_id: Option<DeliveryId>,
 }
 
-/// `id IN (…)` over a JSON array of ids bound as one parameter: one statement for any number.
-fn ids_in(backend: Backend, param: usize) -> String {
+/// `column IN (…)` over a JSON array of ids bound as one parameter: one statement for any number.
+pub(super) fn ids_in(backend: Backend, column: &str, param: usize) -> String {
     match backend {
-        Backend::Sqlite => format!("id IN (SELECT value FROM json_each(${param}))"),
-        Backend::Postgres => format!("id IN (SELECT jsonb_array_elements_text(${param}::jsonb)::bigint)"),
+        Backend::Sqlite => format!("{column} IN (SELECT value FROM json_each(${param}))"),
+        Backend::Postgres => format!("{column} IN (SELECT jsonb_array_elements_text(${param}::jsonb)::bigint)"),
     }
 }
 
-fn json_ids(ids: &[MemberId]) -> String {
+pub(super) fn json_ids(ids: &[MemberId]) -> String {
     serde_json::to_string(&ids.iter().map(|m| m.0).collect::<Vec<_>>()).expect("numbers serialise")
 }
 
@@ -147,26 +147,48 @@ pub async fn move_rows(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResul
     // $1..$7 are fixed; a selection's own parameters follow
     let (which, list) = match mv.selection {
         Selection::Members([]) | Selection::BatchMembers(_, []) => return Ok(Vec::new()),
-        Selection::Members(ids) => (format!(" AND {}", ids_in(backend, 8)), Some(json_ids(ids))),
+        Selection::Members(ids) => (format!(" AND {}", ids_in(backend, "member_id", 8)), Some(json_ids(ids))),
         Selection::All => (String::new(), None),
         Selection::Batch(_) => (" AND batch_id = $8".to_string(), None),
         Selection::BatchMembers(_, ids) => {
-            (format!(" AND batch_id = $8 AND {}", ids_in(backend, 9)), Some(json_ids(ids)))
+            (format!(" AND batch_id = $8 AND {}", ids_in(backend, "member_id", 9)), Some(json_ids(ids)))
         }
         Selection::Delivery(_) => (" AND delivery_id = $8".to_string(), None),
-        Selection::Department(_) => (" AND department = $8".to_string(), None),
+        Selection::Department(_) => {
+            (" AND member_id IN (SELECT id FROM members WHERE union_id = $3 AND department = $8)".to_string(), None)
+        }
     };
     let (tail, void) = match mv.card {
         CardChange::Nothing => (None, false),
         CardChange::Made(tail) => (Some(tail), false),
         CardChange::Void => (None, true),
     };
-    let sql = format!(
-        "UPDATE members SET card_state = $1, updated_at = $2, batch_id = COALESCE($5, batch_id), \
+    let update = format!(
+        "UPDATE cards SET state = $1, updated_at = $2, batch_id = COALESCE($5, batch_id), \
          card_tail = CASE WHEN $7 THEN NULL ELSE COALESCE($6, card_tail) END, \
          delivery_id = CASE WHEN $7 OR $6 IS NOT NULL THEN NULL ELSE delivery_id END \
-         WHERE union_id = $3 AND card_state = $4{which} RETURNING id, batch_id, delivery_id"
+         WHERE union_id = $3 AND state = $4{which} RETURNING member_id, batch_id, delivery_id"
     );
+    // the actor and reason (PostgreSQL's events) follow the selection's parameters
+    let actor = 8 + match mv.selection {
+        Selection::All => 0,
+        Selection::BatchMembers(..) => 2,
+        _ => 1,
+    };
+    let events =
+        "INSERT INTO card_events (member_id, from_state, to_state, actor_id, reason, at, batch_id, delivery_id)";
+    let sql = match backend {
+        // one statement: the events from the rows the UPDATE changed, without sending them here
+        // and back (100,000 rows of a batch)
+        Backend::Postgres => format!(
+            "WITH moved AS ({update}), \
+             logged AS ({events} SELECT member_id, $4, $1, ${actor}, ${}, $2, batch_id, delivery_id \
+                         FROM moved ORDER BY member_id) \
+             SELECT member_id AS id, batch_id, delivery_id FROM moved",
+            actor + 1
+        ),
+        Backend::Sqlite => update.replace("RETURNING member_id,", "RETURNING member_id AS id,"),
+    };
     let mut q = sqlx::query_as::<_, Moved>(&sql).bind(mv.to).bind(at).bind(mv.union).bind(mv.from);
     q = q.bind(mv.into_batch).bind(tail).bind(void);
     q = match (mv.selection, &list) {
@@ -177,25 +199,20 @@ pub async fn move_rows(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResul
         (_, Some(list)) => q.bind(list.clone()),
         _ => q,
     };
+    if backend == Backend::Postgres {
+        q = q.bind(mv.actor).bind(mv.reason);
+    }
     let mut rows = q.fetch_all(&mut **tx).await?;
     rows.sort();
-    if !rows.is_empty() {
+    if backend == Backend::Sqlite && !rows.is_empty() {
         // the events from what the UPDATE returned ([id, batch, delivery] in one parameter),
-        // without reading the members again
+        // without reading the cards again
         let triples = serde_json::to_string(
             &rows.iter().map(|m| (m.id.0, m.batch_id.map(|b| b.0), m.delivery_id.map(|d| d.0))).collect::<Vec<_>>(),
         )
         .expect("numbers serialise");
-        let source = match backend {
-            Backend::Sqlite => {
-                "SELECT value->>0, $1, $2, $3, $4, $5, value->>1, value->>2 FROM json_each($6) ORDER BY key".to_string()
-            }
-            Backend::Postgres => "SELECT (r->>0)::bigint, $1, $2, $3, $4, $5, (r->>1)::bigint, (r->>2)::bigint \
-                                  FROM jsonb_array_elements($6::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n"
-                .to_string(),
-        };
         sqlx::query(&format!(
-            "INSERT INTO card_events (member_id, from_state, to_state, actor_id, reason, at, batch_id, delivery_id) {source}"
+            "{events} SELECT value->>0, $1, $2, $3, $4, $5, value->>1, value->>2 FROM json_each($6) ORDER BY key"
         ))
         .bind(mv.from)
         .bind(mv.to)
@@ -212,39 +229,38 @@ pub async fn move_rows(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResul
     Ok(rows)
 }
 
+/// Puts every made card of `union` that no delivery holds yet (待送卡) into `delivery`, which the
+/// caller has just opened; answers how many. The cards stay in their state: a delivery is where
+/// they go, not a move.
+pub async fn assign_delivery(tx: &mut Tx, union: UnionId, delivery: DeliveryId) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE cards SET delivery_id = $1 WHERE union_id = $2 AND state = 'awaiting_delivery' AND delivery_id IS NULL",
+    )
+    .bind(delivery)
+    .bind(union)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}
+
 /// Removes a member of `union` whose card is not under way (未办卡—待办卡 or 待处理), with its
-/// card's history, in the caller's transaction. The state is checked by the DELETE itself, so a
-/// card moved since the page was read is not deleted with its member: `None` then, or when
-/// there is no such member of this union.
+/// card and the card's history, in the caller's transaction. The state is checked by the DELETE
+/// of the card itself, so a card moved since the page was read is not deleted with its member:
+/// `None` then, or when there is no such member of this union.
 pub async fn remove_member(tx: &mut Tx, union: UnionId, id: MemberId) -> Result<Option<CardState>, sqlx::Error> {
-    const REMOVABLE: &str = "card_state IN ('pending', 'rejected')";
-    sqlx::query(&format!(
-        "UPDATE users SET member_id = NULL WHERE member_id = $1 \
-         AND EXISTS (SELECT 1 FROM members WHERE id = $1 AND union_id = $2 AND {REMOVABLE})"
-    ))
-    .bind(id)
+    let state: Option<CardState> = sqlx::query_scalar(
+        "DELETE FROM cards WHERE union_id = $1 AND member_id = $2 AND state IN ('pending', 'rejected') RETURNING state",
+    )
     .bind(union)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(&format!(
-        "DELETE FROM card_events WHERE member_id = $1 \
-         AND EXISTS (SELECT 1 FROM members WHERE id = $1 AND union_id = $2 AND {REMOVABLE})"
-    ))
     .bind(id)
-    .bind(union)
-    .execute(&mut **tx)
-    .await?;
-    let state: Option<CardState> = sqlx::query_scalar(&format!(
-        "DELETE FROM members WHERE id = $1 AND union_id = $2 AND {REMOVABLE} RETURNING card_state"
-    ))
-    .bind(id)
-    .bind(union)
     .fetch_optional(&mut **tx)
     .await?;
-    if let Some(s) = state {
-        bump(tx, union, s, -1).await?;
-    }
-    Ok(state)
+    let Some(state) = state else { return Ok(None) };
+    sqlx::query("UPDATE users SET member_id = NULL WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM card_events WHERE member_id = $1").bind(id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM members WHERE id = $1 AND union_id = $2").bind(id).bind(union).execute(&mut **tx).await?;
+    bump(tx, union, state, -1).await?;
+    Ok(Some(state))
 }
 
 /// How many cards are in each state, every state listed (0 where none).
@@ -312,21 +328,21 @@ pub async fn events(db: &Db, member: MemberId) -> Result<Vec<(CardState, i64, Op
         .await
 }
 
-/// Replaces every kept count with a recount of the members table, in one transaction: for data
+/// Replaces every kept count with a recount of the cards table, in one transaction: for data
 /// loaded in bulk past the writer (the city-sized benchmark), never for the application's own.
 pub async fn recount(db: &Db) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM card_counts").execute(&mut *tx).await?;
     sqlx::query(
         "INSERT INTO card_counts (union_id, state, n) \
-         SELECT union_id, card_state, COUNT(*) FROM members GROUP BY union_id, card_state",
+         SELECT union_id, state, COUNT(*) FROM cards GROUP BY union_id, state",
     )
     .execute(&mut *tx)
     .await?;
     tx.commit().await
 }
 
-/// A kept count that differs from a recount of the members table.
+/// A kept count that differs from a recount of the cards table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountDifference {
     pub union: UnionId,
@@ -336,10 +352,30 @@ pub struct CountDifference {
     pub counted: i64,
 }
 
+/// Members without a card and cards without a member (ids, at most `limit` of each): there should
+/// be none, as the writer creates and removes the two together; the database does not check it.
+pub async fn unpaired(db: &Db, limit: i64) -> Result<(Vec<MemberId>, Vec<MemberId>), sqlx::Error> {
+    let lonely_members = sqlx::query_scalar(
+        "SELECT m.id FROM members m WHERE NOT EXISTS \
+         (SELECT 1 FROM cards c WHERE c.union_id = m.union_id AND c.member_id = m.id) ORDER BY m.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    let lonely_cards = sqlx::query_scalar(
+        "SELECT c.member_id FROM cards c WHERE NOT EXISTS \
+         (SELECT 1 FROM members m WHERE m.union_id = c.union_id AND m.id = c.member_id) ORDER BY c.member_id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok((lonely_members, lonely_cards))
+}
+
 /// Recounts every union's cards by state and lists where the kept counts differ.
 pub async fn check_counts(db: &Db) -> Result<Vec<CountDifference>, sqlx::Error> {
     let counted: Vec<(UnionId, CardState, i64)> =
-        sqlx::query_as("SELECT union_id, card_state, COUNT(*) FROM members GROUP BY union_id, card_state")
+        sqlx::query_as("SELECT union_id, state, COUNT(*) FROM cards GROUP BY union_id, state")
             .fetch_all(&db.pool)
             .await?;
     let kept: Vec<(UnionId, CardState, i64)> =

@@ -231,7 +231,7 @@ pub async fn open(
     let at = at.unwrap_or_else(now);
     let mut tx = db.begin_write().await?;
     let cards: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM members WHERE union_id = $1 AND card_state = 'awaiting_delivery' AND delivery_id IS NULL",
+        "SELECT COUNT(*) FROM cards WHERE union_id = $1 AND state = 'awaiting_delivery' AND delivery_id IS NULL",
     )
     .bind(union)
     .fetch_one(&mut *tx)
@@ -257,15 +257,7 @@ pub async fn open(
     .bind(at)
     .fetch_one(&mut *tx)
     .await?;
-    let taken_now = sqlx::query(
-        "UPDATE members SET delivery_id = $1 \
-         WHERE union_id = $2 AND card_state = 'awaiting_delivery' AND delivery_id IS NULL",
-    )
-    .bind(id)
-    .bind(union)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let taken_now = cards::assign_delivery(&mut tx, union, id).await?;
     if taken_now as i64 != cards {
         // another officer arranged some of these cards meanwhile (PostgreSQL); nothing is kept
         return Err(AppError::conflict("card_moved", "已被他人处理：该工会的待送卡已由他人安排送卡，请刷新后查看。"));
@@ -538,13 +530,14 @@ pub struct BankCardRow {
 }
 
 const BANK_CARD_COLUMNS: &str = "m.id, m.union_id, u.name AS union_name, m.name, m.id_type, m.id_number, m.phone, \
-                                 m.department, m.card_state, m.card_tail, m.delivery_id";
+                                 m.department, c.state AS card_state, c.card_tail, c.delivery_id";
 
 /// One card of a union the bank serves.
 pub async fn bank_card(db: &Db, bank: BankId, member: MemberId) -> AppResult<BankCardRow> {
     let row: Option<BankCardRow> = sqlx::query_as(&format!(
-        "SELECT {BANK_CARD_COLUMNS} FROM members m JOIN unions u ON u.id = m.union_id \
-         JOIN bank_branches b ON b.code = u.pickup_branch WHERE m.id = $1 AND b.bank_id = $2"
+        "SELECT {BANK_CARD_COLUMNS} FROM members m JOIN cards c ON c.union_id = m.union_id AND c.member_id = m.id \
+         JOIN unions u ON u.id = m.union_id JOIN bank_branches b ON b.code = u.pickup_branch \
+         WHERE m.id = $1 AND b.bank_id = $2"
     ))
     .bind(member)
     .bind(bank)
@@ -554,7 +547,9 @@ pub async fn bank_card(db: &Db, bank: BankId, member: MemberId) -> AppResult<Ban
 }
 
 /// Cards of the bank's unions in `state`, by exact ID number when `id_number` is given, a page at
-/// a time; with the total (the kept counts when there is no search).
+/// a time, by union and member; with the total. Without a search the kept counts say which
+/// unions hold the page's cards, and only those unions' cards are read: no scan over the bank's
+/// cards, however many the city has.
 pub async fn bank_cards(
     db: &Db,
     bank: BankId,
@@ -564,29 +559,54 @@ pub async fn bank_cards(
     offset: i64,
 ) -> AppResult<(Vec<BankCardRow>, i64)> {
     let id_number = id_number.trim();
-    let base = "FROM members m JOIN unions u ON u.id = m.union_id JOIN bank_branches b ON b.code = u.pickup_branch \
-                WHERE b.bank_id = $1 AND m.card_state = $2";
+    let from = "FROM members m JOIN cards c ON c.union_id = m.union_id AND c.member_id = m.id \
+                JOIN unions u ON u.id = m.union_id";
     if !id_number.is_empty() {
-        let rows: Vec<BankCardRow> =
-            sqlx::query_as(&format!("SELECT {BANK_CARD_COLUMNS} {base} AND m.id_number = $3 ORDER BY m.id LIMIT 20"))
-                .bind(bank)
-                .bind(state)
-                .bind(id_number.to_uppercase())
-                .fetch_all(&db.pool)
-                .await?;
+        let rows: Vec<BankCardRow> = sqlx::query_as(&format!(
+            "SELECT {BANK_CARD_COLUMNS} {from} JOIN bank_branches b ON b.code = u.pickup_branch \
+             WHERE b.bank_id = $1 AND c.state = $2 AND m.id_number = $3"
+        ))
+        .bind(bank)
+        .bind(state)
+        .bind(id_number.to_uppercase())
+        .fetch_all(&db.pool)
+        .await?;
         let n = rows.len() as i64;
         return Ok((rows, n));
     }
-    let rows =
-        sqlx::query_as(&format!("SELECT {BANK_CARD_COLUMNS} {base} ORDER BY m.union_id, m.id LIMIT $3 OFFSET $4"))
-            .bind(bank)
-            .bind(state)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&db.pool)
-            .await?;
-    let total =
-        cards::counts_of_bank(db, bank).await?.into_iter().find(|(s, _)| *s == state).map(|(_, n)| n).unwrap_or(0);
+    let held: Vec<(UnionId, i64)> = sqlx::query_as(
+        "SELECT k.union_id, k.n FROM card_counts k JOIN unions u ON u.id = k.union_id \
+         JOIN bank_branches b ON b.code = u.pickup_branch \
+         WHERE b.bank_id = $1 AND k.state = $2 AND k.n > 0 ORDER BY k.union_id",
+    )
+    .bind(bank)
+    .bind(state)
+    .fetch_all(&db.pool)
+    .await?;
+    let total = held.iter().map(|(_, n)| n).sum();
+    let (mut skip, mut rows) = (offset.max(0), Vec::new());
+    for (union, n) in held {
+        let want = limit - rows.len() as i64;
+        if want <= 0 {
+            break;
+        }
+        if skip >= n {
+            skip -= n;
+            continue;
+        }
+        let page: Vec<BankCardRow> = sqlx::query_as(&format!(
+            "SELECT {BANK_CARD_COLUMNS} {from} WHERE c.union_id = $1 AND c.state = $2 \
+             ORDER BY c.member_id LIMIT $3 OFFSET $4"
+        ))
+        .bind(union)
+        .bind(state)
+        .bind(want)
+        .bind(skip)
+        .fetch_all(&db.pool)
+        .await?;
+        skip = 0;
+        rows.extend(page);
+    }
     Ok((rows, total))
 }
 

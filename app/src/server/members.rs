@@ -35,8 +35,12 @@ pub struct MemberRow {
     pub card_state: CardState,
 }
 
-const MEMBER_ROW_COLUMNS: &str = "id, union_id, name, id_type, id_number, country, sex, birth_date, phone, \
-                                  ethnicity, education, migrant_worker, department, remark, card_state";
+const MEMBER_ROW_COLUMNS: &str = "m.id, m.union_id, m.name, m.id_type, m.id_number, m.country, m.sex, m.birth_date, \
+                                  m.phone, m.ethnicity, m.education, m.migrant_worker, m.department, m.remark, \
+                                  c.state AS card_state";
+
+/// Members with their cards (every member has one).
+const MEMBERS_WITH_CARDS: &str = "members m JOIN cards c ON c.union_id = m.union_id AND c.member_id = m.id";
 
 impl MemberRow {
     /// The record as the edit form shows it (the ID type by its label).
@@ -73,12 +77,13 @@ pub fn id_type_of(member: MemberId, code: &str) -> AppResult<IdType> {
 /// The member `id` if it belongs to `union`; a member of another union is not found, exactly
 /// like one that does not exist.
 pub async fn own(db: &Db, union: UnionId, id: MemberId) -> AppResult<MemberRow> {
-    let row: Option<MemberRow> =
-        sqlx::query_as(&format!("SELECT {MEMBER_ROW_COLUMNS} FROM members WHERE id = $1 AND union_id = $2"))
-            .bind(id)
-            .bind(union)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<MemberRow> = sqlx::query_as(&format!(
+        "SELECT {MEMBER_ROW_COLUMNS} FROM {MEMBERS_WITH_CARDS} WHERE m.id = $1 AND m.union_id = $2"
+    ))
+    .bind(id)
+    .bind(union)
+    .fetch_optional(&db.pool)
+    .await?;
     row.ok_or(AppError::NotFound)
 }
 
@@ -116,16 +121,16 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ListRow>, i64), sqlx::Error> {
-    let mut conds = vec!["union_id = $1".to_string()];
+    let mut conds = vec!["m.union_id = $1".to_string()];
     let mut texts: Vec<String> = Vec::new();
     if let Some(state) = filter.state {
         texts.push(state.as_str().to_string());
-        conds.push(format!("card_state = ${}", texts.len() + 1));
+        conds.push(format!("c.state = ${}", texts.len() + 1));
     }
     let department = filter.department.trim();
     if !department.is_empty() {
         texts.push(department.to_string());
-        conds.push(format!("department = ${}", texts.len() + 1));
+        conds.push(format!("m.department = ${}", texts.len() + 1));
     }
     match &filter.query {
         MemberQuery::All => {}
@@ -141,25 +146,35 @@ pub async fn list(
                 Backend::Sqlite => (">=", "<"),
             };
             conds.push(format!(
-                "((id_rev {ge} ${lo} AND id_rev {lt} ${hi}) OR (phone_rev {ge} ${lo} AND phone_rev {lt} ${hi}))"
+                "((m.id_rev {ge} ${lo} AND m.id_rev {lt} ${hi}) OR (m.phone_rev {ge} ${lo} AND m.phone_rev {lt} ${hi}))"
             ));
         }
         MemberQuery::Number(number) => {
             texts.push(reversed(number));
             let n = texts.len() + 1;
-            conds.push(format!("(id_rev = ${n} OR phone_rev = ${n})"));
+            conds.push(format!("(m.id_rev = ${n} OR m.phone_rev = ${n})"));
         }
         MemberQuery::Name(name) => {
             texts.push(like_contains(name));
-            conds.push(format!("name LIKE ${} ESCAPE '\\'", texts.len() + 1));
+            conds.push(format!("m.name LIKE ${} ESCAPE '\\'", texts.len() + 1));
         }
     }
-    let where_ = format!("FROM members WHERE {}", conds.join(" AND "));
-    let total = if texts.is_empty() || (texts.len() == 1 && filter.state.is_some()) {
+    let state_only = filter.state.is_some() && texts.len() == 1;
+    // the page's ids and the count: a card state alone is read from the union's cards (in member
+    // order, as the members are), anything else from its members, with their cards if a state
+    // is asked for too
+    let (from, id) = if state_only {
+        ("FROM cards c WHERE c.union_id = $1 AND c.state = $2".to_string(), "c.member_id")
+    } else if filter.state.is_some() {
+        (format!("FROM {MEMBERS_WITH_CARDS} WHERE {}", conds.join(" AND ")), "m.id")
+    } else {
+        (format!("FROM members m WHERE {}", conds.join(" AND ")), "m.id")
+    };
+    let total = if texts.is_empty() || state_only {
         // the whole union, or one card state of it: the kept counts answer
         super::cards::count_of(db, union, filter.state).await?
     } else {
-        let count_sql = format!("SELECT COUNT(*) {where_}");
+        let count_sql = format!("SELECT COUNT(*) {from}");
         let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(union);
         for t in &texts {
             count = count.bind(t);
@@ -168,16 +183,24 @@ pub async fn list(
     };
     // the page's ids first, from the index alone, then their rows: deep pages stay cheap
     let n = texts.len() + 2;
-    let sql = format!(
-        "SELECT id, name, id_number, phone, department, card_state FROM members WHERE id IN \
-         (SELECT id {where_} ORDER BY id LIMIT ${n} OFFSET ${}) ORDER BY id",
-        n + 1
-    );
-    let mut q = sqlx::query_as::<_, ListRow>(&sql).bind(union);
-    for t in &texts {
-        q = q.bind(t);
+    let ids: Vec<MemberId> = {
+        let sql = format!("SELECT {id} {from} ORDER BY {id} LIMIT ${n} OFFSET ${}", n + 1);
+        let mut q = sqlx::query_scalar(&sql).bind(union);
+        for t in &texts {
+            q = q.bind(t);
+        }
+        q.bind(limit).bind(offset).fetch_all(&db.pool).await?
+    };
+    if ids.is_empty() {
+        return Ok((Vec::new(), total));
     }
-    let rows = q.bind(limit).bind(offset).fetch_all(&db.pool).await?;
+    let sql = format!(
+        "SELECT m.id, m.name, m.id_number, m.phone, m.department, c.state AS card_state FROM {MEMBERS_WITH_CARDS} \
+         WHERE m.union_id = $1 AND {} ORDER BY m.id",
+        super::cards::ids_in(db.backend, "m.id", 2)
+    );
+    let rows =
+        sqlx::query_as::<_, ListRow>(&sql).bind(union).bind(super::cards::json_ids(&ids)).fetch_all(&db.pool).await?;
     Ok((rows, total))
 }
 
@@ -317,39 +340,51 @@ fn member_rows(chunk: &[StoredMember]) -> String {
     serde_json::to_string(&rows).expect("strings serialise")
 }
 
-/// Inserts members in `state` (with `import_id` naming the upload they came from) in the
-/// caller's transaction. Only `cards::enroll` calls this: it also counts them. Each statement
-/// reads its rows from one JSON parameter, so the engine parses them in one go instead of
-/// binding 14 parameters a row; rows keep the given order.
+/// Inserts members, each with a card in 未办卡—待办卡 (`import_id` names the upload they came
+/// from), in the caller's transaction. Only `cards::enroll` calls this: it also counts them. Each
+/// statement reads its rows from one JSON parameter, so the engine parses them in one go instead
+/// of binding 14 parameters a row; rows keep the given order. The cards follow from the ids the
+/// member INSERT returns, again as one parameter.
 pub(super) async fn insert(
     tx: &mut Tx,
     backend: Backend,
     union: UnionId,
     import_id: Option<&str>,
-    state: CardState,
     members: &[StoredMember],
 ) -> Result<(), sqlx::Error> {
     let at = now();
     let columns = MEMBER_COLUMNS.join(", ");
     let values = |row: &str| (0..MEMBER_COLUMNS.len()).map(|i| format!("{row}->>{i}")).collect::<Vec<_>>().join(", ");
     let rows = match backend {
-        Backend::Sqlite => format!("{} FROM json_each($5) ORDER BY key", values("value")),
+        Backend::Sqlite => format!("{} FROM json_each($4) ORDER BY key", values("value")),
         // jsonb: parsed once, then each ->> is a look-up (json would re-parse every row 14 times)
         Backend::Postgres => {
-            format!("{} FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n", values("r"))
+            format!("{} FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n", values("r"))
         }
     };
     let sql = format!(
-        "INSERT INTO members (union_id, import_id, created_at, updated_at, card_state, {columns}) SELECT $1, $2, $3, $3, $4, {rows}"
+        "INSERT INTO members (union_id, import_id, created_at, updated_at, {columns}) SELECT $1, $2, $3, $3, {rows} \
+         RETURNING id"
     );
+    let ids = match backend {
+        Backend::Sqlite => "SELECT $1, value, $2, $3 FROM json_each($4)",
+        Backend::Postgres => "SELECT $1, id::bigint, $2, $3 FROM jsonb_array_elements_text($4::jsonb) AS t(id)",
+    };
+    let cards = format!("INSERT INTO cards (union_id, member_id, state, updated_at) {ids}");
     let started = std::time::Instant::now();
     for chunk in members.chunks(INSERT_CHUNK) {
-        sqlx::query(&sql)
+        let ids: Vec<MemberId> = sqlx::query_scalar(&sql)
             .bind(union)
             .bind(import_id)
             .bind(at)
-            .bind(state)
             .bind(member_rows(chunk))
+            .fetch_all(&mut **tx)
+            .await?;
+        sqlx::query(&cards)
+            .bind(union)
+            .bind(CardState::Pending)
+            .bind(at)
+            .bind(super::cards::json_ids(&ids))
             .execute(&mut **tx)
             .await?;
     }
@@ -389,10 +424,10 @@ pub struct CardHolderRow {
 }
 
 pub async fn card_holder(db: &Db, id: MemberId) -> Result<Option<CardHolderRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT m.name, u.name AS union_name, m.id_number, m.phone, m.department, m.card_state, m.created_at \
-         FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id = $1",
-    )
+    sqlx::query_as(&format!(
+        "SELECT m.name, u.name AS union_name, m.id_number, m.phone, m.department, c.state AS card_state, m.created_at \
+         FROM {MEMBERS_WITH_CARDS} JOIN unions u ON u.id = m.union_id WHERE m.id = $1",
+    ))
     .bind(id)
     .fetch_optional(&db.pool)
     .await
@@ -420,10 +455,12 @@ pub async fn correct(
     changes: &[(&str, String, String)],
     by: Option<UserId>,
 ) -> Result<bool, sqlx::Error> {
-    let still: Option<i64> = sqlx::query_scalar("SELECT 1 FROM members WHERE id = $1 AND card_state = 'distributed'")
-        .bind(row.id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let still: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM cards WHERE union_id = $1 AND member_id = $2 AND state = 'distributed'")
+            .bind(row.union_id)
+            .bind(row.id)
+            .fetch_optional(&mut **tx)
+            .await?;
     if still.is_none() {
         return Ok(false);
     }

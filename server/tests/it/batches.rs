@@ -214,14 +214,12 @@ async fn a_batch_is_reviewed_once_when_two_officers_approve_it_at_the_same_time(
 
 /// Cards still under review in the union's other batches (the demo's).
 async fn submitted_outside(app: &TestApp, union: UnionId, batch: BatchId) -> i64 {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM members WHERE union_id = $1 AND card_state = 'submitted' AND batch_id <> $2",
-    )
-    .bind(union)
-    .bind(batch)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap()
+    sqlx::query_scalar("SELECT COUNT(*) FROM cards WHERE union_id = $1 AND state = 'submitted' AND batch_id <> $2")
+        .bind(union)
+        .bind(batch)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
 }
 
 async fn each_role_reaches_only_its_own_side_of_the_batch(app: TestApp) {
@@ -247,7 +245,7 @@ async fn each_role_reaches_only_its_own_side_of_the_batch(app: TestApp) {
     assert_eq!((r.status.as_u16(), r.kind()), (404, Some("not_found")));
     // a forged member of another union in a selection moves nothing
     let b_member: i64 = sqlx::query_scalar(
-        "SELECT m.id FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name <> $1 AND m.card_state = 'pending' LIMIT 1",
+        "SELECT m.id FROM members m JOIN cards c ON c.member_id = m.id JOIN unions u ON u.id = m.union_id WHERE u.name <> $1 AND c.state = 'pending' LIMIT 1",
     )
     .bind(UNION_A)
     .fetch_one(&app.db.pool)

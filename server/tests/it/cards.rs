@@ -40,7 +40,7 @@ on_both_engines!(
 
 /// The union's members in `state`, by id.
 async fn members_in(app: &TestApp, union: UnionId, state: CardState) -> Vec<MemberId> {
-    sqlx::query_scalar("SELECT id FROM members WHERE union_id = $1 AND card_state = $2 ORDER BY id")
+    sqlx::query_scalar("SELECT member_id FROM cards WHERE union_id = $1 AND state = $2 ORDER BY member_id")
         .bind(union)
         .bind(state)
         .fetch_all(&app.db.pool)
@@ -148,42 +148,64 @@ async fn the_counts_check_command_says_they_agree_or_names_each_difference(app: 
         (d.union, d.union_name.as_str(), d.state, d.kept, d.counted),
         (union, UNION_A, CardState::Pending, pending + 1, pending)
     );
+
+    // a card lost by hand (the database does not tie a card to its member): the member is named
+    sqlx::query("UPDATE card_counts SET n = n - 1 WHERE union_id = $1 AND state = 'pending'")
+        .bind(union)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let lost = members_in(&app, union, CardState::Pending).await[0];
+    sqlx::query("DELETE FROM cards WHERE member_id = $1").bind(lost).execute(&app.db.pool).await.unwrap();
+    let (code, stdout) = check().await;
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains(&format!("没有会员服务卡记录的会员（编号）：{lost}")), "{stdout}");
 }
 
 async fn the_database_refuses_a_card_state_the_code_does_not_know(app: TestApp) {
     let union = app.union_id(UNION_A).await;
     let id = members_in(&app, union, CardState::Pending).await[0];
     for bogus in ["bogus", "Pending", ""] {
-        let err = sqlx::query("UPDATE members SET card_state = $1 WHERE id = $2")
+        let err = sqlx::query("UPDATE cards SET state = $1 WHERE member_id = $2")
             .bind(bogus)
             .bind(id)
             .execute(&app.db.pool)
             .await
             .expect_err("an unknown card state is refused");
-        assert!(err.to_string().contains("card_state"), "{bogus:?}: {err}");
+        assert!(err.to_string().contains("state"), "{bogus:?}: {err}");
     }
-    let state: String = sqlx::query_scalar("SELECT card_state FROM members WHERE id = $1")
+    let state: String = sqlx::query_scalar("SELECT state FROM cards WHERE member_id = $1")
         .bind(id)
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
     assert_eq!(state, "pending");
 
-    // the same INSERT with a known state goes through (rolled back), with an unknown one it does not
-    let insert = |state: &'static str| {
-        sqlx::query(
-            "INSERT INTO members (union_id, name, id_type, id_number, phone, card_state, created_at, updated_at) \
-             VALUES ($1, '测试', '', $2, '13900000000', $3, 0, 0)",
+    // the same new card with a known state goes through (rolled back), with an unknown one it does not
+    let db = &app.db;
+    let insert = |state: &'static str| async move {
+        let mut tx = db.begin_write().await.unwrap();
+        let member: MemberId = sqlx::query_scalar(
+            "INSERT INTO members (union_id, name, id_type, id_number, phone, created_at, updated_at) \
+             VALUES ($1, '测试', '', $2, '13900000000', 0, 0) RETURNING id",
         )
         .bind(union)
         .bind(resident_id("44030519800808888"))
-        .bind(state)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let card = sqlx::query("INSERT INTO cards (union_id, member_id, state, updated_at) VALUES ($1, $2, $3, 0)")
+            .bind(union)
+            .bind(member)
+            .bind(state)
+            .execute(&mut *tx)
+            .await;
+        tx.rollback().await.unwrap();
+        card
     };
-    let mut tx = app.db.begin_write().await.unwrap();
-    insert("pending").execute(&mut *tx).await.expect("a known state is accepted");
-    tx.rollback().await.unwrap();
-    let err = insert("bogus").execute(&app.db.pool).await.expect_err("an unknown card state is refused");
-    assert!(err.to_string().contains("card_state"), "{err}");
+    insert("pending").await.expect("a known state is accepted");
+    let err = insert("bogus").await.expect_err("an unknown card state is refused");
+    assert!(err.to_string().contains("state"), "{err}");
     let inserted: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE name = '测试'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(inserted, 0);
@@ -207,17 +229,9 @@ async fn a_stored_value_the_code_does_not_know_is_an_internal_error_not_a_defaul
     let union = app.union_id(UNION_A).await;
     let id: MemberId =
         sqlx::query_scalar("SELECT id FROM members WHERE name = '黄丽'").fetch_one(&app.db.pool).await.unwrap();
-    // the card state: the PostgreSQL CHECK, or the SQLite trigger, removed
-    let drop_check = match app.db.backend {
-        Backend::Postgres => "ALTER TABLE members DROP CONSTRAINT members_card_state_check",
-        Backend::Sqlite => "DROP TRIGGER members_card_state_update",
-    };
-    sqlx::query(drop_check).execute(&app.db.pool).await.unwrap();
-    sqlx::query("UPDATE members SET card_state = 'lost_in_post' WHERE id = $1")
-        .bind(id)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    // the card state: the PostgreSQL CHECK removed, SQLite's ignored for one statement
+    unchecked(&app, "cards_state_check", &format!("UPDATE cards SET state = 'lost_in_post' WHERE member_id = {id}"))
+        .await;
 
     assert_eq!(app::server::members::own(&app.db, union, id).await.map(|_| ()), Err(AppError::Internal));
     let replies = [
@@ -238,23 +252,7 @@ async fn a_stored_value_the_code_does_not_know_is_an_internal_error_not_a_defaul
 
     // a role: the CHECK removed on PostgreSQL, ignored for one statement on SQLite (where a
     // column's CHECK cannot be dropped without rebuilding the table)
-    match app.db.backend {
-        Backend::Postgres => {
-            sqlx::query("ALTER TABLE users DROP CONSTRAINT users_role_check").execute(&app.db.pool).await.unwrap();
-            sqlx::query("UPDATE users SET role = 'auditor' WHERE username = 'yangban'")
-                .execute(&app.db.pool)
-                .await
-                .unwrap();
-        }
-        Backend::Sqlite => {
-            let mut conn = app.db.pool.acquire().await.unwrap();
-            sqlx::query("PRAGMA ignore_check_constraints = ON").execute(&mut *conn).await.unwrap();
-            let done =
-                sqlx::query("UPDATE users SET role = 'auditor' WHERE username = 'yangban'").execute(&mut *conn).await;
-            sqlx::query("PRAGMA ignore_check_constraints = OFF").execute(&mut *conn).await.unwrap();
-            done.unwrap();
-        }
-    }
+    unchecked(&app, "users_role_check", "UPDATE users SET role = 'auditor' WHERE username = 'yangban'").await;
     let (_, login) = app.login("yangban", DEMO_PASSWORD).await;
     let signed_in = app.call_fn(&yangban, WhoAmI {}).await;
     let overview = app.call_fn(&yangban, GetUnionOverview {}).await;
@@ -262,6 +260,26 @@ async fn a_stored_value_the_code_does_not_know_is_an_internal_error_not_a_defaul
         assert_eq!((r.status.as_u16(), r.kind()), (500, Some("internal")), "{what}: {:?}", r.body);
         let text = r.body.to_string();
         assert!(!text.contains("auditor") && !text.contains("role") && !text.contains("users"), "{what}: {text}");
+    }
+}
+
+/// Runs `sql` past a CHECK: on PostgreSQL the constraint `check` is dropped first; on SQLite,
+/// where a column's CHECK cannot be dropped without rebuilding the table, checks are ignored for
+/// the one statement.
+async fn unchecked(app: &TestApp, check: &str, sql: &str) {
+    match app.db.backend {
+        Backend::Postgres => {
+            let table = check.split('_').next().unwrap();
+            sqlx::query(&format!("ALTER TABLE {table} DROP CONSTRAINT {check}")).execute(&app.db.pool).await.unwrap();
+            sqlx::query(sql).execute(&app.db.pool).await.unwrap();
+        }
+        Backend::Sqlite => {
+            let mut conn = app.db.pool.acquire().await.unwrap();
+            sqlx::query("PRAGMA ignore_check_constraints = ON").execute(&mut *conn).await.unwrap();
+            let done = sqlx::query(sql).execute(&mut *conn).await;
+            sqlx::query("PRAGMA ignore_check_constraints = OFF").execute(&mut *conn).await.unwrap();
+            done.unwrap();
+        }
     }
 }
 

@@ -58,8 +58,8 @@ async fn approved_batch(app: &TestApp, clerk: &reqwest::Client, bank: &reqwest::
     let done = app.call_fn(bank, ReviewBatch { batch, rejections: vec![], approve: vec![], approve_rest: true }).await;
     assert!(done.status.is_success(), "{:?}", done.body);
     let members: Vec<(BatchId, MemberId)> = sqlx::query_as(
-        "SELECT batch_id, id FROM members WHERE union_id = (SELECT union_id FROM card_batches WHERE id = $1) \
-         AND card_state = 'in_production' ORDER BY id",
+        "SELECT batch_id, member_id FROM cards WHERE union_id = (SELECT union_id FROM card_batches WHERE id = $1) \
+         AND state = 'in_production' ORDER BY member_id",
     )
     .bind(batch)
     .fetch_all(&app.db.pool)
@@ -123,7 +123,7 @@ async fn made_cards_are_delivered_signed_for_handed_out_and_activated_each_step_
         let r = app.call_fn(&bank, made).await;
         assert_eq!(status(&r), (409, Some("conflict")), "{:?}", r.body);
     }
-    let tail: Option<String> = sqlx::query_scalar("SELECT card_tail FROM members WHERE id = $1")
+    let tail: Option<String> = sqlx::query_scalar("SELECT card_tail FROM cards WHERE member_id = $1")
         .bind(cards[1])
         .fetch_one(&app.db.pool)
         .await
@@ -304,7 +304,7 @@ async fn made_cards_are_delivered_signed_for_handed_out_and_activated_each_step_
         .await;
     assert!(r.status.is_success(), "{:?}", r.body);
     let (state, tail, delivery_of): (String, Option<String>, Option<i64>) =
-        sqlx::query_as("SELECT card_state, card_tail, delivery_id FROM members WHERE id = $1")
+        sqlx::query_as("SELECT state, card_tail, delivery_id FROM cards WHERE member_id = $1")
             .bind(cards[2])
             .fetch_one(&app.db.pool)
             .await
@@ -356,7 +356,7 @@ async fn each_side_reaches_only_its_own_deliveries_and_cards(app: TestApp) {
     assert_eq!(status(&r), (404, Some("not_found")), "{:?}", r.body);
     // a member of 示例电子 in 样板物流's hand-out moves nothing
     let a_card: i64 = sqlx::query_scalar(
-        "SELECT id FROM members WHERE union_id = $1 AND card_state = 'awaiting_distribution' LIMIT 1",
+        "SELECT member_id FROM cards WHERE union_id = $1 AND state = 'awaiting_distribution' LIMIT 1",
     )
     .bind(a)
     .fetch_one(&app.db.pool)
@@ -386,7 +386,7 @@ async fn each_side_reaches_only_its_own_deliveries_and_cards(app: TestApp) {
         .await;
     assert_eq!(cards.body["total"], 0, "{:?}", cards.body);
     let distributed: i64 =
-        sqlx::query_scalar("SELECT id FROM members WHERE union_id = $1 AND card_state = 'distributed' LIMIT 1")
+        sqlx::query_scalar("SELECT member_id FROM cards WHERE union_id = $1 AND state = 'distributed' LIMIT 1")
             .bind(a)
             .fetch_one(&app.db.pool)
             .await
@@ -420,7 +420,8 @@ async fn each_side_reaches_only_its_own_deliveries_and_cards(app: TestApp) {
 async fn the_bank_corrects_a_member_at_activation_and_the_union_sees_what_changed(app: TestApp) {
     let union = app.union_id(UNION_A).await;
     let (member, name, id_number, phone): (i64, String, String, String) = sqlx::query_as(
-        "SELECT id, name, id_number, phone FROM members WHERE union_id = $1 AND card_state = 'distributed' ORDER BY id DESC",
+        "SELECT m.id, m.name, m.id_number, m.phone FROM members m JOIN cards c ON c.member_id = m.id \
+         WHERE c.union_id = $1 AND c.state = 'distributed' ORDER BY m.id DESC",
     )
     .bind(union)
     .fetch_one(&app.db.pool)

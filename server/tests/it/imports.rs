@@ -77,7 +77,10 @@ async fn a_clean_file_previews_then_commits_once_and_only_once(app: TestApp) {
         sqlx::query_scalar("SELECT id_number FROM members WHERE name = '李四'").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(stored, "11010519491231002X", "stored normalised");
     let state: String =
-        sqlx::query_scalar("SELECT card_state FROM members WHERE name = '张三'").fetch_one(&app.db.pool).await.unwrap();
+        sqlx::query_scalar("SELECT c.state FROM cards c JOIN members m ON m.id = c.member_id WHERE m.name = '张三'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     assert_eq!(state, "pending");
     // in the file's order, each naming the upload it came from (its uploader and time are the
     // upload's), with no card transition yet, and the staged rows gone

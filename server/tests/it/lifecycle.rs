@@ -31,7 +31,7 @@ on_both_engines!(random_moves_by_every_role_stay_inside_the_lifecycle_and_the_co
 const STEPS: usize = 200;
 
 async fn cards_in(app: &TestApp, union: UnionId, state: CardState) -> Vec<MemberId> {
-    sqlx::query_scalar("SELECT id FROM members WHERE union_id = $1 AND card_state = $2 ORDER BY id")
+    sqlx::query_scalar("SELECT member_id FROM cards WHERE union_id = $1 AND state = $2 ORDER BY member_id")
         .bind(union)
         .bind(state)
         .fetch_all(&app.db.pool)
@@ -50,13 +50,13 @@ async fn invariants(app: &TestApp, step: usize, what: &str) {
     }
     // every state read back parses (a bad one would fail the decode above and here)
     let states: Vec<CardState> =
-        sqlx::query_scalar("SELECT DISTINCT card_state FROM members").fetch_all(&app.db.pool).await.unwrap();
+        sqlx::query_scalar("SELECT DISTINCT state FROM cards").fetch_all(&app.db.pool).await.unwrap();
     assert!(states.iter().all(|s| CardState::ALL.contains(s)));
     // each delivery holds its cards: open ones their 待送卡 cards, signed ones their 待发放 cards
     let deliveries: Vec<(i64, String, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT d.id, d.stage, d.cards, d.outstanding, \
-                (SELECT COUNT(*) FROM members m WHERE m.delivery_id = d.id AND m.card_state = 'awaiting_delivery'), \
-                (SELECT COUNT(*) FROM members m WHERE m.delivery_id = d.id AND m.card_state = 'awaiting_distribution') \
+                (SELECT COUNT(*) FROM cards c WHERE c.delivery_id = d.id AND c.state = 'awaiting_delivery'), \
+                (SELECT COUNT(*) FROM cards c WHERE c.delivery_id = d.id AND c.state = 'awaiting_distribution') \
          FROM card_deliveries d",
     )
     .fetch_all(&app.db.pool)
@@ -70,8 +70,8 @@ async fn invariants(app: &TestApp, step: usize, what: &str) {
         }
     }
     let stray: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM members m WHERE m.card_state = 'awaiting_distribution' \
-         AND NOT EXISTS (SELECT 1 FROM card_deliveries d WHERE d.id = m.delivery_id AND d.stage = 'signed')",
+        "SELECT COUNT(*) FROM cards c WHERE c.state = 'awaiting_distribution' \
+         AND NOT EXISTS (SELECT 1 FROM card_deliveries d WHERE d.id = c.delivery_id AND d.stage = 'signed')",
     )
     .fetch_one(&app.db.pool)
     .await
@@ -106,7 +106,7 @@ async fn random_moves_by_every_role_stay_inside_the_lifecycle_and_the_counts_sta
                 let ids: Vec<app::domain::ids::BatchId> =
                     sqlx::query_scalar("SELECT id FROM card_batches").fetch_all(&app.db.pool).await.unwrap();
                 if let Some(batch) = ids.choose(&mut rng).copied() {
-                    let members: Vec<MemberId> = sqlx::query_scalar("SELECT id FROM members WHERE batch_id = $1")
+                    let members: Vec<MemberId> = sqlx::query_scalar("SELECT member_id FROM cards WHERE batch_id = $1")
                         .bind(batch)
                         .fetch_all(&app.db.pool)
                         .await
@@ -142,7 +142,7 @@ async fn random_moves_by_every_role_stay_inside_the_lifecycle_and_the_counts_sta
                     .unwrap();
                 if let Some(id) = all.choose(&mut rng).copied() {
                     let mut tx = app.db.begin_write().await.unwrap();
-                    let before: CardState = sqlx::query_scalar("SELECT card_state FROM members WHERE id = $1")
+                    let before: CardState = sqlx::query_scalar("SELECT state FROM cards WHERE member_id = $1")
                         .bind(id)
                         .fetch_one(&mut *tx)
                         .await
@@ -160,7 +160,7 @@ async fn random_moves_by_every_role_stay_inside_the_lifecycle_and_the_counts_sta
             4 => {
                 // cards of a batch recorded made, each with a tail (sometimes a bad one)
                 let made: Vec<(MemberId, app::domain::ids::BatchId)> = sqlx::query_as(
-                    "SELECT id, batch_id FROM members WHERE union_id = $1 AND card_state = 'in_production' AND batch_id IS NOT NULL",
+                    "SELECT member_id, batch_id FROM cards WHERE union_id = $1 AND state = 'in_production' AND batch_id IS NOT NULL",
                 )
                 .bind(union)
                 .fetch_all(&app.db.pool)
@@ -259,7 +259,7 @@ async fn random_moves_by_every_role_stay_inside_the_lifecycle_and_the_counts_sta
             10 => {
                 // a card recalled and made again, from any state (only 待发放 and 已发放 may)
                 let all: Vec<(MemberId, CardState)> =
-                    sqlx::query_as("SELECT id, card_state FROM members WHERE union_id = $1")
+                    sqlx::query_as("SELECT member_id, state FROM cards WHERE union_id = $1")
                         .bind(union)
                         .fetch_all(&app.db.pool)
                         .await

@@ -14,6 +14,7 @@ mod deliveries;
 mod imports;
 mod lifecycle;
 mod members;
+mod migrations;
 mod overview;
 mod security;
 mod unions;

@@ -74,7 +74,7 @@ async fn lists_mask_id_and_phone_numbers(app: TestApp) {
 
 async fn a_member_is_edited_with_the_template_rules_and_removed(app: TestApp) {
     let c = app.login_ok("shili", DEMO_PASSWORD).await;
-    let (id, idn): (MemberId, String) = sqlx::query_as("SELECT m.id, m.id_number FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name = $1 AND m.card_state = 'pending' LIMIT 1")
+    let (id, idn): (MemberId, String) = sqlx::query_as("SELECT m.id, m.id_number FROM members m JOIN cards c ON c.member_id = m.id JOIN unions u ON u.id = m.union_id WHERE u.name = $1 AND c.state = 'pending' LIMIT 1")
         .bind(UNION_A)
         .fetch_one(&app.db.pool)
         .await
@@ -103,7 +103,7 @@ async fn a_member_is_edited_with_the_template_rules_and_removed(app: TestApp) {
     assert_eq!(after.kind(), Some("not_found"));
     assert_eq!(after.status.as_u16(), 404);
     // a member whose card is under way stays
-    let busy: MemberId = sqlx::query_scalar("SELECT m.id FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name = $1 AND m.card_state = 'in_production' LIMIT 1")
+    let busy: MemberId = sqlx::query_scalar("SELECT m.id FROM members m JOIN cards c ON c.member_id = m.id JOIN unions u ON u.id = m.union_id WHERE u.name = $1 AND c.state = 'in_production' LIMIT 1")
         .bind(UNION_A)
         .fetch_one(&app.db.pool)
         .await
