@@ -59,6 +59,16 @@ test('made cards go from a delivery time both sides agree to the union’s signa
   const cards = Number(/(\d+) 张会员服务卡制卡完成/.exec(await waiting.innerText())?.[1]);
   expect(cards).toBeGreaterThan(1);
   await auditPage(page, 'bank-deliveries');
+  // The lists page and search by the union's name: a name no union has finds none.
+  const search = page.getByLabel('工会名称');
+  await search.fill('没有这个工会');
+  await page.getByRole('button', { name: '查找' }).click();
+  await expect(page.getByText('没有待约定送卡的工会。')).toBeVisible();
+  await expect(page.getByRole('heading', { name: '待约定送卡（0 个工会）' })).toBeVisible();
+  await search.fill('示例');
+  await page.getByRole('button', { name: '查找' }).click();
+  await expect(waiting).toContainText('待约定送卡时间');
+  await expect(page.getByRole('navigation', { name: '待约定送卡分页' })).toContainText('第 1 / 1 页');
   await waiting.getByLabel('提议送卡时间').fill(fieldTime(-1));
   await waiting.getByRole('button', { name: '提议送卡时间' }).click();
   await expect(page.getByText('送卡时间不能早于现在，请重新选择。')).toBeVisible();

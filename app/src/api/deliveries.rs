@@ -139,28 +139,51 @@ pub struct UnscheduledItem {
     pub cards: i64,
 }
 
+/// The bank's 送卡上门 page: unions waiting for a delivery time and open deliveries, each a page
+/// at a time, both of unions whose name contains the search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BankDeliveries {
     pub unscheduled: Vec<UnscheduledItem>,
+    pub unscheduled_total: i64,
+    pub unscheduled_page: i64,
     pub open: Vec<DeliveryItem>,
+    pub open_total: i64,
+    pub open_page: i64,
+    pub page_size: i64,
 }
 
+/// Unions or deliveries on one page of the bank's 送卡上门 lists.
+pub const DELIVERY_PAGE_SIZE: i64 = 20;
+
 #[server(endpoint = "bank/deliveries")]
-pub async fn list_bank_deliveries() -> Result<BankDeliveries, AppError> {
+pub async fn list_bank_deliveries(
+    #[server(default)] union_name: String,
+    #[server(default)] unscheduled_page: i64,
+    #[server(default)] open_page: i64,
+) -> Result<BankDeliveries, AppError> {
     use crate::server::{caller, deliveries};
     let (db, me) = caller::require(&[Role::Bank]).await?;
     let bank = me.bank()?;
-    let unscheduled = deliveries::unscheduled_of_bank(&db, bank)
-        .await?
+    let name: String = union_name.chars().take(100).collect();
+    let (unscheduled_page, open_page) = (unscheduled_page.max(1), open_page.max(1));
+    let offset = |page: i64| (page - 1).saturating_mul(DELIVERY_PAGE_SIZE);
+    let (rows, unscheduled_total) =
+        deliveries::unscheduled_of_bank(&db, bank, &name, DELIVERY_PAGE_SIZE, offset(unscheduled_page)).await?;
+    let unscheduled = rows
         .into_iter()
         .map(|u| UnscheduledItem { union_id: u.union_id, union_name: u.union_name, cards: u.cards })
         .collect();
-    let open = deliveries::open_of(&db, deliveries::Side::Bank(bank))
-        .await?
-        .into_iter()
-        .map(|r| item(r, Role::Bank))
-        .collect::<Result<_, _>>()?;
-    Ok(BankDeliveries { unscheduled, open })
+    let (rows, open_total) = deliveries::open_of_bank(&db, bank, &name, DELIVERY_PAGE_SIZE, offset(open_page)).await?;
+    let open = rows.into_iter().map(|r| item(r, Role::Bank)).collect::<Result<_, _>>()?;
+    Ok(BankDeliveries {
+        unscheduled,
+        unscheduled_total,
+        unscheduled_page,
+        open,
+        open_total,
+        open_page,
+        page_size: DELIVERY_PAGE_SIZE,
+    })
 }
 
 #[cfg(feature = "ssr")]

@@ -42,12 +42,18 @@ pub fn StateCounts(counts: Vec<StateCount>) -> impl IntoView {
     }
 }
 
-/// Previous / next for a paged list.
+/// Previous / next for a paged list; `label` names it where a page has more than one (分页).
 #[component]
-pub fn Pager(page: i64, total: i64, page_size: i64, on_page: Callback<i64>) -> impl IntoView {
+pub fn Pager(
+    page: i64,
+    total: i64,
+    page_size: i64,
+    on_page: Callback<i64>,
+    #[prop(optional)] label: Option<&'static str>,
+) -> impl IntoView {
     let pages = ((total + page_size - 1) / page_size).max(1);
     view! {
-        <nav class="pager" aria-label="分页">
+        <nav class="pager" aria-label=label.unwrap_or("分页")>
             <button type="button" disabled={page <= 1} on:click=move |_| on_page.run(page - 1)>"上一页"</button>
             <span>{format!("第 {page} / {pages} 页，共 {total} 条")}</span>
             <button type="button" disabled={page >= pages} on:click=move |_| on_page.run(page + 1)>"下一页"</button>

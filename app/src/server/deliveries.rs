@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::{
     cards::{self, CardChange, Move, Selection},
-    db::{now, Db, Tx},
+    db::{like_contains, now, Db, Tx},
 };
 use crate::{
     domain::{
@@ -159,23 +159,64 @@ pub struct Unscheduled {
     pub cards: i64,
 }
 
-/// The bank's unions with made cards waiting for a delivery to be arranged: the kept count of
-/// 待送卡 less what open deliveries hold (a card in 待送卡 is in at most one open delivery).
-pub async fn unscheduled_of_bank(db: &Db, bank: BankId) -> Result<Vec<Unscheduled>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.id AS union_id, u.name AS union_name, \
+/// The bank's unions with made cards waiting for a delivery to be arranged, those whose name
+/// contains `name` (all when empty), by name, a page at a time; with how many there are. A
+/// union's cards are the kept count of 待送卡 less what open deliveries hold (a card in 待送卡 is
+/// in at most one open delivery).
+pub async fn unscheduled_of_bank(
+    db: &Db,
+    bank: BankId,
+    name: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Unscheduled>, i64), sqlx::Error> {
+    const FROM: &str = "FROM (SELECT u.id AS union_id, u.name AS union_name, \
                 CAST(c.n - COALESCE((SELECT SUM(d.cards) FROM card_deliveries d \
                      WHERE d.union_id = u.id AND d.stage <> 'signed'), 0) AS BIGINT) AS cards \
          FROM card_counts c JOIN unions u ON u.id = c.union_id \
          JOIN bank_branches b ON b.code = u.pickup_branch \
          WHERE b.bank_id = $1 AND c.state = 'awaiting_delivery' AND c.n > 0 \
-           AND c.n > COALESCE((SELECT SUM(d.cards) FROM card_deliveries d \
-                     WHERE d.union_id = u.id AND d.stage <> 'signed'), 0) \
-         ORDER BY u.name",
-    )
+           AND u.name LIKE $2 ESCAPE '\\') w WHERE w.cards > 0";
+    let pattern = like_contains(name.trim());
+    let rows =
+        sqlx::query_as(&format!("SELECT union_id, union_name, cards {FROM} ORDER BY union_name LIMIT $3 OFFSET $4"))
+            .bind(bank)
+            .bind(&pattern)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&db.pool)
+            .await?;
+    let total =
+        sqlx::query_scalar(&format!("SELECT COUNT(*) {FROM}")).bind(bank).bind(&pattern).fetch_one(&db.pool).await?;
+    Ok((rows, total))
+}
+
+/// The bank's open deliveries (not yet signed for) to unions whose name contains `name`, oldest
+/// first, a page at a time; with how many there are.
+pub async fn open_of_bank(
+    db: &Db,
+    bank: BankId,
+    name: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<DeliveryRow>, i64), sqlx::Error> {
+    let pattern = like_contains(name.trim());
+    let filter = "d.bank_id = $1 AND d.stage <> 'signed' AND u.name LIKE $2 ESCAPE '\\'";
+    let rows = sqlx::query_as(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERY_FROM} WHERE {filter} ORDER BY d.id LIMIT $3 OFFSET $4"
+    ))
     .bind(bank)
+    .bind(&pattern)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(&db.pool)
-    .await
+    .await?;
+    let total = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {DELIVERY_FROM} WHERE {filter}"))
+        .bind(bank)
+        .bind(&pattern)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok((rows, total))
 }
 
 /// Whether `union` collects its cards at one of `bank`'s branches.

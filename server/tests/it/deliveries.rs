@@ -34,7 +34,64 @@ on_both_engines!(
     two_signings_of_one_delivery_at_once_apply_once,
     each_side_reaches_only_its_own_deliveries_and_cards,
     the_bank_corrects_a_member_at_activation_and_the_union_sees_what_changed,
+    the_bank_pages_and_searches_the_unions_waiting_for_a_delivery,
 );
+
+/// 25 more unions of the bank, each with two made cards no delivery holds (as the kept counts
+/// say: the list reads them, not the cards): the list pages by 20, by name, and a search by a
+/// part of the union's name finds one; another bank's union never shows.
+async fn the_bank_pages_and_searches_the_unions_waiting_for_a_delivery(app: TestApp) {
+    let bank = app.login_ok("boc", DEMO_PASSWORD).await;
+    let union = app.union_id(UNION_A).await;
+    let (parent, branch): (i64, String) = sqlx::query_as("SELECT parent_id, pickup_branch FROM unions WHERE id = $1")
+        .bind(union)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    for i in (1..=25).rev() {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO unions (parent_id, level, name, path, pickup_branch, created_at) \
+             VALUES ($1, 'grassroots', $2, '', $3, 0) RETURNING id",
+        )
+        .bind(parent)
+        .bind(format!("分页测试第{i:02}工会"))
+        .bind(&branch)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO card_counts (union_id, state, n) VALUES ($1, 'awaiting_delivery', 2)")
+            .bind(id)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    let list = |name: &str, page: i64| {
+        app.call_fn(&bank, ListBankDeliveries { union_name: name.into(), unscheduled_page: page, open_page: 1 })
+    };
+    let names = |body: &serde_json::Value| -> Vec<String> {
+        body["unscheduled"].as_array().unwrap().iter().map(|u| u["union_name"].as_str().unwrap().to_string()).collect()
+    };
+    let first = list("分页测试", 1).await;
+    assert_eq!((first.body["unscheduled_total"].as_i64(), first.body["open_total"].as_i64()), (Some(25), Some(0)));
+    let expected: Vec<String> = (1..=20).map(|i| format!("分页测试第{i:02}工会")).collect();
+    assert_eq!(names(&first.body), expected, "by name, 20 a page");
+    assert!(first.body["unscheduled"].as_array().unwrap().iter().all(|u| u["cards"] == 2));
+    let second = list("分页测试", 2).await;
+    assert_eq!(names(&second.body), (21..=25).map(|i| format!("分页测试第{i:02}工会")).collect::<Vec<_>>());
+    let one = list("第07", 1).await;
+    assert_eq!(
+        (names(&one.body), one.body["unscheduled_total"].as_i64()),
+        (vec!["分页测试第07工会".to_string()], Some(1))
+    );
+    // a search is text, never a pattern
+    let none = list("%", 1).await;
+    assert_eq!(none.body["unscheduled_total"], 0, "{:?}", none.body);
+    let stranger = app.another_bank().await;
+    let theirs = app
+        .call_fn(&stranger, ListBankDeliveries { union_name: "分页测试".into(), unscheduled_page: 1, open_page: 1 })
+        .await;
+    assert_eq!(theirs.body["unscheduled_total"], 0, "{:?}", theirs.body);
+}
 
 async fn count(app: &TestApp, union: UnionId, state: CardState) -> i64 {
     counts_of_union(&app.db, union).await.unwrap().into_iter().find(|(s, _)| *s == state).map(|(_, n)| n).unwrap()
@@ -95,7 +152,8 @@ async fn made_cards_are_delivered_signed_for_handed_out_and_activated_each_step_
 
     // the demo's made cards of 示例电子 wait for a delivery to be arranged
     let waiting = count(&app, union, CardState::AwaitingDelivery).await;
-    let list = app.call_fn(&bank, ListBankDeliveries {}).await;
+    let list =
+        app.call_fn(&bank, ListBankDeliveries { union_name: String::new(), unscheduled_page: 1, open_page: 1 }).await;
     let unscheduled = list.body["unscheduled"].as_array().unwrap();
     let mine = unscheduled.iter().find(|u| u["union_id"] == union.0).expect("listed");
     assert_eq!(mine["cards"], waiting);
@@ -143,7 +201,8 @@ async fn made_cards_are_delivered_signed_for_handed_out_and_activated_each_step_
     );
     let again = app.call_fn(&bank, OpenDelivery { union, scheduled: field_time(4) }).await;
     assert_eq!(status(&again), (409, Some("conflict")), "nothing left to deliver: {:?}", again.body);
-    let list = app.call_fn(&bank, ListBankDeliveries {}).await;
+    let list =
+        app.call_fn(&bank, ListBankDeliveries { union_name: String::new(), unscheduled_page: 1, open_page: 1 }).await;
     assert!(!list.body["unscheduled"].as_array().unwrap().iter().any(|u| u["union_id"] == union.0));
 
     // the union sees the bank's proposal, proposes another time instead
@@ -372,7 +431,9 @@ async fn each_side_reaches_only_its_own_deliveries_and_cards(app: TestApp) {
 
     // another bank: nothing listed, no delivery to open or step, no card to activate or remake
     let stranger = app.another_bank().await;
-    let list = app.call_fn(&stranger, ListBankDeliveries {}).await;
+    let list = app
+        .call_fn(&stranger, ListBankDeliveries { union_name: String::new(), unscheduled_page: 1, open_page: 1 })
+        .await;
     assert_eq!(
         (list.body["unscheduled"].as_array().unwrap().len(), list.body["open"].as_array().unwrap().len()),
         (0, 0)
