@@ -170,7 +170,8 @@ pub async fn list(
     } else {
         (format!("FROM members m WHERE {}", conds.join(" AND ")), "m.id")
     };
-    let total = if texts.is_empty() || state_only {
+    let counted = texts.is_empty() || state_only;
+    let total = if counted {
         // the whole union, or one card state of it: the kept counts answer
         super::cards::count_of(db, union, filter.state).await?
     } else {
@@ -181,16 +182,23 @@ pub async fn list(
         }
         count.fetch_one(&db.pool).await?
     };
-    // the page's ids first, from the index alone, then their rows: deep pages stay cheap
+    // the page's ids first, from the index alone, then their rows. A page in the second half of
+    // a list whose length the kept counts give is read from the end, so the last page costs what
+    // the first does.
+    let (order, limit, skip) = match from_the_end(counted, total, limit, offset) {
+        Some((limit, skip)) => ("DESC", limit, skip),
+        None => ("", limit, offset),
+    };
     let n = texts.len() + 2;
-    let ids: Vec<MemberId> = {
-        let sql = format!("SELECT {id} {from} ORDER BY {id} LIMIT ${n} OFFSET ${}", n + 1);
+    let mut ids: Vec<MemberId> = {
+        let sql = format!("SELECT {id} {from} ORDER BY {id} {order} LIMIT ${n} OFFSET ${}", n + 1);
         let mut q = sqlx::query_scalar(&sql).bind(union);
         for t in &texts {
             q = q.bind(t);
         }
-        q.bind(limit).bind(offset).fetch_all(&db.pool).await?
+        q.bind(limit).bind(skip).fetch_all(&db.pool).await?
     };
+    ids.sort();
     if ids.is_empty() {
         return Ok((Vec::new(), total));
     }
@@ -202,6 +210,16 @@ pub async fn list(
     let rows =
         sqlx::query_as::<_, ListRow>(&sql).bind(union).bind(super::cards::json_ids(&ids)).fetch_all(&db.pool).await?;
     Ok((rows, total))
+}
+
+/// For a page (`limit` rows after `offset`) of a list of `total` rows known in advance: when the
+/// page lies in the list's second half, the limit and offset that read it from the end.
+fn from_the_end(known: bool, total: i64, limit: i64, offset: i64) -> Option<(i64, i64)> {
+    if !known || offset <= total / 2 || offset >= total {
+        return None;
+    }
+    let rows = limit.min(total - offset);
+    Some((rows, total - offset - rows))
 }
 
 /// The union's departments as its members' records name them, with how many members each
@@ -501,4 +519,22 @@ pub async fn corrections(
     .bind(limit)
     .fetch_all(&db.pool)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_the_end;
+
+    #[test]
+    fn a_page_in_the_second_half_is_read_from_the_end() {
+        // rows 1..=100, 20 a page: page 5 is the last 20, page 4 the 20 before them
+        assert_eq!(from_the_end(true, 100, 20, 80), Some((20, 0)));
+        assert_eq!(from_the_end(true, 100, 20, 60), Some((20, 20)));
+        // a short last page
+        assert_eq!(from_the_end(true, 95, 20, 80), Some((15, 0)));
+        // the first half, past the end, or a length not known: read from the start
+        assert_eq!(from_the_end(true, 100, 20, 40), None);
+        assert_eq!(from_the_end(true, 100, 20, 100), None);
+        assert_eq!(from_the_end(false, 100, 20, 80), None);
+    }
 }
