@@ -123,9 +123,11 @@ pub async fn list_union_deliveries() -> Result<UnionDeliveries, AppError> {
     };
     let (db, me) = caller::require(&[Role::Union]).await?;
     let union = me.union()?;
-    let side = deliveries::Side::Union(union);
-    let open =
-        deliveries::open_of(&db, side).await?.into_iter().map(|r| item(r, Role::Union)).collect::<Result<_, _>>()?;
+    let open = deliveries::open_of_union(&db, union)
+        .await?
+        .into_iter()
+        .map(|r| item(r, Role::Union))
+        .collect::<Result<_, _>>()?;
     let today = Date::of_timestamp(now()).ok_or(AppError::Internal)?;
     let due = due_items(&db, deliveries::to_hand_out(&db, union).await?, today).await?;
     Ok(UnionDeliveries { open, due })

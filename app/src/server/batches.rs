@@ -5,7 +5,7 @@
 
 use super::{
     audit, cards,
-    cards::{CardChange, Move, Selection},
+    cards::{CardChange, Move, Selection, MEMBERS_WITH_CARDS},
     db::{now, Backend, Db, Tx},
 };
 use crate::{
@@ -281,8 +281,10 @@ pub async fn members_of(
     offset: i64,
 ) -> Result<(Vec<ReviewRow>, i64), sqlx::Error> {
     // a batch is one union's: its cards are read among that union's, in member order
-    let cards = "FROM cards c JOIN members m ON m.union_id = c.union_id AND m.id = c.member_id \
-                 WHERE c.union_id = (SELECT union_id FROM card_batches WHERE id = $1) AND c.batch_id = $1";
+    let cards = format!(
+        "FROM {MEMBERS_WITH_CARDS} WHERE c.union_id = (SELECT union_id FROM card_batches WHERE id = $1) \
+         AND c.batch_id = $1"
+    );
     let filter = if state.is_some() { "AND c.state = $2" } else { "AND $2 IS NULL" };
     let rows = sqlx::query_as(&format!(
         "SELECT m.id, m.name, m.id_type, m.id_number, m.phone, m.department, c.state AS card_state \
@@ -494,15 +496,14 @@ pub async fn rejected_of_union(
         text: Option<String>,
         at: i64,
     }
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT m.id, m.name, m.id_number, m.phone, m.department, b.batch_no, j.reason, j.text, j.at \
-         FROM (SELECT m.id, m.name, m.id_number, m.phone, m.department, c.batch_id \
-               FROM cards c JOIN members m ON m.union_id = c.union_id AND m.id = c.member_id \
+         FROM (SELECT m.id, m.name, m.id_number, m.phone, m.department, c.batch_id FROM {MEMBERS_WITH_CARDS} \
                WHERE c.union_id = $1 AND c.state = 'rejected' ORDER BY c.member_id LIMIT $2 OFFSET $3) m \
          JOIN card_batches b ON b.id = m.batch_id \
          JOIN card_rejections j ON j.member_id = m.id AND j.batch_id = m.batch_id \
-         ORDER BY m.id, j.id",
-    )
+         ORDER BY m.id, j.id"
+    ))
     .bind(union)
     .bind(limit)
     .bind(offset)

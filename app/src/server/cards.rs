@@ -19,6 +19,9 @@ use crate::{
     error::{AppError, AppResult},
 };
 
+/// Members (`m`) with their cards (`c`): every member has one, keyed by union and member.
+pub const MEMBERS_WITH_CARDS: &str = "members m JOIN cards c ON c.union_id = m.union_id AND c.member_id = m.id";
+
 /// Moves the kept count of `union`'s cards in `state` by `delta`. A count that would go below
 /// zero, or a decrement of a count never kept, is refused by the database (the table's CHECK, or
 /// no row to update): the transaction fails rather than keep a wrong figure.
@@ -167,7 +170,7 @@ pub async fn move_rows(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResul
         "UPDATE cards SET state = $1, updated_at = $2, batch_id = COALESCE($5, batch_id), \
          card_tail = CASE WHEN $7 THEN NULL ELSE COALESCE($6, card_tail) END, \
          delivery_id = CASE WHEN $7 OR $6 IS NOT NULL THEN NULL ELSE delivery_id END \
-         WHERE union_id = $3 AND state = $4{which} RETURNING member_id, batch_id, delivery_id"
+         WHERE union_id = $3 AND state = $4{which} RETURNING member_id AS id, batch_id, delivery_id"
     );
     // the actor and reason (PostgreSQL's events) follow the selection's parameters
     let actor = 8 + match mv.selection {
@@ -182,12 +185,12 @@ pub async fn move_rows(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResul
         // and back (100,000 rows of a batch)
         Backend::Postgres => format!(
             "WITH moved AS ({update}), \
-             logged AS ({events} SELECT member_id, $4, $1, ${actor}, ${}, $2, batch_id, delivery_id \
-                         FROM moved ORDER BY member_id) \
-             SELECT member_id AS id, batch_id, delivery_id FROM moved",
+             logged AS ({events} SELECT id, $4, $1, ${actor}, ${}, $2, batch_id, delivery_id \
+                         FROM moved ORDER BY id) \
+             SELECT id, batch_id, delivery_id FROM moved",
             actor + 1
         ),
-        Backend::Sqlite => update.replace("RETURNING member_id,", "RETURNING member_id AS id,"),
+        Backend::Sqlite => update,
     };
     let mut q = sqlx::query_as::<_, Moved>(&sql).bind(mv.to).bind(at).bind(mv.union).bind(mv.from);
     q = q.bind(mv.into_batch).bind(tail).bind(void);

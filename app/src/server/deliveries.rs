@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::{
-    cards::{self, CardChange, Move, Selection},
+    cards::{self, CardChange, Move, Selection, MEMBERS_WITH_CARDS},
     db::{like_contains, now, Db, Tx},
 };
 use crate::{
@@ -125,16 +125,13 @@ pub async fn one(db: &Db, side: Side, id: DeliveryId) -> AppResult<DeliveryRow> 
     row.filter(|d| side.owns(d)).ok_or_else(not_found)
 }
 
-/// `side`'s deliveries not yet signed for (the appointments under way), oldest first.
-pub async fn open_of(db: &Db, side: Side) -> Result<Vec<DeliveryRow>, sqlx::Error> {
-    let (column, id) = match side {
-        Side::Union(u) => ("d.union_id", u.0),
-        Side::Bank(b) => ("d.bank_id", b.0),
-    };
+/// The union's deliveries not yet signed for (the appointments under way), oldest first; the
+/// bank's, searched and paged, are [`open_of_bank`].
+pub async fn open_of_union(db: &Db, union: UnionId) -> Result<Vec<DeliveryRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERY_FROM} WHERE {column} = $1 AND d.stage <> 'signed' ORDER BY d.id"
+        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERY_FROM} WHERE d.union_id = $1 AND d.stage <> 'signed' ORDER BY d.id"
     ))
-    .bind(id)
+    .bind(union)
     .fetch_all(&db.pool)
     .await
 }
@@ -576,8 +573,7 @@ const BANK_CARD_COLUMNS: &str = "m.id, m.union_id, u.name AS union_name, m.name,
 /// One card of a union the bank serves.
 pub async fn bank_card(db: &Db, bank: BankId, member: MemberId) -> AppResult<BankCardRow> {
     let row: Option<BankCardRow> = sqlx::query_as(&format!(
-        "SELECT {BANK_CARD_COLUMNS} FROM members m JOIN cards c ON c.union_id = m.union_id AND c.member_id = m.id \
-         JOIN unions u ON u.id = m.union_id JOIN bank_branches b ON b.code = u.pickup_branch \
+        "SELECT {BANK_CARD_COLUMNS} FROM {MEMBERS_WITH_CARDS} JOIN unions u ON u.id = m.union_id JOIN bank_branches b ON b.code = u.pickup_branch \
          WHERE m.id = $1 AND b.bank_id = $2"
     ))
     .bind(member)
@@ -600,8 +596,7 @@ pub async fn bank_cards(
     offset: i64,
 ) -> AppResult<(Vec<BankCardRow>, i64)> {
     let id_number = id_number.trim();
-    let from = "FROM members m JOIN cards c ON c.union_id = m.union_id AND c.member_id = m.id \
-                JOIN unions u ON u.id = m.union_id";
+    let from = format!("FROM {MEMBERS_WITH_CARDS} JOIN unions u ON u.id = m.union_id");
     if !id_number.is_empty() {
         let rows: Vec<BankCardRow> = sqlx::query_as(&format!(
             "SELECT {BANK_CARD_COLUMNS} {from} JOIN bank_branches b ON b.code = u.pickup_branch \

@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use super::db::{like_contains, now, Backend, Db, Tx};
+use super::{
+    cards::MEMBERS_WITH_CARDS,
+    db::{like_contains, now, Backend, Db, Tx},
+};
 use crate::{
     domain::search::MemberQuery,
     domain::{
@@ -38,9 +41,6 @@ pub struct MemberRow {
 const MEMBER_ROW_COLUMNS: &str = "m.id, m.union_id, m.name, m.id_type, m.id_number, m.country, m.sex, m.birth_date, \
                                   m.phone, m.ethnicity, m.education, m.migrant_worker, m.department, m.remark, \
                                   c.state AS card_state";
-
-/// Members with their cards (every member has one).
-const MEMBERS_WITH_CARDS: &str = "members m JOIN cards c ON c.union_id = m.union_id AND c.member_id = m.id";
 
 impl MemberRow {
     /// The record as the edit form shows it (the ID type by its label).
