@@ -48,16 +48,16 @@ cargo test -p app --features ssr
 echo "==> integration tests (server, SQLite and PostgreSQL)"
 cargo test -p server
 
-echo "==> building the site for the browser tests"
-cargo leptos build
+echo "==> building the site for the browser tests: the release build users get (hashed, precompressed)"
+cargo leptos build --release --precompress
 
 E2E_DIR=target/e2e
 rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
 export DATABASE_URL="sqlite://$E2E_DIR/e2e.db"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=unioncard
-target/debug/unioncard seed-demo
+target/release/unioncard seed-demo
 PORT="${E2E_PORT:-3100}"
-target/debug/unioncard serve --addr "127.0.0.1:$PORT" >"$E2E_DIR/server.log" 2>&1 &
+target/release/unioncard serve --addr "127.0.0.1:$PORT" >"$E2E_DIR/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done

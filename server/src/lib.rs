@@ -1,6 +1,7 @@
 //! The UnionCard server: the axum router around the Leptos app, sessions in the database,
 //! the cross-site request guard, and the demo data.
 
+pub mod assets;
 pub mod cli_import;
 pub mod seed;
 mod union_routes;
@@ -155,8 +156,8 @@ pub fn router(db: Db, settings: Settings) -> Router {
         .with_secure(settings.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(IDLE_MINUTES)));
     let context = state.clone();
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+    let site = Router::new().route("/healthz", get(|| async { "ok" }));
+    assets::with_pkg(site, &options.site_root, &options.site_pkg_dir)
         .merge(union_routes::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(context.clone()), {
             let options = options.clone();
@@ -170,6 +171,7 @@ pub fn router(db: Db, settings: Settings) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(middleware::from_fn(no_store))
+        .layer(assets::compression())
         // HTTPS only once the operator serves it (secure cookies on)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,

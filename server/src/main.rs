@@ -266,6 +266,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 // started without cargo-leptos: the bundle it builds is named after the project
                 options.output_name = "unioncard".into();
             }
+            // A build by cargo-leptos names its files with their hashes and says so in hash.txt
+            // beside the binary; a copied binary without it serves the plain names.
+            if let Ok(exe) = std::env::current_exe() {
+                options.hash_files = unioncard_server::assets::built_with_hashes(&exe);
+            }
             if let Some(a) = addr {
                 options.site_addr = a;
             }

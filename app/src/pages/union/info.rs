@@ -67,6 +67,7 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl Into
                 <label for=f>{label}<span class="req" aria-hidden="true">" *"</span></label>
                 <input id=f name=format!("info[{f}]") type="text" required
                     aria-describedby=format!("{hint_id} {err_id}")
+                    value=form.read_untracked().get(f).to_string()
                     prop:value=move || form.read().get(f).to_string()
                     on:input=move |ev| set(event_target_value(&ev))/>
                 <p class="hint" id=hint_id>{hint}</p>
@@ -105,7 +106,7 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl Into
                         on:change=move |ev| form.update(|x| x.pickup_branch = event_target_value(&ev))>
                         <option value="">"请选择对接的银行网点"</option>
                         {view.branches.iter().map(|b| view! {
-                            <option value=b.code.clone()>{format!("{} {}（{}）", b.code, b.name, b.bank_name)}</option>
+                            <option value=b.code.clone() selected=form.read_untracked().pickup_branch == b.code>{format!("{} {}（{}）", b.code, b.name, b.bank_name)}</option>
                         }).collect_view()}
                     </select>
                     <p class="hint" id="pickup_branch-hint">"在银行工作人员的指导下选择对接行；行号即会员信息采集表中的“领卡网点”。"</p>
@@ -122,7 +123,7 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl Into
                         on:change=move |ev| form.update(|x| x.agreement_branch = event_target_value(&ev))>
                         <option value="">"尚未签订"</option>
                         {view.branches.iter().map(|b| view! {
-                            <option value=b.code.clone()>{format!("{} {}（{}）", b.code, b.name, b.bank_name)}</option>
+                            <option value=b.code.clone() selected=form.read_untracked().agreement_branch == b.code>{format!("{} {}（{}）", b.code, b.name, b.bank_name)}</option>
                         }).collect_view()}
                     </select>
                     <FieldMessage id="agreement_branch-error" message=message("agreement_branch")/>
@@ -130,6 +131,7 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl Into
                 <div class="field">
                     <label for="agreement_signed_on">"签约日期"</label>
                     <input id="agreement_signed_on" name="info[agreement_signed_on]" type="date" aria-describedby="agreement_signed_on-error"
+                        value=form.read_untracked().agreement_signed_on.clone()
                         prop:value=move || form.read().agreement_signed_on.clone()
                         on:input=move |ev| form.update(|x| x.agreement_signed_on = event_target_value(&ev))/>
                     <FieldMessage id="agreement_signed_on-error" message=message("agreement_signed_on")/>

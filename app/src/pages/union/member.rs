@@ -83,6 +83,7 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
             <div class="field">
                 <label for=f>{label}{required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
                 <input id=f name=format!("input[{f}]") type="text" aria-describedby=err_id.clone()
+                    value=form.read_untracked().get(f).to_string()
                     prop:value=move || form.read().get(f).to_string()
                     on:input=move |ev| form.update(|m| m.set(f, event_target_value(&ev)))/>
                 <FieldMessage id=err_id message=message(f)/>
@@ -98,7 +99,9 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
                     prop:value=move || form.read().get(f).to_string()
                     on:change=move |ev| form.update(|m| m.set(f, event_target_value(&ev)))>
                     <option value="">"（空）"</option>
-                    {options.into_iter().map(|o| view! { <option value=o>{o}</option> }).collect_view()}
+                    {options.into_iter().map(|o| view! {
+                        <option value=o selected=form.read_untracked().get(f) == o>{o}</option>
+                    }).collect_view()}
                 </select>
                 <FieldMessage id=err_id message=message(f)/>
             </div>
