@@ -49,7 +49,7 @@ echo "==> integration tests (server, SQLite and PostgreSQL)"
 cargo test -p server
 
 echo "==> building the site for the browser tests: the release build users get (hashed, precompressed)"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 
 E2E_DIR=target/e2e
 rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"

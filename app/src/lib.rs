@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -42,6 +42,44 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// A page loaded with its own wasm chunk (`cargo leptos build --split`): the route's code
+/// arrives only when the route is shown.
+macro_rules! lazy_page {
+    ($($name:ident => $page:path),* $(,)?) => {$(
+        pub struct $name;
+        #[leptos_router::lazy_route]
+        impl leptos_router::LazyRoute for $name {
+            fn data() -> Self {
+                $name
+            }
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_page! {
+    HomeHomeredirectRoute => pages::home::HomeRedirect,
+    LoginLoginpageRoute => pages::login::LoginPage,
+    ChangePasswordChangepasswordpageRoute => pages::change_password::ChangePasswordPage,
+    SupervisorOverviewOverviewpageRoute => pages::supervisor::overview::OverviewPage,
+    SupervisorAccountsAccountspageRoute => pages::supervisor::accounts::AccountsPage,
+    SupervisorCalendarCalendarpageRoute => pages::supervisor::calendar::CalendarPage,
+    UnionHomeHomepageRoute => pages::union::home::HomePage,
+    UnionInfoInfopageRoute => pages::union::info::InfoPage,
+    UnionMembersMemberspageRoute => pages::union::members::MembersPage,
+    UnionImportImportpageRoute => pages::union::import::ImportPage,
+    UnionMemberMemberpageRoute => pages::union::member::MemberPage,
+    UnionCardsCardspageRoute => pages::union::cards::CardsPage,
+    BankHomeBankhomepageRoute => pages::bank::home::BankHomePage,
+    BankBatchesBatchespageRoute => pages::bank::batches::BatchesPage,
+    BankBatchBatchpageRoute => pages::bank::batch::BatchPage,
+    BankDeliveriesDeliveriespageRoute => pages::bank::deliveries::DeliveriesPage,
+    BankCardsBankcardspageRoute => pages::bank::cards::BankCardsPage,
+    MeCardMycardpageRoute => pages::me::card::MyCardPage,
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     use pages::*;
@@ -50,24 +88,24 @@ pub fn App() -> impl IntoView {
         <Title text="会员服务卡"/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/") view=home::HomeRedirect ssr=SsrMode::Async/>
-                <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async/>
-                <Route path=path!("/change-password") view=change_password::ChangePasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor") view=supervisor::overview::OverviewPage ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor/accounts") view=supervisor::accounts::AccountsPage ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor/calendar") view=supervisor::calendar::CalendarPage ssr=SsrMode::Async/>
-                <Route path=path!("/union") view=union::home::HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/union/info") view=union::info::InfoPage ssr=SsrMode::Async/>
-                <Route path=path!("/union/members") view=union::members::MembersPage ssr=SsrMode::Async/>
-                <Route path=path!("/union/import") view=union::import::ImportPage ssr=SsrMode::Async/>
-                <Route path=path!("/union/members/:id") view=union::member::MemberPage ssr=SsrMode::Async/>
-                <Route path=path!("/union/cards") view=union::cards::CardsPage ssr=SsrMode::Async/>
-                <Route path=path!("/bank") view=bank::home::BankHomePage ssr=SsrMode::Async/>
-                <Route path=path!("/bank/batches") view=bank::batches::BatchesPage ssr=SsrMode::Async/>
-                <Route path=path!("/bank/batches/:id") view=bank::batch::BatchPage ssr=SsrMode::Async/>
-                <Route path=path!("/bank/deliveries") view=bank::deliveries::DeliveriesPage ssr=SsrMode::Async/>
-                <Route path=path!("/bank/cards") view=bank::cards::BankCardsPage ssr=SsrMode::Async/>
-                <Route path=path!("/me") view=me::card::MyCardPage ssr=SsrMode::Async/>
+                <Route path=path!("/") view={Lazy::<HomeHomeredirectRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/login") view={Lazy::<LoginLoginpageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/change-password") view={Lazy::<ChangePasswordChangepasswordpageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor") view={Lazy::<SupervisorOverviewOverviewpageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor/accounts") view={Lazy::<SupervisorAccountsAccountspageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor/calendar") view={Lazy::<SupervisorCalendarCalendarpageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union") view={Lazy::<UnionHomeHomepageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union/info") view={Lazy::<UnionInfoInfopageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union/members") view={Lazy::<UnionMembersMemberspageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union/import") view={Lazy::<UnionImportImportpageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union/members/:id") view={Lazy::<UnionMemberMemberpageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union/cards") view={Lazy::<UnionCardsCardspageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/bank") view={Lazy::<BankHomeBankhomepageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/bank/batches") view={Lazy::<BankBatchesBatchespageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/bank/batches/:id") view={Lazy::<BankBatchBatchpageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/bank/deliveries") view={Lazy::<BankDeliveriesDeliveriespageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/bank/cards") view={Lazy::<BankCardsBankcardspageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/me") view={Lazy::<MeCardMycardpageRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }
