@@ -48,7 +48,7 @@ cargo test -p app --features ssr
 echo "==> integration tests (server, SQLite and PostgreSQL)"
 cargo test -p server
 
-echo "==> building the site for the browser tests: the release build users get (hashed, precompressed)"
+echo "==> building the site for the browser tests: the release build users get (hashed, precompressed, split by page)"
 cargo leptos build --release --precompress --split
 
 E2E_DIR=target/e2e

@@ -60,24 +60,24 @@ macro_rules! lazy_page {
 }
 
 lazy_page! {
-    HomeHomeredirectRoute => pages::home::HomeRedirect,
-    LoginLoginpageRoute => pages::login::LoginPage,
-    ChangePasswordChangepasswordpageRoute => pages::change_password::ChangePasswordPage,
-    SupervisorOverviewOverviewpageRoute => pages::supervisor::overview::OverviewPage,
-    SupervisorAccountsAccountspageRoute => pages::supervisor::accounts::AccountsPage,
-    SupervisorCalendarCalendarpageRoute => pages::supervisor::calendar::CalendarPage,
-    UnionHomeHomepageRoute => pages::union::home::HomePage,
-    UnionInfoInfopageRoute => pages::union::info::InfoPage,
-    UnionMembersMemberspageRoute => pages::union::members::MembersPage,
-    UnionImportImportpageRoute => pages::union::import::ImportPage,
-    UnionMemberMemberpageRoute => pages::union::member::MemberPage,
-    UnionCardsCardspageRoute => pages::union::cards::CardsPage,
-    BankHomeBankhomepageRoute => pages::bank::home::BankHomePage,
-    BankBatchesBatchespageRoute => pages::bank::batches::BatchesPage,
-    BankBatchBatchpageRoute => pages::bank::batch::BatchPage,
-    BankDeliveriesDeliveriespageRoute => pages::bank::deliveries::DeliveriesPage,
-    BankCardsBankcardspageRoute => pages::bank::cards::BankCardsPage,
-    MeCardMycardpageRoute => pages::me::card::MyCardPage,
+    HomeRoute => pages::home::HomeRedirect,
+    LoginRoute => pages::login::LoginPage,
+    ChangePasswordRoute => pages::change_password::ChangePasswordPage,
+    SupervisorOverviewRoute => pages::supervisor::overview::OverviewPage,
+    SupervisorAccountsRoute => pages::supervisor::accounts::AccountsPage,
+    SupervisorCalendarRoute => pages::supervisor::calendar::CalendarPage,
+    UnionHomeRoute => pages::union::home::HomePage,
+    UnionInfoRoute => pages::union::info::InfoPage,
+    UnionMembersRoute => pages::union::members::MembersPage,
+    UnionImportRoute => pages::union::import::ImportPage,
+    UnionMemberRoute => pages::union::member::MemberPage,
+    UnionCardsRoute => pages::union::cards::CardsPage,
+    BankHomeRoute => pages::bank::home::BankHomePage,
+    BankBatchesRoute => pages::bank::batches::BatchesPage,
+    BankBatchRoute => pages::bank::batch::BatchPage,
+    BankDeliveriesRoute => pages::bank::deliveries::DeliveriesPage,
+    BankCardsRoute => pages::bank::cards::BankCardsPage,
+    MyCardRoute => pages::me::card::MyCardPage,
 }
 
 #[component]
@@ -88,24 +88,24 @@ pub fn App() -> impl IntoView {
         <Title text="会员服务卡"/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/") view={Lazy::<HomeHomeredirectRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/login") view={Lazy::<LoginLoginpageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/change-password") view={Lazy::<ChangePasswordChangepasswordpageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor") view={Lazy::<SupervisorOverviewOverviewpageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor/accounts") view={Lazy::<SupervisorAccountsAccountspageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor/calendar") view={Lazy::<SupervisorCalendarCalendarpageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union") view={Lazy::<UnionHomeHomepageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union/info") view={Lazy::<UnionInfoInfopageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union/members") view={Lazy::<UnionMembersMemberspageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union/import") view={Lazy::<UnionImportImportpageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union/members/:id") view={Lazy::<UnionMemberMemberpageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union/cards") view={Lazy::<UnionCardsCardspageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/bank") view={Lazy::<BankHomeBankhomepageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/bank/batches") view={Lazy::<BankBatchesBatchespageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/bank/batches/:id") view={Lazy::<BankBatchBatchpageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/bank/deliveries") view={Lazy::<BankDeliveriesDeliveriespageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/bank/cards") view={Lazy::<BankCardsBankcardspageRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/me") view={Lazy::<MeCardMycardpageRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/change-password") view={Lazy::<ChangePasswordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor") view={Lazy::<SupervisorOverviewRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor/accounts") view={Lazy::<SupervisorAccountsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor/calendar") view={Lazy::<SupervisorCalendarRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union") view={Lazy::<UnionHomeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union/info") view={Lazy::<UnionInfoRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union/members") view={Lazy::<UnionMembersRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union/import") view={Lazy::<UnionImportRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union/members/:id") view={Lazy::<UnionMemberRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union/cards") view={Lazy::<UnionCardsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/bank") view={Lazy::<BankHomeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/bank/batches") view={Lazy::<BankBatchesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/bank/batches/:id") view={Lazy::<BankBatchRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/bank/deliveries") view={Lazy::<BankDeliveriesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/bank/cards") view={Lazy::<BankCardsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/me") view={Lazy::<MyCardRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }
