@@ -72,12 +72,15 @@ lazy_page! {
     UnionImportRoute => pages::union::import::ImportPage,
     UnionMemberRoute => pages::union::member::MemberPage,
     UnionCardsRoute => pages::union::cards::CardsPage,
+    UnionFeedbackRoute => pages::union::feedback::FeedbackPage,
     BankHomeRoute => pages::bank::home::BankHomePage,
     BankBatchesRoute => pages::bank::batches::BatchesPage,
     BankBatchRoute => pages::bank::batch::BatchPage,
     BankDeliveriesRoute => pages::bank::deliveries::DeliveriesPage,
     BankCardsRoute => pages::bank::cards::BankCardsPage,
+    BankTokensRoute => pages::bank::tokens::TokensPage,
     MyCardRoute => pages::me::card::MyCardPage,
+    MemberLoginRoute => pages::me::login::MemberLoginPage,
 }
 
 #[component]
@@ -100,12 +103,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/union/import") view={Lazy::<UnionImportRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/union/members/:id") view={Lazy::<UnionMemberRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/union/cards") view={Lazy::<UnionCardsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/union/feedback") view={Lazy::<UnionFeedbackRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/bank") view={Lazy::<BankHomeRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/bank/batches") view={Lazy::<BankBatchesRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/bank/batches/:id") view={Lazy::<BankBatchRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/bank/deliveries") view={Lazy::<BankDeliveriesRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/bank/cards") view={Lazy::<BankCardsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/bank/tokens") view={Lazy::<BankTokensRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/me") view={Lazy::<MyCardRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/me/login") view={Lazy::<MemberLoginRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -98,11 +98,11 @@ export async function loginAs(page: Page, user: string, pw: string, landing: str
   await settle(page);
 }
 
-/** Presses 退出登录 and expects the login page. */
-export async function logout(page: Page): Promise<void> {
+/** Presses 退出登录 and expects the login page (a member's: /me/login, 会员登录). */
+export async function logout(page: Page, member = false): Promise<void> {
   await page.getByRole('button', { name: '退出登录' }).click();
-  await expect(page).toHaveURL(pathPattern('/login'));
-  await expect(page.getByRole('heading', { level: 1, name: '登录' })).toBeVisible();
+  await expect(page).toHaveURL(pathPattern(member ? '/me/login' : '/login'));
+  await expect(page.getByRole('heading', { level: 1, name: member ? '会员登录' : '登录' })).toBeVisible();
   await settle(page);
 }
 

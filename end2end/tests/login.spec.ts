@@ -15,28 +15,32 @@ const accounts = [
 
 test.describe('login and logout', () => {
   for (const a of accounts) {
-    test(`the ${a.role} account ${a.user} logs in to ${a.home} and logs out back to /login`, async ({ page }) => {
+    test(`the ${a.role} account ${a.user} logs in to ${a.home} and logs out back to its login page`, async ({ page }) => {
+      const member = a.user === 'member';
       await loginAs(page, a.user, DEMO_PASSWORD, a.home);
       await expect(page.locator('header .portal-name')).toHaveText(a.portal);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(a.heading);
-      await expect(page.locator('header .who')).toContainText(a.user);
+      // staff see their account name; a member their own name (a member's account is internal)
+      await expect(page.locator('header .who')).toContainText(member ? '黄丽' : a.user);
       await expect(page.getByRole('navigation', { name: '主导航' })).toBeVisible();
       if (a.user === 'member') {
         await expect(page.locator('.member-card')).toContainText('黄丽');
       }
 
-      await logout(page);
+      await logout(page, member);
       // The session is gone: the portal sends the visitor back to the login page.
       await page.goto(a.home);
-      await expect(page).toHaveURL(pathPattern('/login'));
+      await expect(page).toHaveURL(pathPattern(member ? '/me/login' : '/login'));
     });
   }
 
-  test('a visitor who is not signed in is sent from a portal page to /login', async ({ page }) => {
-    for (const p of ['/supervisor', '/union/info', '/bank', '/me']) {
+  test('a visitor who is not signed in is sent from a portal page to its login page', async ({ page }) => {
+    for (const p of ['/supervisor', '/union/info', '/bank']) {
       await page.goto(p);
       await expect(page).toHaveURL(pathPattern('/login'));
     }
+    await page.goto('/me');
+    await expect(page).toHaveURL(pathPattern('/me/login'));
     await page.goto('/');
     await expect(page).toHaveURL(pathPattern('/login'));
   });

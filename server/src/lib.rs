@@ -2,6 +2,7 @@
 //! the cross-site request guard, and the demo data.
 
 pub mod assets;
+pub mod bank_api;
 pub mod cli_import;
 pub mod seed;
 mod union_routes;
@@ -34,6 +35,9 @@ use tower_http::{
 };
 use tower_sessions::{cookie::SameSite, session_store::ExpiredDeletion, Expiry, SessionManagerLayer};
 
+/// Where a member signs in (短信验证码).
+const MEMBER_LOGIN: &str = "/me/login";
+
 pub const SESSION_COOKIE: &str = "unioncard_session";
 /// Signed-in sessions end after this long without a request.
 pub const IDLE_MINUTES: i64 = 30;
@@ -48,6 +52,8 @@ pub struct Settings {
     pub trusted_proxy: Option<HeaderName>,
     /// Days a committed upload's workbook is kept (`UNIONCARD_UPLOAD_RETENTION_DAYS`).
     pub upload_retention_days: i64,
+    /// The SMS gateway 短信验证码 are POSTed to (`UNIONCARD_SMS_URL`); none writes them to the log.
+    pub sms_url: Option<String>,
 }
 
 impl Settings {
@@ -58,6 +64,7 @@ impl Settings {
             secure_cookies: false,
             trusted_proxy: None,
             upload_retention_days: app::server::imports::DEFAULT_UPLOAD_RETENTION_DAYS,
+            sms_url: None,
         }
     }
 }
@@ -109,11 +116,14 @@ async fn portal_redirect(
         .map(Role::home)
         .iter()
         .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')));
-    // pages only: not the downloads below /union, which answer for themselves
-    if *req.method() != Method::GET || !portal || path.ends_with(".xlsx") {
+    // pages only: not the downloads below /union, which answer for themselves, nor the
+    // member's sign-in page
+    if *req.method() != Method::GET || !portal || path.ends_with(".xlsx") || path == MEMBER_LOGIN {
         return next.run(req).await;
     }
     let target = match app::server::auth::current_user(&state.db, &session).await {
+        // members sign in with an SMS code on their own page
+        Ok(None) if path == "/me" || path.starts_with("/me/") => Some(MEMBER_LOGIN),
         Ok(None) => Some("/login"),
         Ok(Some(u)) if u.must_change_password => Some("/change-password"),
         // an error is the page's to show
@@ -146,7 +156,10 @@ fn request_span(req: &Request) -> tracing::Span {
 /// The whole application as a router.
 pub fn router(db: Db, settings: Settings) -> Router {
     let options = settings.leptos_options.clone();
-    let state = AppState::new(db.clone(), options.clone(), settings.trusted_proxy.clone());
+    let state = AppState {
+        sms: app::server::sms::Gateway::from_url(settings.sms_url.clone()),
+        ..AppState::new(db.clone(), options.clone(), settings.trusted_proxy.clone())
+    };
     let routes = generate_route_list(App);
     let store = DbSessionStore::new(db.clone());
     let sessions = SessionManagerLayer::new(store)
@@ -159,6 +172,7 @@ pub fn router(db: Db, settings: Settings) -> Router {
     let site = Router::new().route("/healthz", get(|| async { "ok" }));
     assets::with_pkg(site, &options.site_root, &options.site_pkg_dir)
         .merge(union_routes::routes())
+        .merge(bank_api::routes())
         .leptos_routes_with_context(&state, routes, move || provide_context(context.clone()), {
             let options = options.clone();
             move || shell(options.clone())

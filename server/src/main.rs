@@ -60,6 +60,25 @@ enum Command {
         #[command(subcommand)]
         command: UploadsCommand,
     },
+    /// API tokens of the bank's systems (/api/bank/v1).
+    BankToken {
+        #[command(subcommand)]
+        command: BankTokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BankTokenCommand {
+    /// Make a token of the bank of a bank account, acting as that account; prints it on stdout
+    /// (the only time it is shown).
+    Create {
+        /// The bank account's login name.
+        #[arg(long)]
+        user: String,
+        /// What the token is for.
+        #[arg(long, default_value = "命令行创建")]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -245,6 +264,19 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("共 {} 处不一致。", differences.len() + members.len() + cards.len());
             std::process::exit(1);
         }
+        Command::BankToken { command: BankTokenCommand::Create { user, name } } => {
+            let found = app::server::auth::login_record(&db, &user).await.map_err(|e| format!("查询账号失败：{e}"))?;
+            let account = match found {
+                Some((u, _)) if u.role == app::domain::role::Role::Bank && !u.disabled => u,
+                Some(_) => return Err(format!("账号 {user} 不是启用中的银行账号。")),
+                None => return Err(format!("没有账号 {user}。")),
+            };
+            let bank = account.bank_id.ok_or_else(|| format!("账号 {user} 没有所属银行。"))?;
+            let (_, token) = app::server::bank_tokens::create(&db, bank, account.id, &name)
+                .await
+                .map_err(|e| format!("创建令牌失败：{e}"))?;
+            println!("{token}");
+        }
         Command::Migrate => {
             println!("数据库已是最新结构。");
         }
@@ -287,8 +319,21 @@ async fn run(cli: Cli) -> Result<(), String> {
                 _ => None,
             };
             let upload_retention_days = upload_retention_days()?;
-            let settings =
-                Settings { secure_cookies: secure, trusted_proxy, upload_retention_days, ..Settings::new(options) };
+            let sms_url = std::env::var("UNIONCARD_SMS_URL").ok().filter(|u| !u.trim().is_empty());
+            match &sms_url {
+                Some(u) if !(u.starts_with("http://") || u.starts_with("https://")) => {
+                    return Err(format!("UNIONCARD_SMS_URL 须以 http:// 或 https:// 开头：{u}"));
+                }
+                Some(_) => tracing::info!("SMS codes go to the gateway at UNIONCARD_SMS_URL"),
+                None => tracing::warn!("UNIONCARD_SMS_URL not set: SMS codes are written to this log (demo)"),
+            }
+            let settings = Settings {
+                secure_cookies: secure,
+                trusted_proxy,
+                upload_retention_days,
+                sms_url,
+                ..Settings::new(options)
+            };
             serve(listener, db, settings).await.map_err(|e| format!("服务异常退出：{e}"))?;
         }
     }

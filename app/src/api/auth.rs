@@ -85,10 +85,14 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::auth;
+    use crate::server::{auth, state};
     let session = auth::session().await?;
+    let member = match auth::current_user(&state::db()?, &session).await? {
+        Some(u) => u.role == Role::Member,
+        None => false,
+    };
     auth::sign_out(&session).await?;
-    leptos_axum::redirect("/login");
+    leptos_axum::redirect(if member { "/me/login" } else { "/login" });
     Ok(())
 }
 

@@ -3,10 +3,12 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod bank_tokens;
 pub mod calendar;
 pub mod cards;
 pub mod deliveries;
 pub mod imports;
+pub mod member_portal;
 pub mod members;
 pub mod overview;
 pub mod unions;

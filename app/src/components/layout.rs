@@ -16,12 +16,14 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/union/info", "单位信息"),
             ("/union/members", "会员管理"),
             ("/union/cards", "会员服务卡"),
+            ("/union/feedback", "会员反馈"),
         ],
         Role::Bank => &[
             ("/bank", "工作台"),
             ("/bank/batches", "审核批次"),
             ("/bank/deliveries", "送卡上门"),
             ("/bank/cards", "激活与重新制卡"),
+            ("/bank/tokens", "接口令牌"),
         ],
         Role::Member => &[("/me", "我的会员卡")],
     }
@@ -39,7 +41,10 @@ pub fn Portal(role: Role, title: &'static str, children: ChildrenFn) -> impl Int
         <Suspense fallback=|| view! { <p class="loading" role="status">"正在加载…"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                    Ok(None) => {
+                        let to = if role == Role::Member { "/me/login" } else { "/login" };
+                        view! { <Redirect path=to/> }.into_any()
+                    }
                     Ok(Some(m)) if m.must_change_password => {
                         view! { <Redirect path="/change-password"/> }.into_any()
                     }
@@ -70,7 +75,11 @@ pub fn Portal(role: Role, title: &'static str, children: ChildrenFn) -> impl Int
 #[component]
 fn PortalFrame(me: Me, children: Children) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    let who = me.union_name.clone().unwrap_or_else(|| me.display_name.clone());
+    let who = match me.role {
+        // a member's account name is internal (member:…): their own name says who is signed in
+        Role::Member => me.display_name.clone(),
+        _ => format!("{} · {}", me.union_name.clone().unwrap_or_else(|| me.display_name.clone()), me.username),
+    };
     view! {
         <a class="skip-link" href="#main">"跳到正文"</a>
         <header class="topbar">
@@ -87,7 +96,7 @@ fn PortalFrame(me: Me, children: Children) -> impl IntoView {
                 </ul>
             </nav>
             <div class="account">
-                <span class="who">{who}" · "{me.username.clone()}</span>
+                <span class="who">{who}</span>
                 <ActionForm action=logout attr:class="inline">
                     <button type="submit" class="link-button">"退出登录"</button>
                 </ActionForm>

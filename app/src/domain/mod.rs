@@ -7,6 +7,7 @@ pub mod id_document;
 pub mod id_number;
 pub mod ids;
 pub mod member;
+pub mod member_portal;
 pub mod password;
 pub mod phone;
 pub mod role;

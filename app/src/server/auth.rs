@@ -168,7 +168,13 @@ pub async fn current_user(db: &Db, session: &Session) -> AppResult<Option<AuthUs
     };
     let version = session.get::<i64>(SESSION_AUTH_VERSION).await.map_err(session_error)?;
     match user_by_id(db, id).await? {
-        Some(u) if !u.disabled && Some(u.auth_version) == version => Ok(Some(u)),
+        Some(u)
+            if !u.disabled
+                && Some(u.auth_version) == version
+                && super::member_signin::member_session_alive(session, u.role).await? =>
+        {
+            Ok(Some(u))
+        }
         _ => {
             session.flush().await.map_err(session_error)?;
             Ok(None)

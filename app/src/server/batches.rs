@@ -260,6 +260,61 @@ pub async fn of_bank_one(db: &Db, bank: BankId, id: BatchId) -> AppResult<BatchR
     row.ok_or(AppError::NotFound)
 }
 
+/// The bank's batches after `cursor` (by id, oldest first), `filter` an `AND …` on `b` written
+/// by the caller from a fixed list.
+pub async fn page_of_bank(
+    db: &Db,
+    bank: BankId,
+    filter: &'static str,
+    cursor: i64,
+    limit: i64,
+) -> Result<Vec<BatchRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {BATCH_COLUMNS} FROM {BATCH_FROM} WHERE b.bank_id = $1 AND b.id > $2 {filter} ORDER BY b.id LIMIT $3"
+    ))
+    .bind(bank)
+    .bind(cursor)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// The batch's cards after member `after`, in member order.
+pub async fn members_after(
+    db: &Db,
+    batch: BatchId,
+    after: MemberId,
+    limit: i64,
+) -> Result<Vec<ReviewRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT m.id, m.name, m.id_type, m.id_number, m.phone, m.department, c.state AS card_state \
+         FROM {MEMBERS_WITH_CARDS} WHERE c.union_id = (SELECT union_id FROM card_batches WHERE id = $1) \
+         AND c.batch_id = $1 AND c.member_id > $2 ORDER BY c.member_id LIMIT $3"
+    ))
+    .bind(batch)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// The state and batch of the union's cards among `members` (others are absent).
+pub async fn card_states(
+    db: &Db,
+    union: UnionId,
+    members: &[MemberId],
+) -> Result<std::collections::HashMap<MemberId, (CardState, Option<BatchId>)>, sqlx::Error> {
+    let rows: Vec<(MemberId, CardState, Option<BatchId>)> = sqlx::query_as(&format!(
+        "SELECT member_id, state, batch_id FROM cards WHERE union_id = $1 AND {}",
+        cards::ids_in(db.backend, "member_id", 2)
+    ))
+    .bind(union)
+    .bind(cards::json_ids(members))
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(m, s, b)| (m, (s, b))).collect())
+}
+
 /// A member of a batch as the bank reviews it: the full record.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReviewRow {
@@ -312,12 +367,15 @@ pub struct MemberRejection {
 }
 
 /// What a review did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reviewed {
     pub approved: usize,
     pub rejected: usize,
     /// Cards already reviewed (by another officer, or an earlier send of this one).
     pub skipped: usize,
+    /// The cards this review approved and rejected.
+    pub approved_ids: Vec<MemberId>,
+    pub rejected_ids: Vec<MemberId>,
 }
 
 /// The bank's decision on a batch: the rejected members with their reasons, then the approval
@@ -373,6 +431,7 @@ pub async fn review_in(
             .await?;
         }
         done.rejected += 1;
+        done.rejected_ids.push(r.member);
     }
     let approved = if approve_rest {
         cards::move_cards(
@@ -399,6 +458,7 @@ pub async fn review_in(
         moved
     };
     done.approved = approved.len();
+    done.approved_ids = approved;
     let n = (done.approved + done.rejected) as i64;
     if n > 0 {
         sqlx::query("UPDATE card_batches SET reviewed = reviewed + $1 WHERE id = $2")

@@ -226,6 +226,11 @@ pub async fn move_rows(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResul
         .execute(&mut **tx)
         .await?;
     }
+    if matches!(mv.card, CardChange::Void) {
+        // the card the member answered for is void: their answer goes with it
+        let ids: Vec<MemberId> = rows.iter().map(|m| m.id).collect();
+        super::member_portal::forget_receipts(tx, backend, mv.union, &ids).await?;
+    }
     let n = rows.len() as i64;
     bump(tx, mv.union, mv.from, -n).await?;
     bump(tx, mv.union, mv.to, n).await?;

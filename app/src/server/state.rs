@@ -16,13 +16,21 @@ pub struct AppState {
     pub trusted_proxy: Option<axum::http::HeaderName>,
     /// Member searches per account (`gate::MEMBER_SEARCHES_PER_MINUTE`).
     pub member_searches: std::sync::Arc<super::gate::RateLimit<crate::domain::ids::UserId>>,
+    /// Where 短信验证码 go (`UNIONCARD_SMS_URL`), or the log.
+    pub sms: super::sms::Gateway,
 }
 
 impl AppState {
     pub fn new(db: Db, leptos_options: LeptosOptions, trusted_proxy: Option<axum::http::HeaderName>) -> Self {
         let member_searches =
             super::gate::RateLimit::new(super::gate::MEMBER_SEARCHES_PER_MINUTE, std::time::Duration::from_secs(60));
-        AppState { db, leptos_options, trusted_proxy, member_searches: std::sync::Arc::new(member_searches) }
+        AppState {
+            db,
+            leptos_options,
+            trusted_proxy,
+            member_searches: std::sync::Arc::new(member_searches),
+            sms: super::sms::Gateway::Log,
+        }
     }
 }
 

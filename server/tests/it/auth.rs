@@ -4,7 +4,7 @@
 use app::{
     api::{
         auth::{ChangePassword, Login, Logout, WhoAmI},
-        cards::GetMyCard,
+        member_portal::GetMyCard,
         overview::{bank::GetBankOverview, union::GetUnionOverview},
         unions::{GetUnionInfo, SaveUnionInfo},
     },
@@ -51,13 +51,21 @@ async fn each_demo_role_logs_in_and_lands_on_its_own_portal(app: TestApp) {
     let card = app.call_fn(&member, GetMyCard {}).await;
     assert_eq!(card.body["name"], "黄丽");
     assert_eq!(card.body["union_name"], "深圳市示例电子有限公司工会委员会");
-    // 黄丽's card has been handed out: from 未办卡 (the record's creation) to 已发放, in order
-    let states: Vec<_> =
-        card.body["events"].as_array().unwrap().iter().map(|e| e["state"].as_str().unwrap().to_string()).collect();
+    // 黄丽's card has been handed out: from the record's creation to 已发放, in order
+    let steps: Vec<_> =
+        card.body["history"].as_array().unwrap().iter().map(|e| e["what"].as_str().unwrap().to_string()).collect();
     assert_eq!(
-        states,
-        ["pending", "submitted", "in_production", "awaiting_delivery", "awaiting_distribution", "distributed"]
+        steps,
+        [
+            "工会已采集您的信息",
+            "工会已提交办卡申请",
+            "银行审核通过，开始制卡",
+            "卡片制作完成",
+            "卡片已送达工会",
+            "工会登记已发放"
+        ]
     );
+    assert_eq!(card.body["card_state"], "distributed");
 }
 
 async fn a_wrong_password_counts_down_and_the_fifth_failure_locks_the_account(app: TestApp) {

@@ -6,8 +6,8 @@
 use app::{
     api::{
         auth::WhoAmI,
-        cards::GetMyCard,
         imports::CommitImport,
+        member_portal::GetMyCard,
         members::{DeleteMember, GetMember},
         overview::union::GetUnionOverview,
     },

@@ -7,12 +7,14 @@ mod common;
 
 mod accounts;
 mod auth;
+mod bank_api;
 mod batches;
 mod calendar;
 mod cards;
 mod deliveries;
 mod imports;
 mod lifecycle;
+mod member_portal;
 mod members;
 mod migrations;
 mod overview;

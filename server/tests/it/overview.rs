@@ -2,7 +2,7 @@
 
 use app::api::{
     accounts::{ListAccounts, ParentOptions},
-    cards::GetMyCard,
+    member_portal::GetMyCard,
     overview::{bank::GetBankOverview, supervisor::GetSupervisorOverview},
     unions::GetUnionInfo,
 };

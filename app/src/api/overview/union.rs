@@ -14,6 +14,10 @@ pub struct UnionOverview {
     pub batch_lock: Option<String>,
     pub by_state: Vec<StateCount>,
     pub members_total: i64,
+    /// Members whose latest answer to their card handed out is 未收到.
+    pub not_received: i64,
+    /// Members' reports of wrong information still open.
+    pub open_reports: i64,
 }
 
 #[server(endpoint = "overview/union")]
@@ -21,13 +25,17 @@ pub async fn get_union_overview() -> Result<UnionOverview, AppError> {
     use crate::{
         api::cards::state_counts,
         domain::role::Role,
-        server::{caller, cards, unions},
+        server::{caller, cards, member_portal, unions},
     };
     let (db, me) = caller::require(&[Role::Union]).await?;
     let union_id = me.union()?;
     let form = unions::info(&db, union_id).await?;
     let by_state = state_counts(cards::counts_of_union(&db, union_id).await?);
+    let (_, not_received) = member_portal::receipt_counts(&db, union_id).await?;
+    let open_reports = member_portal::open_reports(&db, union_id).await?;
     Ok(UnionOverview {
+        not_received,
+        open_reports,
         missing: form.missing().into_iter().map(String::from).collect(),
         batch_lock: form.batch_lock(),
         name: form.union_name,

@@ -5,3 +5,4 @@ pub mod batches;
 pub mod cards;
 pub mod deliveries;
 pub mod home;
+pub mod tokens;

@@ -21,7 +21,7 @@ use crate::{
 /// 待办: what waits for this union, from its kept counts and its deliveries, each linked to where
 /// it is done; overdue cards first.
 #[component]
-fn ToDo(counts: Vec<StateCount>, deliveries: Option<UnionDeliveries>) -> impl IntoView {
+fn ToDo(counts: Vec<StateCount>, deliveries: Option<UnionDeliveries>, feedback: (i64, i64)) -> impl IntoView {
     let n = |s: CardState| counts.iter().find(|c| c.state == s).map(|c| c.count).unwrap_or(0);
     let d = deliveries.unwrap_or(UnionDeliveries { open: Vec::new(), due: Vec::new() });
     let outstanding = |overdue: bool| -> i64 {
@@ -33,15 +33,18 @@ fn ToDo(counts: Vec<StateCount>, deliveries: Option<UnionDeliveries>) -> impl In
     };
     let to_confirm = d.open.iter().filter(|x| x.actions.contains(&DeliveryAction::ConfirmTime)).count() as i64;
     let to_sign = d.open.iter().filter(|x| x.stage_code == "delivered").map(|x| x.cards).sum::<i64>();
+    let (not_received, open_reports) = feedback;
     let items = [
-        (outstanding(true), "张会员服务卡已超过签收后5个工作日仍未发放，请尽快发放"),
-        (to_sign, "张会员服务卡银行已送达，请清点签收"),
-        (to_confirm, "个送卡时间待确认"),
-        (n(CardState::Rejected), "名会员被银行退回，请按原因修改后重新提交"),
-        (n(CardState::Pending), "名会员待发起批量办卡"),
-        (outstanding(false), "张会员服务卡已签收，须在签收后5个工作日内发放给会员"),
+        (not_received, "名会员反馈未收到卡，请尽快核实", "/union/feedback"),
+        (outstanding(true), "张会员服务卡已超过签收后5个工作日仍未发放，请尽快发放", "/union/cards"),
+        (to_sign, "张会员服务卡银行已送达，请清点签收", "/union/cards"),
+        (to_confirm, "个送卡时间待确认", "/union/cards"),
+        (n(CardState::Rejected), "名会员被银行退回，请按原因修改后重新提交", "/union/cards"),
+        (open_reports, "条会员反馈信息有误，请核对处理", "/union/feedback"),
+        (n(CardState::Pending), "名会员待发起批量办卡", "/union/cards"),
+        (outstanding(false), "张会员服务卡已签收，须在签收后5个工作日内发放给会员", "/union/cards"),
     ];
-    let due: Vec<_> = items.into_iter().filter(|(k, _)| *k > 0).collect();
+    let due: Vec<_> = items.into_iter().filter(|(k, _, _)| *k > 0).collect();
     view! {
         <section class="todo" aria-labelledby="todo-title">
             <h2 id="todo-title">"待办"</h2>
@@ -50,8 +53,8 @@ fn ToDo(counts: Vec<StateCount>, deliveries: Option<UnionDeliveries>) -> impl In
             } else {
                 view! {
                     <ul>
-                        {due.into_iter().map(|(k, what)| view! {
-                            <li><a href="/union/cards"><strong>{k}</strong>{what}</a></li>
+                        {due.into_iter().map(|(k, what, href)| view! {
+                            <li><a href=href><strong>{k}</strong>{what}</a></li>
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -76,7 +79,7 @@ pub fn HomePage() -> impl IntoView {
                         Ok(o) => view! {
                             <h1>{o.name.clone()}</h1>
                             <InfoLock missing=o.missing.clone()/>
-                            <ToDo counts=o.by_state.clone() deliveries=d/>
+                            <ToDo counts=o.by_state.clone() deliveries=d feedback=(o.not_received, o.open_reports)/>
                             {fixed.map(|c| view! {
                                 <section aria-labelledby="corrections-heading">
                                     <h2 id="corrections-heading">"银行更正的会员信息"</h2>

@@ -1,6 +1,7 @@
 //! 基层工会工作平台: a grassroots union's home, its 单位信息, its members and their import.
 
 pub mod cards;
+pub mod feedback;
 pub mod home;
 pub mod import;
 pub mod info;

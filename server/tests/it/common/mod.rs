@@ -72,12 +72,17 @@ pub async fn fresh_database(engine: Engine) -> (String, Option<tempfile::TempDir
 
 /// Starts a server on an existing database (migrating it).
 pub async fn start_on(url: &str) -> (String, Db) {
+    start_with(url, None).await
+}
+
+/// Starts a server on an existing database, its SMS codes POSTed to `sms_url`.
+pub async fn start_with(url: &str, sms_url: Option<String>) -> (String, Db) {
     let db = Db::connect(url).await.expect("connect");
     db.migrate().await.expect("migrate");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr: SocketAddr = listener.local_addr().unwrap();
     let options = LeptosOptions::builder().output_name("unioncard").site_addr(addr).build();
-    let settings = Settings::new(options);
+    let settings = Settings { sms_url, ..Settings::new(options) };
     tokio::spawn(serve(listener, db.clone(), settings));
     (format!("http://{addr}"), db)
 }
@@ -86,6 +91,14 @@ pub async fn start_on(url: &str) -> (String, Db) {
 pub async fn spawn(engine: Engine) -> TestApp {
     let (url, dir) = fresh_database(engine).await;
     let (base, db) = start_on(&url).await;
+    seed::seed_demo(&db).await.expect("seed");
+    TestApp { base, db, url, _dir: dir }
+}
+
+/// A server on a fresh database with the demo city loaded, its SMS codes POSTed to `sms_url`.
+pub async fn spawn_with_sms(engine: Engine, sms_url: String) -> TestApp {
+    let (url, dir) = fresh_database(engine).await;
+    let (base, db) = start_with(&url, Some(sms_url)).await;
     seed::seed_demo(&db).await.expect("seed");
     TestApp { base, db, url, _dir: dir }
 }

@@ -1,0 +1,613 @@
+//! `/api/bank/v1`: the bank's systems on the same card lifecycle as the desk. JSON over HTTP,
+//! authenticated by a bank API token (`Authorization: Bearer ucb_…`), scoped to the token's
+//! bank exactly like the desk; every POST takes an `Idempotency-Key`; errors are RFC 9457
+//! problem details with a stable `code` and the Chinese message. The OpenAPI 3.1 document is
+//! generated from these types and handlers (utoipa) and served at `/api/bank/v1/openapi.json`.
+
+use app::{
+    domain::{
+        card::{CardState, Rejection, RejectionReason},
+        ids::{BatchId, MemberId},
+    },
+    error::AppError,
+    server::{audit, bank_tokens, batches, db::now, state::AppState, Db},
+};
+use axum::{
+    body::Bytes,
+    extract::{
+        rejection::{BytesRejection, PathRejection, QueryRejection},
+        DefaultBodyLimit, FromRequestParts, Path, Query, State,
+    },
+    http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+/// The largest body a POST may have.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The most items one POST may carry.
+pub const MAX_ITEMS: usize = 1000;
+const PAGE_MAX: i64 = 200;
+
+/// An RFC 9457 problem: `type`, `title` (the Chinese message), `status`, and our stable `code`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem: `/api/bank/v1/problems/<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// What happened, in Chinese, for a person to read.
+    pub title: String,
+    pub status: u16,
+    /// The stable machine code (`unauthorized`, `malformed_json`, `not_found`, …).
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &str, title: impl Into<String>) -> Problem {
+        Problem {
+            kind: format!("/api/bank/v1/problems/{code}"),
+            title: title.into(),
+            status: status.as_u16(),
+            code: code.into(),
+            detail: None,
+        }
+    }
+
+    fn with_detail(mut self, detail: impl Into<String>) -> Problem {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut res = (status, Json(&self)).into_response();
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}
+
+impl From<AppError> for Problem {
+    fn from(e: AppError) -> Problem {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let code = match &e {
+            AppError::Unauthenticated => "unauthorized",
+            other => other.code(),
+        };
+        Problem::new(status, code, e.to_string())
+    }
+}
+
+impl From<sqlx::Error> for Problem {
+    #[track_caller]
+    fn from(e: sqlx::Error) -> Problem {
+        AppError::from(e).into()
+    }
+}
+
+type ApiResult<T> = Result<T, Problem>;
+
+/// A batch number in the path, or the problem with it.
+fn batch_of(path: Result<Path<i64>, PathRejection>) -> ApiResult<i64> {
+    path.map(|Path(b)| b).map_err(|_| Problem::new(StatusCode::NOT_FOUND, "not_found", "没有这个批次。"))
+}
+
+/// The query parameters, or the problem with them.
+fn query_of<T>(query: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
+    query.map(|Query(q)| q).map_err(|e| {
+        Problem::new(StatusCode::BAD_REQUEST, "invalid_query", "查询参数有误。").with_detail(e.body_text())
+    })
+}
+
+/// The bank system calling: the token's bank, as the user who made the token.
+#[derive(Debug, Clone, Copy)]
+pub struct BankSystem(pub bank_tokens::TokenHolder);
+
+impl FromRequestParts<AppState> for BankSystem {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let refused = || Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "API 令牌无效或已停用。");
+        let presented = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(refused)?;
+        let holder = bank_tokens::authenticate(&state.db, presented).await?.ok_or_else(refused)?;
+        audit::record(
+            &state.db.pool,
+            Some(holder.user),
+            "api_call",
+            &format!("token:{}", holder.token),
+            &format!("{} {}", parts.method, parts.uri.path()),
+        )
+        .await?;
+        Ok(BankSystem(holder))
+    }
+}
+
+/// A batch as the bank's systems see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Batch {
+    pub id: i64,
+    /// 批次号
+    pub batch_no: String,
+    pub union_name: String,
+    pub branch_code: String,
+    pub branch_name: String,
+    /// Cards in the batch.
+    pub members: i64,
+    /// Cards approved or rejected so far.
+    pub reviewed: i64,
+    /// `submitted` while cards wait for review, `reviewed` once every card has been.
+    pub state: String,
+    /// Seconds since the epoch.
+    pub created_at: i64,
+}
+
+impl From<batches::BatchRow> for Batch {
+    fn from(b: batches::BatchRow) -> Batch {
+        Batch {
+            id: b.id.0,
+            state: if b.reviewed < b.members { "submitted" } else { "reviewed" }.into(),
+            batch_no: b.batch_no,
+            union_name: b.union_name,
+            branch_code: b.branch_code,
+            branch_name: b.branch_name,
+            members: b.members,
+            reviewed: b.reviewed,
+            created_at: b.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BatchQuery {
+    /// `submitted` (cards still to review), `reviewed`, or leave out for all.
+    pub state: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<i64>,
+    /// At most 200; 50 when left out.
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchPage {
+    pub items: Vec<Batch>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<i64>,
+}
+
+fn limit_of(limit: Option<i64>) -> ApiResult<i64> {
+    match limit {
+        None => Ok(50),
+        Some(n) if (1..=PAGE_MAX).contains(&n) => Ok(n),
+        Some(_) => Err(Problem::new(StatusCode::BAD_REQUEST, "invalid_limit", "limit 须在 1 到 200 之间。")),
+    }
+}
+
+/// Batches of the token's bank, oldest first, by state, a page at a time.
+#[utoipa::path(get, path = "/api/bank/v1/batches", params(BatchQuery), security(("bearer" = [])),
+    responses((status = 200, body = BatchPage), (status = 400, body = Problem), (status = 401, body = Problem)))]
+async fn list_batches(
+    State(db): State<Db>,
+    BankSystem(who): BankSystem,
+    q: Result<Query<BatchQuery>, QueryRejection>,
+) -> ApiResult<Json<BatchPage>> {
+    let q = query_of(q)?;
+    let limit = limit_of(q.limit)?;
+    let filter = match q.state.as_deref() {
+        None | Some("") | Some("all") => "",
+        Some("submitted") => "AND b.reviewed < b.members",
+        Some("reviewed") => "AND b.reviewed >= b.members",
+        Some(_) => {
+            return Err(Problem::new(StatusCode::BAD_REQUEST, "invalid_state", "state 只能是 submitted 或 reviewed。"))
+        }
+    };
+    let rows = batches::page_of_bank(&db, who.bank, filter, q.cursor.unwrap_or(0), limit + 1).await?;
+    let more = rows.len() as i64 > limit;
+    let items: Vec<Batch> = rows.into_iter().take(limit as usize).map(Batch::from).collect();
+    let next_cursor = more.then(|| items.last().map(|b| b.id)).flatten();
+    Ok(Json(BatchPage { items, next_cursor }))
+}
+
+/// A member of a batch with the full record the bank reviews.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchMember {
+    pub member: i64,
+    pub name: String,
+    /// 证件类型 code (`01` 居民身份证, …).
+    pub id_type: String,
+    pub id_number: String,
+    pub phone: String,
+    pub department: Option<String>,
+    /// The card's state (`submitted`, `rejected`, `in_production`, …).
+    pub card_state: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchDetail {
+    pub batch: Batch,
+    pub members: Vec<BatchMember>,
+    /// Pass as `cursor` for the next page of members; absent on the last page.
+    pub next_cursor: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberQuery {
+    /// The `next_cursor` of the previous page of members.
+    pub cursor: Option<i64>,
+    /// At most 200; 50 when left out.
+    pub limit: Option<i64>,
+}
+
+/// One batch of the token's bank with its members' full records (each read audited).
+#[utoipa::path(get, path = "/api/bank/v1/batches/{batch}", params(("batch" = i64, Path), MemberQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = BatchDetail), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn get_batch(
+    State(db): State<Db>,
+    BankSystem(who): BankSystem,
+    batch: Result<Path<i64>, PathRejection>,
+    q: Result<Query<MemberQuery>, QueryRejection>,
+) -> ApiResult<Json<BatchDetail>> {
+    let (batch, q) = (batch_of(batch)?, query_of(q)?);
+    let limit = limit_of(q.limit)?;
+    let row = batches::of_bank_one(&db, who.bank, BatchId(batch)).await?;
+    let rows = batches::members_after(&db, row.id, MemberId(q.cursor.unwrap_or(0)), limit + 1).await?;
+    let more = rows.len() as i64 > limit;
+    let members: Vec<BatchMember> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|m| BatchMember {
+            member: m.id.0,
+            name: m.name,
+            id_type: m.id_type,
+            id_number: m.id_number,
+            phone: m.phone,
+            department: m.department,
+            card_state: m.card_state.as_str().into(),
+        })
+        .collect();
+    audit::record(
+        &db.pool,
+        Some(who.user),
+        "api_batch_viewed",
+        &format!("batch:{}", row.batch_no),
+        &format!("members={}", members.len()),
+    )
+    .await?;
+    let next_cursor = more.then(|| members.last().map(|m| m.member)).flatten();
+    Ok(Json(BatchDetail { batch: row.into(), members, next_cursor }))
+}
+
+/// One decision of a review.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewResult {
+    pub member: i64,
+    /// `approve` or `reject`.
+    pub decision: String,
+    /// With `reject`: `id_not_verified`, `name_id_mismatch`, `phone_invalid`, `already_holder`,
+    /// `id_expired` or `other`.
+    #[serde(default)]
+    pub reason_code: Option<String>,
+    /// With `reject`: the bank's words to the union (required for `other`).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    pub results: Vec<ReviewResult>,
+}
+
+/// What happened to one item of a POST.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ItemOutcome {
+    pub member: i64,
+    /// `applied`, `already_applied` or `refused`.
+    pub outcome: String,
+    /// Why it was refused (a stable code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Why, in Chinese.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl ItemOutcome {
+    fn applied(member: i64) -> ItemOutcome {
+        ItemOutcome { member, outcome: "applied".into(), code: None, message: None }
+    }
+    fn already(member: i64) -> ItemOutcome {
+        ItemOutcome { member, outcome: "already_applied".into(), code: None, message: None }
+    }
+    fn refused(member: i64, code: &str, message: impl Into<String>) -> ItemOutcome {
+        ItemOutcome { member, outcome: "refused".into(), code: Some(code.into()), message: Some(message.into()) }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewAnswer {
+    pub batch: Batch,
+    pub results: Vec<ItemOutcome>,
+}
+
+/// The body of a POST as JSON of `T`, or the problem with it.
+fn parse_body<T: for<'de> Deserialize<'de>>(body: Result<Bytes, BytesRejection>) -> ApiResult<(Bytes, T)> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求内容过大（上限 1 MB）。")
+        } else {
+            Problem::new(StatusCode::BAD_REQUEST, "unreadable_body", "请求内容无法读取。")
+        }
+    })?;
+    match serde_json::from_slice::<T>(&body) {
+        Ok(v) => Ok((body, v)),
+        Err(e) if e.is_data() => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            "请求内容的字段不符合接口说明（未知字段、缺少字段或类型不对）。",
+        )
+        .with_detail(e.to_string())),
+        Err(e) => Err(Problem::new(StatusCode::BAD_REQUEST, "malformed_json", "请求内容不是有效的 JSON。")
+            .with_detail(e.to_string())),
+    }
+}
+
+/// The `Idempotency-Key` of a POST.
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::trim).unwrap_or("");
+    if key.is_empty() || key.len() > 100 {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "idempotency_key_required",
+            "POST 请求须带 Idempotency-Key 请求头（1–100 个字符）。",
+        ));
+    }
+    Ok(key.to_string())
+}
+
+/// Runs `work` once per idempotency key: the same key with the same request replays the first
+/// answer; with another request it is refused.
+async fn once<F, Fut>(db: &Db, who: bank_tokens::TokenHolder, key: &str, request: &[u8], work: F) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ApiResult<(StatusCode, serde_json::Value)>>,
+{
+    let fingerprint: String = Sha256::digest(request).iter().map(|b| format!("{b:02x}")).collect();
+    let stored = sqlx::query_as::<_, (String, i64, String)>(
+        "SELECT request_hash, status, body FROM api_idempotency WHERE bank_id = $1 AND key = $2",
+    )
+    .bind(who.bank)
+    .bind(key)
+    .fetch_optional(&db.pool)
+    .await;
+    match stored {
+        Err(e) => return Problem::from(e).into_response(),
+        Ok(Some((hash, status, body))) => {
+            if hash != fingerprint {
+                return Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency_key_reused",
+                    "该 Idempotency-Key 已用于另一个请求，请为新请求使用新的 Key。",
+                )
+                .into_response();
+            }
+            let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
+            let mut res = (status, body).into_response();
+            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            res.headers_mut().insert("idempotency-replayed", HeaderValue::from_static("true"));
+            return res;
+        }
+        Ok(None) => {}
+    }
+    let (status, body) = match work().await {
+        Ok(answer) => answer,
+        // a problem is not remembered: the same request may be sent again once fixed
+        Err(p) => return p.into_response(),
+    };
+    let text = body.to_string();
+    let kept = sqlx::query(
+        "INSERT INTO api_idempotency (bank_id, key, request_hash, status, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (bank_id, key) DO NOTHING",
+    )
+    .bind(who.bank)
+    .bind(key)
+    .bind(&fingerprint)
+    .bind(i64::from(status.as_u16()))
+    .bind(&text)
+    .bind(now())
+    .execute(&db.pool)
+    .await;
+    if let Err(e) = kept {
+        tracing::error!(error = %e, "could not keep an idempotent answer");
+    }
+    let mut res = (status, text).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res
+}
+
+/// The bank's review of a batch: each member approved or rejected with a reason. Each item is
+/// answered: applied, already applied (an earlier send, or another officer), or refused with why.
+#[utoipa::path(post, path = "/api/bank/v1/batches/{batch}/reviews", params(("batch" = i64, Path),
+    ("Idempotency-Key" = String, Header, description = "The same key and body replay the first answer")),
+    request_body = ReviewRequest, security(("bearer" = [])),
+    responses((status = 200, body = ReviewAnswer), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+async fn post_reviews(
+    State(db): State<Db>,
+    BankSystem(who): BankSystem,
+    batch: Result<Path<i64>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let batch = match batch_of(batch) {
+        Ok(b) => b,
+        Err(p) => return p.into_response(),
+    };
+    let key = match idempotency_key(&headers) {
+        Ok(k) => k,
+        Err(p) => return p.into_response(),
+    };
+    let (raw, request) = match parse_body::<ReviewRequest>(body) {
+        Ok(parsed) => parsed,
+        Err(p) => return p.into_response(),
+    };
+    let mut fingerprint = format!("POST /batches/{batch}/reviews\n").into_bytes();
+    fingerprint.extend_from_slice(&raw);
+    let work_db = db.clone();
+    once(&db, who, &key, &fingerprint, || async move {
+        let answer = review(&work_db, who, BatchId(batch), request).await?;
+        Ok((StatusCode::OK, serde_json::to_value(answer).expect("an answer serialises")))
+    })
+    .await
+}
+
+async fn review(
+    db: &Db,
+    who: bank_tokens::TokenHolder,
+    batch: BatchId,
+    request: ReviewRequest,
+) -> ApiResult<ReviewAnswer> {
+    if request.results.is_empty() || request.results.len() > MAX_ITEMS {
+        return Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_items", "results 须有 1 到 1000 项。"));
+    }
+    let row = batches::of_bank_one(db, who.bank, batch).await?;
+    let mut outcomes: Vec<Option<ItemOutcome>> = vec![None; request.results.len()];
+    let mut rejections = Vec::new();
+    let mut approvals = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, r) in request.results.iter().enumerate() {
+        if !seen.insert(r.member) {
+            outcomes[i] = Some(ItemOutcome::refused(r.member, "duplicate_member", "同一会员在本次请求中出现多次。"));
+            continue;
+        }
+        match r.decision.as_str() {
+            "approve" => approvals.push(MemberId(r.member)),
+            "reject" => {
+                let reason = r.reason_code.as_deref().and_then(RejectionReason::parse);
+                let text = r.reason.clone().unwrap_or_default();
+                match reason {
+                    None => {
+                        outcomes[i] = Some(ItemOutcome::refused(
+                            r.member,
+                            "reason_required",
+                            "退回须填写原因代码 reason_code（见接口说明）。",
+                        ))
+                    }
+                    Some(RejectionReason::Other) if text.trim().is_empty() => {
+                        outcomes[i] =
+                            Some(ItemOutcome::refused(r.member, "reason_required", "原因为“其他”时须写明 reason。"))
+                    }
+                    Some(_) if text.chars().count() > 200 => {
+                        outcomes[i] =
+                            Some(ItemOutcome::refused(r.member, "reason_too_long", "原因说明不能超过200个字。"))
+                    }
+                    Some(reason) => rejections.push(batches::MemberRejection {
+                        member: MemberId(r.member),
+                        reasons: vec![Rejection { reason, text }],
+                    }),
+                }
+            }
+            _ => {
+                outcomes[i] =
+                    Some(ItemOutcome::refused(r.member, "invalid_decision", "decision 只能是 approve 或 reject。"))
+            }
+        }
+    }
+    let done = batches::review(db, who.bank, who.user, batch, &rejections, &approvals, false).await?;
+    // what each card is now, for the items that did not move
+    let states =
+        batches::card_states(db, row.union_id, &request.results.iter().map(|r| MemberId(r.member)).collect::<Vec<_>>())
+            .await?;
+    for (i, r) in request.results.iter().enumerate() {
+        if outcomes[i].is_some() {
+            continue;
+        }
+        let member = MemberId(r.member);
+        let moved = done.approved_ids.contains(&member) || done.rejected_ids.contains(&member);
+        outcomes[i] = Some(if moved {
+            ItemOutcome::applied(r.member)
+        } else {
+            match states.get(&member) {
+                Some((state, Some(b))) if *b == row.id => {
+                    let wanted = if r.decision == "approve" { CardState::InProduction } else { CardState::Rejected };
+                    let reached = match wanted {
+                        CardState::Rejected => *state == CardState::Rejected,
+                        _ => !matches!(state, CardState::Submitted | CardState::Rejected | CardState::Pending),
+                    };
+                    if reached {
+                        ItemOutcome::already(r.member)
+                    } else {
+                        ItemOutcome::refused(
+                            r.member,
+                            "card_move_not_allowed",
+                            format!("会员服务卡不能从“{}”变为“{}”。", state.label(), wanted.label()),
+                        )
+                    }
+                }
+                _ => ItemOutcome::refused(r.member, "member_not_in_batch", "该会员不在本批次中。"),
+            }
+        });
+    }
+    let row = batches::of_bank_one(db, who.bank, batch).await?;
+    Ok(ReviewAnswer {
+        batch: row.into(),
+        results: outcomes.into_iter().map(|o| o.expect("every item answered")).collect(),
+    })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "UnionCard bank API", version = "1", description = "中国银行会员服务卡：银行系统接口。错误按 RFC 9457 返回 application/problem+json。"),
+    paths(list_batches, get_batch, post_reviews),
+    components(schemas(Problem, Batch, BatchPage, BatchMember, BatchDetail, ReviewResult, ReviewRequest, ItemOutcome, ReviewAnswer)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// Anything else below /api/bank/v1 is a problem too, never the app's HTML.
+async fn unknown() -> Problem {
+    Problem::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口。")
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/bank/v1/openapi.json", get(openapi))
+        .route("/api/bank/v1/batches", get(list_batches))
+        .route("/api/bank/v1/batches/{batch}", get(get_batch))
+        .route("/api/bank/v1/batches/{batch}/reviews", post(post_reviews))
+        .route("/api/bank/v1/{*rest}", get(unknown).post(unknown))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
