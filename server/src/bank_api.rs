@@ -24,7 +24,6 @@ use axum::{
     Json, Router,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 /// The largest body a POST may have.
@@ -391,7 +390,7 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = ApiResult<(StatusCode, serde_json::Value)>>,
 {
-    let fingerprint: String = Sha256::digest(request).iter().map(|b| format!("{b:02x}")).collect();
+    let fingerprint = app::server::auth::sha256_hex(request);
     let stored = sqlx::query_as::<_, (String, i64, String)>(
         "SELECT request_hash, status, body FROM api_idempotency WHERE bank_id = $1 AND key = $2",
     )

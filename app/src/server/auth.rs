@@ -155,9 +155,16 @@ pub async fn client_address() -> String {
     }
 }
 
-fn session_error(e: tower_sessions::session::Error) -> AppError {
+pub(super) fn session_error(e: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %e, "session store error");
     AppError::Internal
+}
+
+/// SHA-256 of `data` in lower-case hex: how member sign-in keys, API tokens and API requests are
+/// kept without their text.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The signed-in account, or `None`. A disabled account, or a session from before a password

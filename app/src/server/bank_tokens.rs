@@ -4,7 +4,6 @@
 //! desk.
 
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use super::{
     audit,
@@ -19,7 +18,7 @@ use crate::{
 pub const TOKEN_PREFIX: &str = "ucb_";
 
 fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    super::auth::sha256_hex(token.as_bytes())
 }
 
 /// A new random token: `ucb_` and 64 hex digits (256 bits).

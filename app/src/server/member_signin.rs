@@ -9,7 +9,6 @@
 //! a while with a countdown; a new code at most once a minute per ID number.
 
 use rand::Rng;
-use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
 use super::{
@@ -47,8 +46,7 @@ pub const MEMBER_IDLE_SECS: i64 = 15 * 60;
 
 /// The key that throttles an ID number, without keeping it: a hash of it as normalised.
 pub fn id_key(id_number: &str) -> String {
-    let digest = Sha256::digest(format!("unioncard-member-signin:{id_number}").as_bytes());
-    format!("member:{}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!("member:{}", auth::sha256_hex(format!("unioncard-member-signin:{id_number}").as_bytes()))
 }
 
 /// `请X分X秒后再试` from a number of seconds.
@@ -170,13 +168,8 @@ pub async fn request_code(
         sqlx::query("DELETE FROM member_codes WHERE id = $1").bind(challenge).execute(&db.pool).await?;
         return Err(AppError::refused("sms_failed", "短信发送失败，请稍后再试；如多次失败，请联系所在工会。"));
     }
-    session.insert(SESSION_CHALLENGE, challenge).await.map_err(session_error)?;
+    session.insert(SESSION_CHALLENGE, challenge).await.map_err(auth::session_error)?;
     Ok(CodeSent { demo: gateway.is_demo(), resend_after: RESEND_SECS })
-}
-
-fn session_error(e: tower_sessions::session::Error) -> AppError {
-    tracing::error!(error = %e, "session store error");
-    AppError::Internal
 }
 
 #[derive(sqlx::FromRow)]
@@ -194,7 +187,7 @@ pub async fn verify_code(db: &Db, session: &Session, address: &str, code: &str) 
     let Some(code) = crate::domain::member_portal::parse_code(code) else {
         return Err(AppError::invalid("code", "请输入6位数字验证码。"));
     };
-    let Some(challenge) = session.get::<i64>(SESSION_CHALLENGE).await.map_err(session_error)? else {
+    let Some(challenge) = session.get::<i64>(SESSION_CHALLENGE).await.map_err(auth::session_error)? else {
         return Err(AppError::invalid("code", "请先获取短信验证码。"));
     };
     let row: Option<CodeRow> = sqlx::query_as(
@@ -244,8 +237,8 @@ pub async fn verify_code(db: &Db, session: &Session, address: &str, code: &str) 
             auth::clear_failures(&db.pool, &key).await?;
             let (user, version) = account_of(db, member).await?;
             auth::sign_in(session, user, version).await?;
-            session.remove::<i64>(SESSION_CHALLENGE).await.map_err(session_error)?;
-            session.insert(SESSION_SEEN, now()).await.map_err(session_error)?;
+            session.remove::<i64>(SESSION_CHALLENGE).await.map_err(auth::session_error)?;
+            session.insert(SESSION_SEEN, now()).await.map_err(auth::session_error)?;
             audit::record(&db.pool, Some(user), "member_login", &format!("member:{}", member.0), address).await?;
             Ok(())
         }
@@ -322,13 +315,13 @@ pub async fn member_session_alive(session: &Session, role: Role) -> AppResult<bo
     if role != Role::Member {
         return Ok(true);
     }
-    let seen = session.get::<i64>(SESSION_SEEN).await.map_err(session_error)?;
+    let seen = session.get::<i64>(SESSION_SEEN).await.map_err(auth::session_error)?;
     let t = now();
     match idle(seen, t) {
         Idle::Expired => Ok(false),
         Idle::Fresh => Ok(true),
         Idle::Note => {
-            session.insert(SESSION_SEEN, t).await.map_err(session_error)?;
+            session.insert(SESSION_SEEN, t).await.map_err(auth::session_error)?;
             Ok(true)
         }
     }
