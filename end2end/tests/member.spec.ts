@@ -69,7 +69,7 @@ test.describe('the member portal', () => {
     const steps = page.getByRole('list', { name: '办理进度' });
     await expect(steps.locator('[aria-current="step"]')).toContainText('已激活');
     await expect(steps.locator('li.done')).toHaveCount(6);
-    await expect(page.getByText(/激活地点：中国银行/)).toBeVisible();
+    await expect(page.getByText('激活网点：中国银行深圳福田支行', { exact: true })).toBeVisible();
     await expect(page.getByRole('link', { name: '0755-83288060' })).toHaveAttribute('href', 'tel:0755-83288060');
     await auditPage(page, 'member-card');
 

@@ -5,12 +5,20 @@
 //! generated from these types and handlers (utoipa) and served at `/api/bank/v1/openapi.json`.
 
 use app::{
+    api::{cards::refusal, deliveries::time_of},
     domain::{
-        card::{CardState, Rejection, RejectionReason},
+        card::{check, CardAction, CardMove, CardState, DeliveryAction, DeliveryStage, Rejection, RejectionReason},
         ids::{BatchId, MemberId},
+        role::Role,
     },
-    error::AppError,
-    server::{audit, bank_tokens, batches, db::now, state::AppState, Db},
+    error::{AppError, AppResult},
+    server::{
+        audit, bank_tokens, batches, cards,
+        db::now,
+        deliveries::{self, Activation, BankCardRow},
+        state::AppState,
+        Db,
+    },
 };
 use axum::{
     body::Bytes,
@@ -156,11 +164,21 @@ pub struct Batch {
     pub created_at: i64,
 }
 
+impl Batch {
+    fn state_of(reviewed: i64, members: i64) -> &'static str {
+        if reviewed < members {
+            "submitted"
+        } else {
+            "reviewed"
+        }
+    }
+}
+
 impl From<batches::BatchRow> for Batch {
     fn from(b: batches::BatchRow) -> Batch {
         Batch {
             id: b.id.0,
-            state: if b.reviewed < b.members { "submitted" } else { "reviewed" }.into(),
+            state: Batch::state_of(b.reviewed, b.members).into(),
             batch_no: b.batch_no,
             union_name: b.union_name,
             branch_code: b.branch_code,
@@ -328,17 +346,41 @@ pub struct ItemOutcome {
     /// Why, in Chinese.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Card events: the card's state after the item (`in_production`, `awaiting_delivery`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_state: Option<String>,
 }
 
 impl ItemOutcome {
     fn applied(member: i64) -> ItemOutcome {
-        ItemOutcome { member, outcome: "applied".into(), code: None, message: None }
+        ItemOutcome { member, outcome: "applied".into(), code: None, message: None, card_state: None }
     }
     fn already(member: i64) -> ItemOutcome {
-        ItemOutcome { member, outcome: "already_applied".into(), code: None, message: None }
+        ItemOutcome { member, outcome: "already_applied".into(), code: None, message: None, card_state: None }
     }
     fn refused(member: i64, code: &str, message: impl Into<String>) -> ItemOutcome {
-        ItemOutcome { member, outcome: "refused".into(), code: Some(code.into()), message: Some(message.into()) }
+        ItemOutcome {
+            member,
+            outcome: "refused".into(),
+            code: Some(code.into()),
+            message: Some(message.into()),
+            card_state: None,
+        }
+    }
+
+    /// An error of the shared lifecycle as this item's refusal; an internal error fails the
+    /// whole request instead (nothing about it is the caller's to fix).
+    fn refused_by(member: i64, e: AppError) -> ApiResult<ItemOutcome> {
+        match e {
+            AppError::Internal => Err(e.into()),
+            AppError::Invalid { errors } => Ok(ItemOutcome::refused(
+                member,
+                "invalid_value",
+                errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；"),
+            )),
+            AppError::NotFound => Ok(ItemOutcome::refused(member, "not_found", e.to_string())),
+            other => Ok(ItemOutcome::refused(member, other.code(), other.to_string())),
+        }
     }
 }
 
@@ -383,64 +425,123 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
     Ok(key.to_string())
 }
 
+/// A key whose first request has not answered within this long is taken to have died with its
+/// server, and may be used again.
+const ABANDONED_AFTER_SECS: i64 = 600;
+
 /// Runs `work` once per idempotency key: the same key with the same request replays the first
-/// answer; with another request it is refused.
+/// answer; with another request it is refused; while the first is still running, the same key
+/// is answered 409 (the key is reserved before the work starts, so two identical requests sent
+/// together do the work once).
 async fn once<F, Fut>(db: &Db, who: bank_tokens::TokenHolder, key: &str, request: &[u8], work: F) -> Response
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = ApiResult<(StatusCode, serde_json::Value)>>,
 {
     let fingerprint = app::server::auth::sha256_hex(request);
-    let stored = sqlx::query_as::<_, (String, i64, String)>(
-        "SELECT request_hash, status, body FROM api_idempotency WHERE bank_id = $1 AND key = $2",
-    )
-    .bind(who.bank)
-    .bind(key)
-    .fetch_optional(&db.pool)
-    .await;
-    match stored {
-        Err(e) => return Problem::from(e).into_response(),
-        Ok(Some((hash, status, body))) => {
-            if hash != fingerprint {
-                return Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "idempotency_key_reused",
-                    "该 Idempotency-Key 已用于另一个请求，请为新请求使用新的 Key。",
-                )
-                .into_response();
-            }
-            let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
-            let mut res = (status, body).into_response();
-            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            res.headers_mut().insert("idempotency-replayed", HeaderValue::from_static("true"));
-            return res;
-        }
-        Ok(None) => {}
+    match reserve(db, who, key, &fingerprint).await {
+        Ok(Reservation::Ours) => {}
+        Ok(Reservation::Answered(res)) => return res,
+        Err(p) => return p.into_response(),
     }
     let (status, body) = match work().await {
         Ok(answer) => answer,
-        // a problem is not remembered: the same request may be sent again once fixed
-        Err(p) => return p.into_response(),
+        Err(p) => {
+            // a problem is not remembered: the same request may be sent again once fixed
+            let freed = sqlx::query("DELETE FROM api_idempotency WHERE bank_id = $1 AND key = $2 AND status = 0")
+                .bind(who.bank)
+                .bind(key)
+                .execute(&db.pool)
+                .await;
+            if let Err(e) = freed {
+                tracing::error!(error = %e, "could not free an idempotency key");
+            }
+            return p.into_response();
+        }
     };
     let text = body.to_string();
-    let kept = sqlx::query(
-        "INSERT INTO api_idempotency (bank_id, key, request_hash, status, body, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (bank_id, key) DO NOTHING",
-    )
-    .bind(who.bank)
-    .bind(key)
-    .bind(&fingerprint)
-    .bind(i64::from(status.as_u16()))
-    .bind(&text)
-    .bind(now())
-    .execute(&db.pool)
-    .await;
+    let kept = sqlx::query("UPDATE api_idempotency SET status = $1, body = $2 WHERE bank_id = $3 AND key = $4")
+        .bind(i64::from(status.as_u16()))
+        .bind(&text)
+        .bind(who.bank)
+        .bind(key)
+        .execute(&db.pool)
+        .await;
     if let Err(e) = kept {
         tracing::error!(error = %e, "could not keep an idempotent answer");
     }
     let mut res = (status, text).into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     res
+}
+
+enum Reservation {
+    /// The key is ours: do the work.
+    Ours,
+    /// The key was used before: this is the answer (a replay, or why not).
+    Answered(Response),
+}
+
+/// Reserves `key` for a request (status 0 until its answer is kept), or answers from its first use.
+async fn reserve(db: &Db, who: bank_tokens::TokenHolder, key: &str, fingerprint: &str) -> ApiResult<Reservation> {
+    for _ in 0..2 {
+        let taken = sqlx::query(
+            "INSERT INTO api_idempotency (bank_id, key, request_hash, status, body, created_at) \
+             VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (bank_id, key) DO NOTHING",
+        )
+        .bind(who.bank)
+        .bind(key)
+        .bind(fingerprint)
+        .bind(now())
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+        if taken == 1 {
+            return Ok(Reservation::Ours);
+        }
+        let stored = sqlx::query_as::<_, (String, i64, String, i64)>(
+            "SELECT request_hash, status, body, created_at FROM api_idempotency WHERE bank_id = $1 AND key = $2",
+        )
+        .bind(who.bank)
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?;
+        let Some((hash, status, body, created_at)) = stored else {
+            continue; // freed meanwhile: try again
+        };
+        if hash != fingerprint {
+            return Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "该 Idempotency-Key 已用于另一个请求，请为新请求使用新的 Key。",
+            ));
+        }
+        if status == 0 {
+            if created_at >= now() - ABANDONED_AFTER_SECS {
+                return Err(Problem::new(
+                    StatusCode::CONFLICT,
+                    "request_in_progress",
+                    "使用该 Idempotency-Key 的请求正在处理，请稍后用同一 Key 重新发送以取得结果。",
+                ));
+            }
+            sqlx::query("DELETE FROM api_idempotency WHERE bank_id = $1 AND key = $2 AND status = 0")
+                .bind(who.bank)
+                .bind(key)
+                .execute(&db.pool)
+                .await?;
+            continue;
+        }
+        let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
+        let mut res = (status, body).into_response();
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        res.headers_mut().insert("idempotency-replayed", HeaderValue::from_static("true"));
+        return Ok(Reservation::Answered(res));
+    }
+    Err(Problem::new(
+        StatusCode::CONFLICT,
+        "request_in_progress",
+        "使用该 Idempotency-Key 的请求正在处理，请稍后再试。",
+    ))
 }
 
 /// The bank's review of a batch: each member approved or rejected with a reason. Each item is
@@ -531,7 +632,7 @@ async fn review(
             }
         }
     }
-    let done = batches::review(db, who.bank, who.user, batch, &rejections, &approvals, false).await?;
+    let done = batches::review_of(db, &row, who.user, &rejections, &approvals, false).await?;
     // what each card is now, for the items that did not move
     let states =
         batches::card_states(db, row.union_id, &request.results.iter().map(|r| MemberId(r.member)).collect::<Vec<_>>())
@@ -555,29 +656,358 @@ async fn review(
                     if reached {
                         ItemOutcome::already(r.member)
                     } else {
-                        ItemOutcome::refused(
-                            r.member,
-                            "card_move_not_allowed",
-                            format!("会员服务卡不能从“{}”变为“{}”。", state.label(), wanted.label()),
-                        )
+                        let action = if r.decision == "approve" { CardAction::Approve } else { CardAction::Reject };
+                        ItemOutcome::refused_by(r.member, forbidden(*state, action, &CardMove::default()))?
                     }
                 }
                 _ => ItemOutcome::refused(r.member, "member_not_in_batch", "该会员不在本批次中。"),
             }
         });
     }
-    let row = batches::of_bank_one(db, who.bank, batch).await?;
-    Ok(ReviewAnswer {
-        batch: row.into(),
-        results: outcomes.into_iter().map(|o| o.expect("every item answered")).collect(),
+    let mut batch: Batch = row.into();
+    batch.reviewed = done.batch_reviewed;
+    batch.state = Batch::state_of(batch.reviewed, batch.members).into();
+    Ok(ReviewAnswer { batch, results: outcomes.into_iter().map(|o| o.expect("every item answered")).collect() })
+}
+
+/// One event of a card at the bank, as the bank's systems report it.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CardEvent {
+    pub member: i64,
+    /// `made` (needs `card_tail`), `delivery_proposed` (needs `scheduled_at`),
+    /// `delivery_confirmed` (accepts the time the union proposed), `delivered`, `activated`
+    /// (needs `activation`: `on_site` with `at`, or `branch` with `branch`), `corrected` (with
+    /// any of `name`, `id_number`, `phone`) or `remade` (needs `reason`). Deliveries are per
+    /// union: an event on one card of a delivery acts on the whole delivery, and the other cards
+    /// of it then answer `already_applied`.
+    pub event: String,
+    /// `made`: the card number's last four digits.
+    #[serde(default)]
+    pub card_tail: Option<String>,
+    /// `delivery_proposed`: when the bank will bring the cards, Beijing time, `2026-12-05T10:00`;
+    /// a time the union proposed confirms it.
+    #[serde(default)]
+    pub scheduled_at: Option<String>,
+    /// `activated`: `on_site` (at the union, at the agreed time) or `branch`.
+    #[serde(default)]
+    pub activation: Option<String>,
+    /// `activated` on site: when, Beijing time, `2026-12-05T10:30`.
+    #[serde(default)]
+    pub at: Option<String>,
+    /// `activated` at a branch: the branch's code (one of the token's bank).
+    #[serde(default)]
+    pub branch: Option<String>,
+    /// `corrected`: the name as on the member's papers.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `corrected`: the ID number as on the member's papers.
+    #[serde(default)]
+    pub id_number: Option<String>,
+    /// `corrected`: the member's phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// `remade`: what is wrong on the card face.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CardEventsRequest {
+    pub events: Vec<CardEvent>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CardEventsAnswer {
+    /// One answer per event, in the order sent.
+    pub results: Vec<ItemOutcome>,
+}
+
+/// Cards made, delivered, activated, corrected and remade, reported by the bank's systems. The
+/// events are applied one by one in the order sent, each through the same lifecycle functions as
+/// the desk; each is answered: applied, already applied, or refused with why.
+#[utoipa::path(post, path = "/api/bank/v1/cards/events", params(
+    ("Idempotency-Key" = String, Header, description = "The same key and body replay the first answer")),
+    request_body = CardEventsRequest, security(("bearer" = [])),
+    responses((status = 200, body = CardEventsAnswer), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+async fn post_card_events(
+    State(db): State<Db>,
+    BankSystem(who): BankSystem,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let key = match idempotency_key(&headers) {
+        Ok(k) => k,
+        Err(p) => return p.into_response(),
+    };
+    let (raw, request) = match parse_body::<CardEventsRequest>(body) {
+        Ok(parsed) => parsed,
+        Err(p) => return p.into_response(),
+    };
+    let mut fingerprint = b"POST /cards/events\n".to_vec();
+    fingerprint.extend_from_slice(&raw);
+    let work_db = db.clone();
+    once(&db, who, &key, &fingerprint, || async move {
+        if request.events.is_empty() || request.events.len() > MAX_ITEMS {
+            return Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_items", "events 须有 1 到 1000 项。"));
+        }
+        let mut results = Vec::with_capacity(request.events.len());
+        for event in &request.events {
+            results.push(card_event(&work_db, who, event).await?);
+        }
+        Ok((StatusCode::OK, serde_json::to_value(CardEventsAnswer { results }).expect("an answer serialises")))
     })
+    .await
+}
+
+/// What an event did.
+enum Done {
+    Applied,
+    Already,
+}
+
+async fn card_event(db: &Db, who: bank_tokens::TokenHolder, e: &CardEvent) -> ApiResult<ItemOutcome> {
+    let member = MemberId(e.member);
+    let card = match deliveries::bank_card(db, who.bank, member).await {
+        Ok(card) => card,
+        Err(err) => return ItemOutcome::refused_by(e.member, err),
+    };
+    let done = match e.event.as_str() {
+        "made" => made(db, who, &card, e).await,
+        "delivery_proposed" => delivery_proposed(db, who, &card, e).await,
+        "delivery_confirmed" => delivery_confirmed(db, who, &card).await,
+        "delivered" => delivered(db, who, &card).await,
+        "activated" => activated(db, who, &card, e).await,
+        "corrected" => corrected(db, who, &card, e).await,
+        "remade" => remade(db, who, &card, e).await,
+        _ => Err(AppError::refused(
+            "invalid_event",
+            "event 只能是 made、delivery_proposed、delivery_confirmed、delivered、activated、corrected 或 remade。",
+        )),
+    };
+    let mut outcome = match done {
+        Ok(Done::Applied) => ItemOutcome::applied(e.member),
+        Ok(Done::Already) => ItemOutcome::already(e.member),
+        Err(err) => ItemOutcome::refused_by(e.member, err)?,
+    };
+    outcome.card_state = Some(deliveries::bank_card(db, who.bank, member).await?.card_state.as_str().into());
+    Ok(outcome)
+}
+
+/// The lifecycle's own refusal of `action` on a card in `state` (a move it forbids).
+fn forbidden(state: CardState, action: CardAction, input: &CardMove) -> AppError {
+    match check(state, action, Role::Bank, input) {
+        Err(r) => refusal(r),
+        Ok(_) => {
+            tracing::error!(?state, ?action, "a move the lifecycle allows was not taken");
+            AppError::Internal
+        }
+    }
+}
+
+fn moved_meanwhile() -> AppError {
+    AppError::conflict("card_moved", "已被他人处理：该会员服务卡的状态已经变了。")
+}
+
+fn after_delivery(state: CardState) -> bool {
+    matches!(state, CardState::AwaitingDistribution | CardState::Distributed | CardState::Activated)
+}
+
+async fn made(db: &Db, who: bank_tokens::TokenHolder, card: &BankCardRow, e: &CardEvent) -> AppResult<Done> {
+    let tail = e.card_tail.as_deref().unwrap_or("").trim().to_string();
+    let input = CardMove { card_tail: Some(tail.clone()), ..CardMove::default() };
+    match card.card_state {
+        CardState::InProduction => {
+            check(CardState::InProduction, CardAction::MarkMade, Role::Bank, &input).map_err(refusal)?;
+            let batch = card.batch_id.ok_or(AppError::Internal)?;
+            let made = [deliveries::MadeCard { member: card.id, tail }];
+            match deliveries::mark_made(db, who.bank, Some(who.user), batch, &made, None).await? {
+                1 => Ok(Done::Applied),
+                _ => Err(moved_meanwhile()),
+            }
+        }
+        CardState::AwaitingDelivery
+        | CardState::AwaitingDistribution
+        | CardState::Distributed
+        | CardState::Activated
+            if card.card_tail.as_deref() == Some(tail.as_str()) =>
+        {
+            Ok(Done::Already)
+        }
+        CardState::AwaitingDelivery
+        | CardState::AwaitingDistribution
+        | CardState::Distributed
+        | CardState::Activated => Err(AppError::refused(
+            "made_with_other_tail",
+            format!(
+                "该会员服务卡已登记制卡完成（卡号后四位 {}），如卡面有误请用 remade 重新制卡。",
+                card.card_tail.as_deref().unwrap_or("")
+            ),
+        )),
+        other => Err(forbidden(other, CardAction::MarkMade, &input)),
+    }
+}
+
+/// The card's open delivery as the bank sees it, or why there is none to act on.
+async fn delivery_of(db: &Db, who: bank_tokens::TokenHolder, card: &BankCardRow) -> AppResult<deliveries::DeliveryRow> {
+    let id = card.delivery_id.ok_or_else(|| {
+        AppError::refused("no_delivery", "该会员服务卡尚未安排送卡，请先用 delivery_proposed 提出送卡时间。")
+    })?;
+    deliveries::one(db, deliveries::Side::Bank(who.bank), id).await
+}
+
+async fn delivery_step(
+    db: &Db,
+    who: bank_tokens::TokenHolder,
+    row: &deliveries::DeliveryRow,
+    action: DeliveryAction,
+    scheduled_at: Option<i64>,
+) -> AppResult<Done> {
+    let seen = deliveries::Seen { stage: row.stage()?, scheduled_at: row.scheduled_at };
+    let step = deliveries::Step { action, scheduled_at, seen };
+    deliveries::step(db, deliveries::Side::Bank(who.bank), Some(who.user), row.id, step, None).await?;
+    Ok(Done::Applied)
+}
+
+fn not_awaiting_delivery(state: CardState) -> AppError {
+    AppError::refused(
+        "not_awaiting_delivery",
+        format!(
+            "会员服务卡当前为“{}”，只有“{}”的会员服务卡才能安排送卡。",
+            state.label(),
+            CardState::AwaitingDelivery.label()
+        ),
+    )
+}
+
+async fn delivery_proposed(
+    db: &Db,
+    who: bank_tokens::TokenHolder,
+    card: &BankCardRow,
+    e: &CardEvent,
+) -> AppResult<Done> {
+    let at = time_of("scheduled_at", e.scheduled_at.as_deref().unwrap_or(""))?;
+    if card.card_state != CardState::AwaitingDelivery {
+        return Err(not_awaiting_delivery(card.card_state));
+    }
+    if card.delivery_id.is_none() {
+        deliveries::open(db, who.bank, Some(who.user), card.union_id, at, None).await?;
+        return Ok(Done::Applied);
+    }
+    let row = delivery_of(db, who, card).await?;
+    match row.stage()? {
+        DeliveryStage::Proposed { by: Role::Bank } | DeliveryStage::Confirmed if row.scheduled_at == at => {
+            Ok(Done::Already)
+        }
+        // the bank agrees to the time the union asked for
+        DeliveryStage::Proposed { by: Role::Union } if row.scheduled_at == at => {
+            delivery_step(db, who, &row, DeliveryAction::ConfirmTime, None).await
+        }
+        _ => delivery_step(db, who, &row, DeliveryAction::ProposeTime, Some(at)).await,
+    }
+}
+
+async fn delivery_confirmed(db: &Db, who: bank_tokens::TokenHolder, card: &BankCardRow) -> AppResult<Done> {
+    if after_delivery(card.card_state) {
+        return Ok(Done::Already);
+    }
+    if card.card_state != CardState::AwaitingDelivery {
+        return Err(not_awaiting_delivery(card.card_state));
+    }
+    let row = delivery_of(db, who, card).await?;
+    match row.stage()? {
+        DeliveryStage::Confirmed | DeliveryStage::Delivered | DeliveryStage::Signed => Ok(Done::Already),
+        _ => delivery_step(db, who, &row, DeliveryAction::ConfirmTime, None).await,
+    }
+}
+
+async fn delivered(db: &Db, who: bank_tokens::TokenHolder, card: &BankCardRow) -> AppResult<Done> {
+    if after_delivery(card.card_state) {
+        return Ok(Done::Already);
+    }
+    if card.card_state != CardState::AwaitingDelivery {
+        return Err(not_awaiting_delivery(card.card_state));
+    }
+    let row = delivery_of(db, who, card).await?;
+    match row.stage()? {
+        DeliveryStage::Delivered | DeliveryStage::Signed => Ok(Done::Already),
+        _ => delivery_step(db, who, &row, DeliveryAction::RecordDelivered, None).await,
+    }
+}
+
+async fn activated(db: &Db, who: bank_tokens::TokenHolder, card: &BankCardRow, e: &CardEvent) -> AppResult<Done> {
+    let (action, input) = match e.activation.as_deref() {
+        Some("on_site") => (
+            CardAction::ActivateOnSite,
+            CardMove { at: e.at.as_deref().and_then(app::domain::parse_time), ..CardMove::default() },
+        ),
+        Some("branch") => (
+            CardAction::ActivateAtBranch,
+            CardMove { branch: e.branch.as_deref().map(|b| b.trim().to_string()), ..CardMove::default() },
+        ),
+        _ => {
+            return Err(AppError::invalid("activation", "activation 只能是 on_site（现场激活）或 branch（网点激活）。"))
+        }
+    };
+    match card.card_state {
+        CardState::Activated => return Ok(Done::Already),
+        CardState::Distributed => {}
+        other => return Err(forbidden(other, action, &input)),
+    }
+    check(CardState::Distributed, action, Role::Bank, &input).map_err(refusal)?;
+    let how = match (action, input.at) {
+        (CardAction::ActivateOnSite, Some(at)) => Activation::OnSite { at },
+        _ => Activation::AtBranch { branch: input.branch.as_deref().unwrap_or("") },
+    };
+    let reason = input.event_reason(action).unwrap_or_default();
+    match deliveries::activate(db, who.bank, Some(who.user), card.union_id, &[card.id], &how, &reason).await? {
+        1 => Ok(Done::Applied),
+        _ => Err(moved_meanwhile()),
+    }
+}
+
+async fn corrected(db: &Db, who: bank_tokens::TokenHolder, card: &BankCardRow, e: &CardEvent) -> AppResult<Done> {
+    let fix = deliveries::Correction {
+        name: e.name.clone().unwrap_or_else(|| card.name.clone()),
+        id_number: e.id_number.clone().unwrap_or_else(|| card.id_number.clone()),
+        phone: e.phone.clone().unwrap_or_else(|| card.phone.clone()),
+    };
+    let same = fix.name.trim() == card.name
+        && fix.id_number.trim().eq_ignore_ascii_case(&card.id_number)
+        && fix.phone.trim() == card.phone;
+    if same && card.card_state == CardState::Activated {
+        // corrected at the activation that followed
+        return Ok(Done::Already);
+    }
+    match deliveries::correct(db, who.bank, Some(who.user), card.id, fix).await {
+        Ok(_) => Ok(Done::Applied),
+        Err(AppError::Refused { code, .. }) if code == "nothing_changed" => Ok(Done::Already),
+        Err(err) => Err(err),
+    }
+}
+
+async fn remade(db: &Db, who: bank_tokens::TokenHolder, card: &BankCardRow, e: &CardEvent) -> AppResult<Done> {
+    let why = e.reason.as_deref().unwrap_or("").trim();
+    if card.card_state == CardState::InProduction && !why.is_empty() {
+        // a remake already recorded: the latest move is back to 制卡中 for this very reason
+        let events = cards::events(db, card.id).await?;
+        if let Some((CardState::InProduction, _, Some(reason))) = events.last() {
+            if reason == why {
+                return Ok(Done::Already);
+            }
+        }
+    }
+    deliveries::remake(db, who.bank, Some(who.user), card.id, card.card_state, why).await?;
+    Ok(Done::Applied)
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "UnionCard bank API", version = "1", description = "中国银行会员服务卡：银行系统接口。错误按 RFC 9457 返回 application/problem+json。"),
-    paths(list_batches, get_batch, post_reviews),
-    components(schemas(Problem, Batch, BatchPage, BatchMember, BatchDetail, ReviewResult, ReviewRequest, ItemOutcome, ReviewAnswer)),
+    paths(list_batches, get_batch, post_reviews, post_card_events),
+    components(schemas(Problem, Batch, BatchPage, BatchMember, BatchDetail, ReviewResult, ReviewRequest, ItemOutcome, ReviewAnswer, CardEvent, CardEventsRequest, CardEventsAnswer)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -607,6 +1037,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/bank/v1/batches", get(list_batches))
         .route("/api/bank/v1/batches/{batch}", get(get_batch))
         .route("/api/bank/v1/batches/{batch}/reviews", post(post_reviews))
+        .route("/api/bank/v1/cards/events", post(post_card_events))
         .route("/api/bank/v1/{*rest}", get(unknown).post(unknown))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

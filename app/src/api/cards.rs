@@ -29,7 +29,7 @@ pub fn state_counts(counts: crate::server::cards::StateCounts) -> Vec<StateCount
 /// A refusal of the shared lifecycle (`domain::card::check`) as the caller reads it: a field
 /// error when the input lacks something, a refusal otherwise.
 #[cfg(feature = "ssr")]
-pub(crate) fn refusal(r: crate::domain::card::MoveRefusal) -> AppError {
+pub fn refusal(r: crate::domain::card::MoveRefusal) -> AppError {
     match r.field() {
         Some(field) => AppError::invalid(field, r.message()),
         None => AppError::refused(r.code(), r.message()),

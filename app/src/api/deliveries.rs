@@ -191,8 +191,10 @@ pub async fn list_bank_deliveries(
 #[cfg(feature = "ssr")]
 use crate::api::cards::refusal;
 
+/// A delivery time as the desk and the bank's API take it (`2026-12-05T10:00`, Beijing time),
+/// not in the past.
 #[cfg(feature = "ssr")]
-fn time_of(field: &str, text: &str) -> Result<i64, AppError> {
+pub fn time_of(field: &str, text: &str) -> Result<i64, AppError> {
     let at = crate::domain::parse_time(text).ok_or_else(|| AppError::invalid(field, "请填写送卡上门的日期和时间。"))?;
     if at < crate::server::db::now() {
         return Err(AppError::invalid(field, "送卡时间不能早于现在，请重新选择。"));

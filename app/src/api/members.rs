@@ -216,9 +216,6 @@ pub struct CorrectionItem {
     pub at: i64,
 }
 
-/// The fields the bank may correct at activation, against the member's papers.
-pub const CORRECTABLE: [&str; 3] = ["name", "id_number", "phone"];
-
 /// The union's latest corrections by the bank (of one member when `member` is given).
 #[server(endpoint = "members/corrections")]
 pub async fn list_corrections(#[server(default)] member: Option<MemberId>) -> Result<Vec<CorrectionItem>, AppError> {
@@ -257,46 +254,10 @@ pub async fn correct_member(
     phone: String,
 ) -> Result<Vec<String>, AppError> {
     use crate::{
-        domain::{
-            member::{field_label as label, StoredMember},
-            role::Role,
-            FieldError,
-        },
-        server::{audit, caller, db::OnUnique, deliveries, imports::today, members},
+        domain::role::Role,
+        server::{caller, deliveries},
     };
     let (db, me) = caller::require(&[Role::Bank]).await?;
-    let card = deliveries::bank_card(&db, me.bank()?, member).await?;
-    if card.card_state != CardState::Distributed {
-        return Err(AppError::refused("not_distributed", "只有已发放、尚未激活的会员服务卡才能在激活时更正会员信息。"));
-    }
-    let row = members::own(&db, card.union_id, member).await?;
-    let before = row.input()?;
-    let input = MemberInput { name, id_number, phone, ..before.clone() };
-    let (record, _) = input.parse(&today()).map_err(|errors| AppError::Invalid {
-        errors: errors.into_iter().map(|e| FieldError { field: e.field, message: e.message }).collect(),
-    })?;
-    if members::id_number_holder(&db, &record.id_number, member).await?.is_some() {
-        return Err(AppError::invalid("id_number", "该证件号码已存在！"));
-    }
-    let stored = StoredMember::from(&record);
-    let after = record.to_input();
-    let changes: Vec<(&str, String, String)> = CORRECTABLE
-        .iter()
-        .filter(|f| before.get(f) != after.get(f))
-        .map(|f| (*f, before.get(f).to_string(), after.get(f).to_string()))
-        .collect();
-    if changes.is_empty() {
-        return Err(AppError::refused("nothing_changed", "信息与原记录相同，无需更正。"));
-    }
-    let labels: Vec<String> = changes.iter().map(|(f, _, _)| label(f).to_string()).collect();
-    let mut tx = db.begin_write().await?;
-    let written = members::correct(&mut tx, &row, &stored, &changes, Some(me.id()))
-        .await
-        .on_unique(|| AppError::invalid("id_number", "该证件号码已存在！"))?;
-    if !written {
-        return Err(AppError::conflict("card_moved", "已被他人处理：该会员服务卡的状态已经变了，请刷新后查看。"));
-    }
-    audit::record(&mut *tx, Some(me.id()), "member_corrected", &format!("member:{member}"), &labels.join("、")).await?;
-    tx.commit().await?;
-    Ok(labels)
+    let fix = deliveries::Correction { name, id_number, phone };
+    deliveries::correct(&db, me.bank()?, Some(me.id()), member, fix).await
 }

@@ -376,6 +376,8 @@ pub struct Reviewed {
     /// The cards this review approved and rejected.
     pub approved_ids: Vec<MemberId>,
     pub rejected_ids: Vec<MemberId>,
+    /// The batch's count of cards reviewed once this review was done.
+    pub batch_reviewed: i64,
 }
 
 /// The bank's decision on a batch: the rejected members with their reasons, then the approval
@@ -391,8 +393,22 @@ pub async fn review(
     approve_rest: bool,
 ) -> AppResult<Reviewed> {
     let row = of_bank_one(db, bank, batch).await?;
+    review_of(db, &row, actor, rejections, approve, approve_rest).await
+}
+
+/// [`review`] of a batch the caller has read with [`of_bank_one`].
+pub async fn review_of(
+    db: &Db,
+    row: &BatchRow,
+    actor: UserId,
+    rejections: &[MemberRejection],
+    approve: &[MemberId],
+    approve_rest: bool,
+) -> AppResult<Reviewed> {
     let mut tx = db.begin_write().await?;
-    let done = review_in(&mut tx, db.backend, &row, Some(actor), rejections, approve, approve_rest, now()).await?;
+    let mut done = review_in(&mut tx, db.backend, row, Some(actor), rejections, approve, approve_rest, now()).await?;
+    done.batch_reviewed =
+        sqlx::query_scalar("SELECT reviewed FROM card_batches WHERE id = $1").bind(row.id).fetch_one(&mut *tx).await?;
     tx.commit().await?;
     Ok(done)
 }

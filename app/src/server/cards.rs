@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::{
-    db::{now, Backend, Db, Tx},
+    db::{bump_kept, now, Backend, Db, KeptCount, Tx},
     members,
 };
 use crate::{
@@ -22,33 +22,12 @@ use crate::{
 /// Members (`m`) with their cards (`c`): every member has one, keyed by union and member.
 pub const MEMBERS_WITH_CARDS: &str = "members m JOIN cards c ON c.union_id = m.union_id AND c.member_id = m.id";
 
-/// Moves the kept count of `union`'s cards in `state` by `delta`. A count that would go below
-/// zero, or a decrement of a count never kept, is refused by the database (the table's CHECK, or
-/// no row to update): the transaction fails rather than keep a wrong figure.
+/// The kept count of each union's cards per state.
+const CARD_COUNTS: KeptCount = KeptCount { table: "card_counts", column: "state" };
+
+/// Moves the kept count of `union`'s cards in `state` by `delta` (see [`bump_kept`]).
 async fn bump(tx: &mut Tx, union: UnionId, state: CardState, delta: i64) -> Result<(), sqlx::Error> {
-    if delta > 0 {
-        sqlx::query(
-            "INSERT INTO card_counts (union_id, state, n) VALUES ($1, $2, $3) \
-             ON CONFLICT (union_id, state) DO UPDATE SET n = card_counts.n + excluded.n",
-        )
-        .bind(union)
-        .bind(state)
-        .bind(delta)
-        .execute(&mut **tx)
-        .await?;
-    } else if delta < 0 {
-        // an upsert's proposed row (n < 0) would fail the CHECK before its conflict is seen
-        let done = sqlx::query("UPDATE card_counts SET n = n + $3 WHERE union_id = $1 AND state = $2")
-            .bind(union)
-            .bind(state)
-            .bind(delta)
-            .execute(&mut **tx)
-            .await?;
-        if done.rows_affected() != 1 {
-            return Err(sqlx::Error::Protocol(format!("no kept count of union {union} in {}", state.as_str())));
-        }
-    }
-    Ok(())
+    bump_kept(tx, CARD_COUNTS, union, state.as_str(), delta).await
 }
 
 /// Creates members of `union` with their cards in 未办卡 (`import_id` names the upload they came

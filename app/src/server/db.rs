@@ -141,3 +141,47 @@ pub fn like_contains(text: &str) -> String {
     out.push('%');
     out
 }
+
+/// A kept count per union and key: `table(union_id, <column>, n)` with `CHECK (n >= 0)`.
+#[derive(Debug, Clone, Copy)]
+pub struct KeptCount {
+    pub table: &'static str,
+    pub column: &'static str,
+}
+
+/// Moves the kept count of `union` for `key` by `delta`, in the caller's transaction. A count
+/// that would go below zero, or a decrement of a count never kept, is refused by the database
+/// (the table's CHECK, or no row to update): the transaction fails rather than keep a wrong
+/// figure.
+pub async fn bump_kept(
+    tx: &mut Tx,
+    kept: KeptCount,
+    union: crate::domain::ids::UnionId,
+    key: &str,
+    delta: i64,
+) -> Result<(), sqlx::Error> {
+    let KeptCount { table, column } = kept;
+    if delta > 0 {
+        sqlx::query(&format!(
+            "INSERT INTO {table} (union_id, {column}, n) VALUES ($1, $2, $3) \
+             ON CONFLICT (union_id, {column}) DO UPDATE SET n = {table}.n + excluded.n"
+        ))
+        .bind(union)
+        .bind(key)
+        .bind(delta)
+        .execute(&mut **tx)
+        .await?;
+    } else if delta < 0 {
+        // an upsert's proposed row (n < 0) would fail the CHECK before its conflict is seen
+        let done = sqlx::query(&format!("UPDATE {table} SET n = n + $3 WHERE union_id = $1 AND {column} = $2"))
+            .bind(union)
+            .bind(key)
+            .bind(delta)
+            .execute(&mut **tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(sqlx::Error::Protocol(format!("no kept count in {table} of union {union} for {key}")));
+        }
+    }
+    Ok(())
+}

@@ -564,11 +564,12 @@ pub struct BankCardRow {
     pub department: Option<String>,
     pub card_state: CardState,
     pub card_tail: Option<String>,
+    pub batch_id: Option<BatchId>,
     pub delivery_id: Option<DeliveryId>,
 }
 
 const BANK_CARD_COLUMNS: &str = "m.id, m.union_id, u.name AS union_name, m.name, m.id_type, m.id_number, m.phone, \
-                                 m.department, c.state AS card_state, c.card_tail, c.delivery_id";
+                                 m.department, c.state AS card_state, c.card_tail, c.batch_id, c.delivery_id";
 
 /// One card of a union the bank serves.
 pub async fn bank_card(db: &Db, bank: BankId, member: MemberId) -> AppResult<BankCardRow> {
@@ -746,4 +747,67 @@ pub async fn remake(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The fields the bank may correct at activation, against the member's papers.
+pub const CORRECTABLE: [&str; 3] = ["name", "id_number", "phone"];
+
+/// A member's name, ID number and phone as the bank read them from the member's papers.
+#[derive(Debug, Clone)]
+pub struct Correction {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+}
+
+/// The bank corrects a member's name, ID number or phone at activation (the card 已发放): the
+/// template's validation applies, the change is audited, and the union sees each changed field.
+/// Answers the labels of the fields changed; the same values again are refused as
+/// `nothing_changed`.
+pub async fn correct(
+    db: &Db,
+    bank: BankId,
+    actor: Option<UserId>,
+    member: MemberId,
+    fix: Correction,
+) -> AppResult<Vec<String>> {
+    use super::{audit, db::OnUnique, imports::today, members};
+    use crate::domain::{
+        member::{field_label as label, MemberInput, StoredMember},
+        FieldError,
+    };
+    let card = bank_card(db, bank, member).await?;
+    if card.card_state != CardState::Distributed {
+        return Err(AppError::refused("not_distributed", "只有已发放、尚未激活的会员服务卡才能在激活时更正会员信息。"));
+    }
+    let row = members::own(db, card.union_id, member).await?;
+    let before = row.input()?;
+    let input = MemberInput { name: fix.name, id_number: fix.id_number, phone: fix.phone, ..before.clone() };
+    let (record, _) = input.parse(&today()).map_err(|errors| AppError::Invalid {
+        errors: errors.into_iter().map(|e| FieldError { field: e.field, message: e.message }).collect(),
+    })?;
+    if members::id_number_holder(db, &record.id_number, member).await?.is_some() {
+        return Err(AppError::invalid("id_number", "该证件号码已存在！"));
+    }
+    let stored = StoredMember::from(&record);
+    let after = record.to_input();
+    let changes: Vec<(&str, String, String)> = CORRECTABLE
+        .iter()
+        .filter(|f| before.get(f) != after.get(f))
+        .map(|f| (*f, before.get(f).to_string(), after.get(f).to_string()))
+        .collect();
+    if changes.is_empty() {
+        return Err(AppError::refused("nothing_changed", "信息与原记录相同，无需更正。"));
+    }
+    let labels: Vec<String> = changes.iter().map(|(f, _, _)| label(f).to_string()).collect();
+    let mut tx = db.begin_write().await?;
+    let written = members::correct(&mut tx, &row, &stored, &changes, actor)
+        .await
+        .on_unique(|| AppError::invalid("id_number", "该证件号码已存在！"))?;
+    if !written {
+        return Err(AppError::conflict("card_moved", "已被他人处理：该会员服务卡的状态已经变了，请刷新后查看。"));
+    }
+    audit::record(&mut *tx, actor, "member_corrected", &format!("member:{member}"), &labels.join("、")).await?;
+    tx.commit().await?;
+    Ok(labels)
 }

@@ -4,7 +4,7 @@
 
 use super::{
     cards::MEMBERS_WITH_CARDS,
-    db::{now, Backend, Db, Tx},
+    db::{bump_kept, now, Backend, Db, KeptCount, Tx},
 };
 use crate::{
     domain::{
@@ -60,29 +60,11 @@ pub async fn current_rejections(db: &Db, member: MemberId) -> Result<Vec<(String
     .await
 }
 
+/// The kept count of each union's members' answers (我已领到卡 / 未收到).
+const RECEIPT_COUNTS: KeptCount = KeptCount { table: "receipt_counts", column: "answer" };
+
 async fn bump(tx: &mut Tx, union: UnionId, answer: ReceiptAnswer, delta: i64) -> Result<(), sqlx::Error> {
-    if delta > 0 {
-        sqlx::query(
-            "INSERT INTO receipt_counts (union_id, answer, n) VALUES ($1, $2, $3) \
-             ON CONFLICT (union_id, answer) DO UPDATE SET n = receipt_counts.n + excluded.n",
-        )
-        .bind(union)
-        .bind(answer)
-        .bind(delta)
-        .execute(&mut **tx)
-        .await?;
-    } else if delta < 0 {
-        let done = sqlx::query("UPDATE receipt_counts SET n = n + $3 WHERE union_id = $1 AND answer = $2")
-            .bind(union)
-            .bind(answer)
-            .bind(delta)
-            .execute(&mut **tx)
-            .await?;
-        if done.rows_affected() != 1 {
-            return Err(sqlx::Error::Protocol(format!("no kept receipt count of union {union}")));
-        }
-    }
-    Ok(())
+    bump_kept(tx, RECEIPT_COUNTS, union, answer.as_str(), delta).await
 }
 
 /// Records the member's answer to their card handed out; only while the card is 已发放 (read in

@@ -59,20 +59,29 @@ fn wait_text(secs: i64) -> String {
     }
 }
 
-/// When the `limit`-th newest row of `table` for `column = key` since the window began leaves the
-/// window: `Some(seconds)` from now while there are `limit` or more.
-async fn locked_for(
-    db: &Db,
-    table: &str,
-    column: &str,
-    key: &str,
-    limit: i64,
-    window: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+/// Rows counted against a key over a time window: which table, which column holds the key and
+/// which the time.
+#[derive(Debug, Clone, Copy)]
+struct Counted {
+    table: &'static str,
+    key: &'static str,
+    at: &'static str,
+}
+
+/// Failed code checks by ID number (its key) and by address.
+const FAILURES_BY_ID: Counted = Counted { table: "login_failures", key: "username", at: "at" };
+const FAILURES_BY_ADDRESS: Counted = Counted { table: "login_failures", key: "address", at: "at" };
+/// Codes made, by ID number (its key) and by address.
+const CODES_BY_ID: Counted = Counted { table: "member_codes", key: "id_key", at: "created_at" };
+const CODES_BY_ADDRESS: Counted = Counted { table: "member_codes", key: "address", at: "created_at" };
+
+/// When the `limit`-th newest of the rows counted against `key` since the window began leaves
+/// the window: `Some(seconds)` from now while there are `limit` or more.
+async fn locked_for(db: &Db, rows: Counted, key: &str, limit: i64, window: i64) -> Result<Option<i64>, sqlx::Error> {
+    let Counted { table, key: column, at } = rows;
     let at: Option<i64> = sqlx::query_scalar(&format!(
         "SELECT at FROM (SELECT {at} AS at FROM {table} WHERE {column} = $1 AND {at} > $2 ORDER BY {at} DESC LIMIT $3) t \
-         ORDER BY at LIMIT 1 OFFSET $4",
-        at = if table == "member_codes" { "created_at" } else { "at" },
+         ORDER BY at LIMIT 1 OFFSET $4"
     ))
     .bind(key)
     .bind(now() - window)
@@ -127,15 +136,13 @@ pub async fn request_code(
         });
     }
     let key = id_key(&id_number);
-    if let Some(secs) =
-        locked_for(db, "login_failures", "username", &key, ID_FAILURE_LIMIT, auth::FAILURE_WINDOW_SECS).await?
-    {
+    if let Some(secs) = locked_for(db, FAILURES_BY_ID, &key, ID_FAILURE_LIMIT, auth::FAILURE_WINDOW_SECS).await? {
         return Err(locked(format!("验证码错误次数过多，请{}后再试。", wait_text(secs))));
     }
-    if let Some(secs) = locked_for(db, "member_codes", "id_key", &key, 1, RESEND_SECS).await? {
+    if let Some(secs) = locked_for(db, CODES_BY_ID, &key, 1, RESEND_SECS).await? {
         return Err(locked(format!("验证码已发送，请{}后再重新获取。", wait_text(secs))));
     }
-    if let Some(secs) = locked_for(db, "member_codes", "address", address, ADDRESS_CODE_LIMIT, WINDOW_SECS).await? {
+    if let Some(secs) = locked_for(db, CODES_BY_ADDRESS, address, ADDRESS_CODE_LIMIT, WINDOW_SECS).await? {
         return Err(locked(format!("本机获取验证码次数过多，请{}后再试。", wait_text(secs))));
     }
     let member: Option<MemberId> = sqlx::query_scalar("SELECT id FROM members WHERE id_number = $1 AND phone = $2")
@@ -203,13 +210,11 @@ pub async fn verify_code(db: &Db, session: &Session, address: &str, code: &str) 
     if used_at.is_some() || expires_at <= now() || tries >= CODE_TRIES {
         return Err(expired());
     }
-    if let Some(secs) =
-        locked_for(db, "login_failures", "username", &key, ID_FAILURE_LIMIT, auth::FAILURE_WINDOW_SECS).await?
-    {
+    if let Some(secs) = locked_for(db, FAILURES_BY_ID, &key, ID_FAILURE_LIMIT, auth::FAILURE_WINDOW_SECS).await? {
         return Err(locked(format!("验证码错误次数过多，请{}后再试。", wait_text(secs))));
     }
     if let Some(secs) =
-        locked_for(db, "login_failures", "address", address, ADDRESS_FAILURE_LIMIT, auth::FAILURE_WINDOW_SECS).await?
+        locked_for(db, FAILURES_BY_ADDRESS, address, ADDRESS_FAILURE_LIMIT, auth::FAILURE_WINDOW_SECS).await?
     {
         return Err(locked(format!("本机验证失败次数过多，请{}后再试。", wait_text(secs))));
     }

@@ -9,6 +9,8 @@ use crate::common::TestApp;
 on_both_engines!(
     a_bank_system_reads_batches_and_posts_a_review_idempotently,
     bad_requests_are_problems_and_change_nothing,
+    card_events_carry_a_card_from_the_factory_to_activation,
+    identical_requests_sent_together_do_the_work_once,
 );
 
 /// A token of the demo bank `boc`, made as `unioncard bank-token create --user boc` makes it.
@@ -130,7 +132,7 @@ async fn a_bank_system_reads_batches_and_posts_a_review_idempotently(app: TestAp
     let flip =
         json!({"results": [{"member": waiting[0], "decision": "reject", "reason_code": "other", "reason": "再看看"}]});
     let (_, flipped, _, _) = api.post(&path, Some("review-3"), &flip.to_string()).await;
-    assert_eq!(flipped["results"][0]["code"], "card_move_not_allowed", "{flipped}");
+    assert_eq!(flipped["results"][0]["code"], "not_allowed_in_state", "{flipped}");
     let events_after: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM card_events").fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(events_after, events_before);
@@ -145,7 +147,12 @@ async fn a_bank_system_reads_batches_and_posts_a_review_idempotently(app: TestAp
     let doc: Value =
         reqwest::get(format!("{}/api/bank/v1/openapi.json", app.base)).await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    for p in ["/api/bank/v1/batches", "/api/bank/v1/batches/{batch}", "/api/bank/v1/batches/{batch}/reviews"] {
+    for p in [
+        "/api/bank/v1/batches",
+        "/api/bank/v1/batches/{batch}",
+        "/api/bank/v1/batches/{batch}/reviews",
+        "/api/bank/v1/cards/events",
+    ] {
         assert!(doc["paths"].get(p).is_some(), "{p} documented");
     }
 }
@@ -204,4 +211,233 @@ async fn bad_requests_are_problems_and_change_nothing(app: TestApp) {
     assert_eq!(card_state(&app, waiting[0]).await, "submitted");
     // and the server is still up
     assert!(reqwest::get(format!("{}/healthz", app.base)).await.unwrap().status().is_success());
+}
+
+/// Posts card events under a fresh key; answers each item's outcome and code.
+async fn events(api: &Api<'_>, key: &str, events: Value) -> Vec<(String, Option<String>)> {
+    let body = json!({ "events": events }).to_string();
+    let (status, answer, _, _) = api.post("/api/bank/v1/cards/events", Some(key), &body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["outcome"].as_str().unwrap().to_string(), r["code"].as_str().map(str::to_string)))
+        .collect()
+}
+
+fn applied() -> (String, Option<String>) {
+    ("applied".into(), None)
+}
+
+fn already() -> (String, Option<String>) {
+    ("already_applied".into(), None)
+}
+
+fn refused(code: &str) -> (String, Option<String>) {
+    ("refused".into(), Some(code.into()))
+}
+
+/// Two cards approved through the API, then made, brought, signed for, handed out, corrected,
+/// activated and remade: each event through the desk's own lifecycle functions, each answered,
+/// each replay already applied, each forbidden move refused with nothing changed.
+async fn card_events_carry_a_card_from_the_factory_to_activation(app: TestApp) {
+    use app::{
+        domain::{
+            card::{DeliveryAction, DeliveryStage},
+            ids::{DeliveryId, MemberId, UnionId},
+            parse_time,
+        },
+        server::deliveries::{self, HandOut, Seen, Side, Step},
+    };
+    let api = Api { app: &app, token: token_of(&app, "boc").await, http: reqwest::Client::new() };
+    let (batch, waiting) = waiting_batch(&api).await;
+    let (a, b) = (waiting[0], waiting[1]);
+    let review = json!({"results": [{"member": a, "decision": "approve"}, {"member": b, "decision": "approve"}]});
+    api.post(&format!("/api/bank/v1/batches/{batch}/reviews"), Some("r"), &review.to_string()).await;
+
+    // made: the tail required, a replay already applied, another tail refused
+    let answer = events(
+        &api,
+        "e1",
+        json!([
+            {"member": a, "event": "made", "card_tail": "12x4"},
+            {"member": a, "event": "made", "card_tail": "1234"},
+            {"member": a, "event": "made", "card_tail": "1234"},
+            {"member": a, "event": "made", "card_tail": "9999"},
+            {"member": b, "event": "made", "card_tail": "2222"},
+            {"member": b, "event": "delivered"},
+            {"member": 999_999, "event": "made", "card_tail": "1234"},
+            {"member": a, "event": "printed"},
+        ]),
+    )
+    .await;
+    assert_eq!(
+        answer,
+        [
+            refused("invalid_value"),
+            applied(),
+            already(),
+            refused("made_with_other_tail"),
+            applied(),
+            refused("no_delivery"),
+            refused("card_not_found"),
+            refused("invalid_event"),
+        ]
+    );
+    assert_eq!(card_state(&app, a).await, "awaiting_delivery");
+
+    // the delivery: the bank proposes, the union asks for another time, the bank's proposal of
+    // that time confirms it, and the delivery is recorded once
+    let union: UnionId = sqlx::query_scalar("SELECT union_id FROM cards WHERE member_id = $1")
+        .bind(a)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let answer = events(
+        &api,
+        "e2",
+        json!([
+            {"member": a, "event": "delivery_proposed", "scheduled_at": "2030-01-15T10:00"},
+            {"member": b, "event": "delivery_proposed", "scheduled_at": "2030-01-15T10:00"},
+            {"member": a, "event": "delivered"},
+            {"member": a, "event": "delivery_proposed", "scheduled_at": "2020-01-15T10:00"},
+        ]),
+    )
+    .await;
+    assert_eq!(answer[..2], [applied(), already()], "one delivery holds both cards");
+    assert_eq!(answer[2].0, "refused", "not delivered before the time is agreed");
+    assert_eq!(answer[3], refused("invalid_value"), "no time in the past");
+    let delivery: DeliveryId = sqlx::query_scalar("SELECT delivery_id FROM cards WHERE member_id = $1")
+        .bind(a)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let row = deliveries::one(&app.db, Side::Union(union), delivery).await.unwrap();
+    let union_time = parse_time("2030-01-16T09:00").unwrap();
+    let seen = Seen { stage: row.stage().unwrap(), scheduled_at: row.scheduled_at };
+    let step = Step { action: DeliveryAction::ProposeTime, scheduled_at: Some(union_time), seen };
+    deliveries::step(&app.db, Side::Union(union), None, delivery, step, None).await.unwrap();
+    let answer = events(
+        &api,
+        "e3",
+        json!([
+            {"member": a, "event": "delivery_proposed", "scheduled_at": "2030-01-16T09:00"},
+            {"member": b, "event": "delivery_confirmed"},
+            {"member": a, "event": "delivered"},
+            {"member": b, "event": "delivered"},
+        ]),
+    )
+    .await;
+    assert_eq!(answer, [applied(), already(), applied(), already()]);
+    let row = deliveries::one(&app.db, Side::Union(union), delivery).await.unwrap();
+    assert_eq!((row.stage().unwrap(), row.scheduled_at), (DeliveryStage::Delivered, union_time));
+
+    // the union signs and hands out a's card; b's waits at the union
+    deliveries::sign(&app.db, union, None, delivery, row.cards, None).await.unwrap();
+    deliveries::hand_out(&app.db, union, None, HandOut::Members(&[MemberId(a)]), None).await.unwrap();
+
+    // corrected at activation, then activated at a branch; b's card recalled and made again
+    let branch: String = sqlx::query_scalar(
+        "SELECT b.code FROM bank_branches b JOIN banks k ON k.id = b.bank_id ORDER BY b.code LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let answer = events(
+        &api,
+        "e4",
+        json!([
+            {"member": a, "event": "activated"},
+            {"member": a, "event": "corrected", "phone": "139 0013 9000"},
+            {"member": a, "event": "corrected", "phone": "13900139000"},
+            {"member": a, "event": "corrected", "phone": "12345"},
+            {"member": a, "event": "activated", "activation": "branch", "branch": branch},
+            {"member": a, "event": "activated", "activation": "branch", "branch": branch},
+            {"member": a, "event": "remade", "reason": "卡面姓名印错"},
+            {"member": b, "event": "activated", "activation": "on_site", "at": "2030-01-16T10:00"},
+            {"member": b, "event": "remade"},
+            {"member": b, "event": "remade", "reason": "卡面姓名印错"},
+            {"member": b, "event": "remade", "reason": "卡面姓名印错"},
+        ]),
+    )
+    .await;
+    assert_eq!(
+        answer,
+        [
+            refused("invalid_value"),
+            applied(),
+            already(),
+            refused("invalid_value"),
+            applied(),
+            already(),
+            refused("not_allowed_in_state"),
+            refused("not_allowed_in_state"),
+            refused("invalid_value"),
+            applied(),
+            already(),
+        ]
+    );
+    assert_eq!(card_state(&app, a).await, "activated");
+    assert_eq!(card_state(&app, b).await, "in_production");
+    let phone: String =
+        sqlx::query_scalar("SELECT phone FROM members WHERE id = $1").bind(a).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(phone, "13900139000");
+    let corrections: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member_corrections WHERE member_id = $1")
+        .bind(a)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(corrections, 1, "the union sees the corrected phone once");
+    let outstanding: i64 = sqlx::query_scalar("SELECT outstanding FROM card_deliveries WHERE id = $1")
+        .bind(delivery)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(outstanding, row.cards - 2, "a's handed out, b's recalled");
+    // the moves are the token holder's, and every kept count still matches a recount
+    let (officer, _) = app::server::auth::login_record(&app.db, "boc").await.unwrap().unwrap();
+    let by: Option<i64> = sqlx::query_scalar(
+        "SELECT actor_id FROM card_events WHERE member_id = $1 AND to_state = 'activated' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(a)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(by, Some(officer.id.0));
+    assert!(app::server::cards::check_counts(&app.db).await.unwrap().is_empty());
+
+    // another bank's token reaches none of these cards; an empty list is a problem
+    app.another_bank().await;
+    let other = Api { app: &app, token: token_of(&app, "otherbank").await, http: reqwest::Client::new() };
+    let answer = events(&other, "o1", json!([{"member": b, "event": "made", "card_tail": "3333"}])).await;
+    assert_eq!(answer, [refused("card_not_found")]);
+    let (status, problem, _, _) = api.post("/api/bank/v1/cards/events", Some("e5"), r#"{"events": []}"#).await;
+    assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_items")));
+}
+
+/// The same key and body sent twice at once: the work is done once; the other answer is the
+/// replay or "in progress", never a second move.
+async fn identical_requests_sent_together_do_the_work_once(app: TestApp) {
+    let api = Api { app: &app, token: token_of(&app, "boc").await, http: reqwest::Client::new() };
+    let (batch, waiting) = waiting_batch(&api).await;
+    let body =
+        json!({"results": waiting.iter().map(|m| json!({"member": m, "decision": "approve"})).collect::<Vec<_>>()})
+            .to_string();
+    let path = format!("/api/bank/v1/batches/{batch}/reviews");
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM card_events").fetch_one(&app.db.pool).await.unwrap();
+    let (first, second) = tokio::join!(api.post(&path, Some("same"), &body), api.post(&path, Some("same"), &body));
+    let mut answers = [(first.0, first.2), (second.0, second.2)];
+    answers.sort();
+    let fresh = answers.iter().filter(|(s, replayed)| *s == StatusCode::OK && !replayed).count();
+    assert_eq!(fresh, 1, "exactly one request did the work: {answers:?}");
+    assert!(
+        answers.iter().any(|(s, replayed)| *replayed || *s == StatusCode::CONFLICT),
+        "the other was replayed or told to wait: {answers:?}"
+    );
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM card_events").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(after - before, waiting.len() as i64, "each card moved once");
+    // once answered, the key replays
+    let (status, _, replayed, _) = api.post(&path, Some("same"), &body).await;
+    assert_eq!((status, replayed), (StatusCode::OK, true));
 }

@@ -112,8 +112,9 @@ fn ReportForm(action: ServerAction<ReportWrongInfo>) -> impl IntoView {
 fn CardView(c: MyCard, receipt: ServerAction<AnswerReceipt>, report: ServerAction<ReportWrongInfo>) -> impl IntoView {
     let state = c.card_state;
     let activation = (state == CardState::Distributed).then(|| match c.branch_name.clone() {
-        Some(branch) => format!("激活地点：中国银行{branch}（或工会组织的现场激活），请携带本人身份证。"),
-        None => "请携带本人身份证到中国银行网点激活。".to_string(),
+        Some(branch) if branch.starts_with("中国银行") => format!("激活网点：{branch}"),
+        Some(branch) => format!("激活网点：中国银行{branch}"),
+        None => "激活网点：任一中国银行网点".to_string(),
     });
     let collect_at = (state == CardState::AwaitingDistribution).then(|| {
         format!("领取地点：{}{}", c.union_name, c.union_address.clone().map(|a| format!("（{a}）")).unwrap_or_default())
