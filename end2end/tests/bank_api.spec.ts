@@ -1,5 +1,6 @@
 // The bank desk's 接口令牌: a bank officer makes a token (shown once), the bank's system calls
-// /api/bank/v1 with it, the officer revokes it and the next call is refused.
+// /api/bank/v1 with it (a review, a card made, a delivery proposed, seen on the desk), the officer
+// revokes it and the next call is refused.
 import { expect, test } from '@playwright/test';
 
 import { DEMO_PASSWORD, auditPage, loginAs, open, settle } from './helpers';
@@ -32,6 +33,33 @@ test('a bank officer makes an API token, a system uses it, and a revoked token i
   const page1 = await answer.json();
   expect(page1.items.length).toBeGreaterThan(0);
   expect(page1.items[0].state).toBe('submitted');
+
+  // the system approves a card and reports it made, then proposes a delivery: the same
+  // lifecycle as the desk, which shows the proposed time among its deliveries
+  const headers = (key: string) => ({ Authorization: `Bearer ${token}`, 'Idempotency-Key': key });
+  const batch = page1.items[0];
+  const detail = await (await request.get(`/api/bank/v1/batches/${batch.id}`, { headers: headers('-') })).json();
+  const member = detail.members.find((m: { card_state: string }) => m.card_state === 'submitted').member;
+  const review = await request.post(`/api/bank/v1/batches/${batch.id}/reviews`, {
+    headers: headers('e2e-review-1'),
+    data: { results: [{ member, decision: 'approve' }] },
+  });
+  expect((await review.json()).results[0].outcome).toBe('applied');
+  const events = {
+    events: [
+      { member, event: 'made', card_tail: '4321' },
+      { member, event: 'delivery_proposed', scheduled_at: '2030-01-15T10:00' },
+    ],
+  };
+  const posted = await request.post('/api/bank/v1/cards/events', { headers: headers('e2e-events-1'), data: events });
+  expect(posted.status()).toBe(200);
+  const outcomes = (await posted.json()).results;
+  expect(outcomes[0]).toMatchObject({ outcome: 'applied', card_state: 'awaiting_delivery' });
+  expect(outcomes[1]).toMatchObject({ outcome: 'applied', card_state: 'awaiting_delivery' });
+  const replay = await request.post('/api/bank/v1/cards/events', { headers: headers('e2e-events-1'), data: events });
+  expect(replay.headers()['idempotency-replayed']).toBe('true');
+  await open(page, '/bank/deliveries');
+  await expect(page.getByText('2030-01-15 10:00').first()).toBeVisible();
 
   // the desk shows the use, then the officer revokes the token
   await open(page, '/bank/tokens');

@@ -147,6 +147,21 @@ pub async fn receipt_counts(db: &Db, union: UnionId) -> Result<(i64, i64), sqlx:
     Ok((of(ReceiptAnswer::Received), of(ReceiptAnswer::NotReceived)))
 }
 
+/// Members' answers in the unions of the path range `[lo, hi)`: (我已领到卡, 未收到), from the
+/// kept counts (no scan of cards or answers).
+pub async fn receipt_counts_in_subtree(db: &Db, lo: &str, hi: &str) -> Result<(i64, i64), sqlx::Error> {
+    let rows: Vec<(ReceiptAnswer, i64)> = sqlx::query_as(
+        "SELECT r.answer, CAST(SUM(r.n) AS BIGINT) FROM receipt_counts r JOIN unions u ON u.id = r.union_id \
+         WHERE u.path >= $1 AND u.path < $2 GROUP BY r.answer",
+    )
+    .bind(lo)
+    .bind(hi)
+    .fetch_all(&db.pool)
+    .await?;
+    let of = |a| rows.iter().filter(|(r, _)| *r == a).map(|(_, n)| *n).sum();
+    Ok((of(ReceiptAnswer::Received), of(ReceiptAnswer::NotReceived)))
+}
+
 /// A member who answered 未收到 (still their latest answer), for the union.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct NotReceivedRow {

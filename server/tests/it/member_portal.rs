@@ -8,7 +8,7 @@ use app::api::{
     member_portal::{
         AnswerReceipt, GetFeedback, GetMyCard, MemberSignIn, ReportWrongInfo, RequestMemberCode, ResolveReport,
     },
-    overview::union::GetUnionOverview,
+    overview::{supervisor::GetSupervisorOverview, union::GetUnionOverview},
 };
 use serde_json::Value;
 use unioncard_server::seed::DEMO_PASSWORD;
@@ -303,6 +303,14 @@ async fn the_members_answer_reaches_the_unions_to_do_and_counts(app: TestApp, gw
         .map(|e| e["what"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(&history[history.len() - 2..], ["会员反馈未收到卡", "会员确认已领到卡"]);
+    // the city's supervisor tells cards the member confirmed from those only the union recorded
+    let city = app.login_ok("szzgh", DEMO_PASSWORD).await;
+    let receipts = app.call_fn(&city, GetSupervisorOverview { union_id: None }).await.body["receipts"].clone();
+    let handed_out: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cards WHERE state IN ('distributed', 'activated')")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(receipts, serde_json::json!({"handed_out": handed_out, "confirmed": 1, "not_received": 0}));
     // a member whose card is not handed out cannot answer; nonsense is a field message
     let (id, phone): (String, String) = sqlx::query_as(
         "SELECT m.id_number, m.phone FROM members m JOIN cards c ON c.member_id = m.id \

@@ -49,6 +49,25 @@ pub struct SupervisorOverview {
     pub children: Vec<ChildUnion>,
     #[serde(default)]
     pub id_hit_unions: Vec<IdHitUnion>,
+    /// Of the cards handed out (已发放 and 已激活): those the member confirmed (我已领到卡) and
+    /// those the member said they did not receive; the rest only the union recorded.
+    #[serde(default)]
+    pub receipts: Receipts,
+}
+
+/// Cards handed out, by what their members answered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Receipts {
+    pub handed_out: i64,
+    pub confirmed: i64,
+    pub not_received: i64,
+}
+
+impl Receipts {
+    /// Cards only the union recorded as handed out (no answer from the member).
+    pub fn union_only(&self) -> i64 {
+        (self.handed_out - self.confirmed - self.not_received).max(0)
+    }
 }
 
 /// The most child unions listed.
@@ -58,8 +77,9 @@ pub const CHILDREN_SHOWN: i64 = 500;
 pub async fn get_supervisor_overview(union_id: Option<UnionId>) -> Result<SupervisorOverview, AppError> {
     use crate::{
         api::cards::state_counts,
+        domain::card::CardState,
         domain::role::Role,
-        server::{caller, cards, imports, unions},
+        server::{caller, cards, imports, member_portal, unions},
     };
     let (db, me) = caller::require(&[Role::Supervisor]).await?;
     let own = me.subtree()?;
@@ -77,6 +97,13 @@ pub async fn get_supervisor_overview(union_id: Option<UnionId>) -> Result<Superv
     let progress = unions::grassroots_progress(&db, &node).await?;
     let by_state = state_counts(cards::counts_in_subtree(&db, &lo, &hi).await?);
     let members_total = by_state.iter().map(|s| s.count).sum();
+    let handed_out = by_state
+        .iter()
+        .filter(|s| matches!(s.state, CardState::Distributed | CardState::Activated))
+        .map(|s| s.count)
+        .sum();
+    let (confirmed, not_received) = member_portal::receipt_counts_in_subtree(&db, &lo, &hi).await?;
+    let receipts = Receipts { handed_out, confirmed, not_received };
     // Per child: grassroots unions and members below it, folded from one grouped query.
     let children = unions::children(&db, node.id, CHILDREN_SHOWN).await?;
     let grassroots = cards::members_by_grassroots(&db, &lo, &hi).await?;
@@ -105,5 +132,6 @@ pub async fn get_supervisor_overview(union_id: Option<UnionId>) -> Result<Superv
         members_total,
         by_state,
         children,
+        receipts,
     })
 }

@@ -62,6 +62,15 @@ pub fn OverviewPage() -> impl IntoView {
                                 })}
                                 <h2>"会员服务卡办理进度"</h2>
                                 <StateCounts counts=o.by_state.clone()/>
+                                <p class="hint receipts">
+                                    {format!(
+                                        "已发放（含已激活）{} 张：会员确认领到 {} 张，会员反馈未收到 {} 张，仅工会登记 {} 张。",
+                                        o.receipts.handed_out,
+                                        o.receipts.confirmed,
+                                        o.receipts.not_received,
+                                        o.receipts.union_only(),
+                                    )}
+                                </p>
                                 <h2>"下属工会"</h2>
                                 {if o.children.is_empty() {
                                     view! { <p class="empty">"暂无下属工会。可在“账号管理”中开设。"</p> }.into_any()
