@@ -4,6 +4,13 @@
 //!     cargo bench -p server --bench import_100k              # both engines
 //!     cargo bench -p server --bench import_100k -- sqlite    # one engine
 //!     cargo bench -p server --bench import_100k -- --city    # in a city-sized database
+//!     cargo bench -p server --bench import_100k -- --simple  # the earlier, kind file
+//!
+//! The file is as a union's HR system exports it (every column filled, names and ID numbers at
+//! random, rows in random order, 300 departments); `--simple` is the earlier one (four columns,
+//! eight names, ID numbers rising). Beside the import each run measures its floor: calamine's
+//! streaming reader over the same file, and a prepared multi-row insert of the same rows into the
+//! same engine, with the ratios.
 //!
 //! Each engine runs in its own process so its peak memory (VmHWM) is its own. With `--city` the
 //! database first holds the whole city besides the demo: 28,800 grassroots unions with
@@ -24,8 +31,9 @@ const CITY_MEMBERS: u64 = 5_600_000;
 #[path = "../tests/it/common/workbook.rs"]
 mod workbook;
 
-/// A filled-in template for 深圳市示例电子有限公司工会委员会 with `n` valid, distinct members.
-fn members_file(n: u32) -> Vec<u8> {
+/// The earlier, kind file (`--simple`): four columns filled, eight names, ID numbers rising in
+/// order. Answers the workbook and its rows.
+fn simple_file(n: u32) -> (Vec<u8>, Vec<[String; 13]>) {
     let rows: Vec<[String; 4]> = (0..n)
         .map(|i| {
             // distinct: birth dates over 1970–1999 and a sequence number
@@ -41,7 +49,196 @@ fn members_file(n: u32) -> Vec<u8> {
             ]
         })
         .collect();
-    workbook::workbook(seed::UNION_A, &rows)
+    let full = rows
+        .iter()
+        .map(|[name, id, phone, dept]| {
+            let mut r: [String; 13] = Default::default();
+            (r[1], r[3], r[7], r[11]) = (name.clone(), id.clone(), phone.clone(), dept.clone());
+            r
+        })
+        .collect();
+    (workbook::workbook(seed::UNION_A, &rows), full)
+}
+
+/// The file of a run: as users make it (the default), or the earlier kind one.
+fn file_of(simple: bool) -> (Vec<u8>, Vec<[String; 13]>) {
+    if simple {
+        simple_file(MEMBERS)
+    } else {
+        realistic_file(MEMBERS)
+    }
+}
+
+/// The file as a union's HR system exports it: all thirteen columns filled with plausible values,
+/// names and ID numbers drawn at random (many address codes, birth years and sequence numbers),
+/// rows in random order, a few hundred departments. Answers the workbook and its rows.
+fn realistic_file(n: u32) -> (Vec<u8>, Vec<[String; 13]>) {
+    use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
+    let mut rng = StdRng::seed_from_u64(20261203);
+    const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+    const GIVEN: &str = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍鹏辉建华红梅飞鑫波宇浩然子涵欣怡雨轩梓萱思远嘉豪晓东海燕文博俊杰佳琪婷婷志强国庆春梅冬梅晨曦";
+    // address codes of Shenzhen's districts and of the provinces its workers come from
+    const AREAS: [&str; 40] = [
+        "440303", "440304", "440305", "440306", "440307", "440308", "440309", "440310", "440311", "440301", "440103",
+        "440104", "440106", "440111", "440281", "440402", "440604", "440781", "441302", "441581", "441622", "441802",
+        "445102", "445202", "450102", "450305", "360102", "360731", "430104", "430521", "431102", "421002", "420106",
+        "510104", "511321", "520102", "350102", "350583", "410102", "412726",
+    ];
+    const NATIONS: [&str; 6] = ["汉族", "汉族", "汉族", "汉族", "壮族", "土家族"];
+    const SCHOOLING: [&str; 6] = ["初中", "高中", "中专", "大专", "本科", "硕士研究生"];
+    let surnames: Vec<char> = SURNAMES.chars().collect();
+    let given: Vec<char> = GIVEN.chars().collect();
+    let departments: Vec<String> = (0..300)
+        .map(|i| {
+            let kind = ["生产", "装配", "品质", "仓储", "物流", "行政", "财务", "研发", "采购", "销售"][i % 10];
+            format!("{kind}{}部{}组", i / 10 + 1, i % 7 + 1)
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut rows = Vec::with_capacity(n as usize);
+    while rows.len() < n as usize {
+        let year = rng.gen_range(1962..=2006);
+        let month = rng.gen_range(1..=12);
+        let day = rng.gen_range(1..=28);
+        let seq: u32 = rng.gen_range(1..=999);
+        let area = AREAS[rng.gen_range(0..AREAS.len())];
+        let id = workbook::resident_id(&format!("{area}{year:04}{month:02}{day:02}{seq:03}"));
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let mut name: String = surnames[rng.gen_range(0..surnames.len())].to_string();
+        for _ in 0..rng.gen_range(1..=2) {
+            name.push(given[rng.gen_range(0..given.len())]);
+        }
+        let sex = if seq % 2 == 1 { "男" } else { "女" };
+        let id_type = if rng.gen_bool(0.7) { "居民身份证" } else { "" };
+        let phone = format!("1{}{:09}", rng.gen_range(3..=9), rng.gen_range(0..1_000_000_000u32));
+        let note = if rng.gen_bool(0.1) { format!("{year}年入职") } else { String::new() };
+        rows.push([
+            String::new(),
+            name,
+            id_type.to_string(),
+            id,
+            "中国".to_string(),
+            sex.to_string(),
+            format!("{year:04}-{month:02}-{day:02}"),
+            phone,
+            NATIONS[rng.gen_range(0..NATIONS.len())].to_string(),
+            SCHOOLING[rng.gen_range(0..SCHOOLING.len())].to_string(),
+            if rng.gen_bool(0.4) { "是" } else { "否" }.to_string(),
+            departments[rng.gen_range(0..departments.len())].clone(),
+            note,
+        ]);
+    }
+    rows.shuffle(&mut rng);
+    (full_workbook(seed::UNION_A, &rows), rows)
+}
+
+/// A filled-in template with all thirteen columns, row by row (序号 … 备注; 序号 numbered here).
+/// ID and phone are written as text, as the downloaded template formats them.
+fn full_workbook(union_name: &str, rows: &[[String; 13]]) -> Vec<u8> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let text = Format::new().set_num_format("@");
+    ws.write(0, 0, "附件2").unwrap();
+    ws.write(0, 1, "工会会员信息采集汇总表").unwrap();
+    ws.write(1, 0, "填写说明").unwrap();
+    let header = [
+        "*填报工会",
+        union_name,
+        "*单位类型",
+        "60",
+        "*职工平均月收入",
+        "2",
+        "*领卡网点",
+        "104584000101",
+        "*是否加载深圳通",
+        "是",
+    ];
+    for (c, v) in header.iter().enumerate() {
+        ws.write_string(2, c as u16, *v).unwrap();
+    }
+    for (c, h) in workbook::HEADERS.iter().enumerate() {
+        ws.write_string(3, c as u16, *h).unwrap();
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write_number(r, 0, (i + 1) as f64).unwrap();
+        for (c, v) in row.iter().enumerate().skip(1).filter(|(_, v)| !v.is_empty()) {
+            if c == 3 || c == 7 {
+                ws.write_string_with_format(r, c as u16, v, &text).unwrap();
+            } else {
+                ws.write_string(r, c as u16, v).unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// The floor: the same work done by the bare libraries, on the same machine in the same run.
+/// calamine's streaming reader over the file (every cell visited), and a prepared multi-row
+/// insert of the same rows into a table of the same engine with a unique index on the ID.
+async fn floor(engine: &str, db: &Db, file: &[u8], rows: &[[String; 13]]) -> (Duration, Duration) {
+    use calamine::{Reader, Xlsx};
+    let t = Instant::now();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(file)).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let mut cells = wb.worksheet_cells_reader(&name).unwrap();
+    let mut filled = 0usize;
+    while let Some(cell) = cells.next_cell().unwrap() {
+        if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+            filled += 1;
+        }
+    }
+    let read = t.elapsed();
+    assert!(filled >= rows.len() * 10, "calamine read the cells: {filled}");
+    drop(cells);
+
+    let columns =
+        "no, name, id_type, id_number, country, sex, birth_date, phone, nation, schooling, migrant, department, note";
+    sqlx::query(&format!(
+        "CREATE TABLE floor_members ({})",
+        columns.split(", ").map(|c| format!("{c} TEXT")).collect::<Vec<_>>().join(", ")
+    ))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    sqlx::query("CREATE UNIQUE INDEX floor_members_id ON floor_members(id_number)").execute(&db.pool).await.unwrap();
+    const PER_STATEMENT: usize = 500;
+    let placeholders = |n: usize| {
+        (0..n)
+            .map(|r| format!("({})", (1..=13).map(|c| format!("${}", r * 13 + c)).collect::<Vec<_>>().join(", ")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let full = format!("INSERT INTO floor_members ({columns}) VALUES {}", placeholders(PER_STATEMENT));
+    let t = Instant::now();
+    let mut tx = db.pool.begin().await.unwrap();
+    for chunk in rows.chunks(PER_STATEMENT) {
+        let sql = if chunk.len() == PER_STATEMENT {
+            full.clone()
+        } else {
+            format!("INSERT INTO floor_members ({columns}) VALUES {}", placeholders(chunk.len()))
+        };
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            for v in row {
+                q = q.bind(v.as_str());
+            }
+        }
+        q.execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let insert = t.elapsed();
+    println!(
+        "{engine}: floor: calamine streaming over the file {:.2}s; prepared {PER_STATEMENT}-row inserts of the {} rows {:.2}s; together {:.2}s",
+        read.as_secs_f64(),
+        rows.len(),
+        insert.as_secs_f64(),
+        (read + insert).as_secs_f64()
+    );
+    (read, insert)
 }
 
 /// Starts a new peak-memory measurement (Linux: writing 5 to clear_refs resets VmHWM).
@@ -187,8 +384,9 @@ async fn fill_city(db: &Db, postgres: bool) {
 }
 
 /// `file` was written by the parent process, so this process's peak memory is the import's.
-async fn run(engine: &str, path: &std::path::Path, city: bool) {
+async fn run(engine: &str, path: &std::path::Path, city: bool, simple: bool) {
     let file = std::fs::read(path).unwrap();
+    let (_, rows) = file_of(simple);
     let (url, _dir) = fresh(engine).await;
     let db = Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
@@ -291,6 +489,13 @@ async fn run(engine: &str, path: &std::path::Path, city: bool) {
         (preview_time + commit_time).as_secs_f64(),
         peak,
         before_mb
+    );
+    let (floor_read, floor_insert) = floor(engine, &db, &std::fs::read(path).unwrap(), &rows).await;
+    let floor_total = floor_read + floor_insert;
+    println!(
+        "{engine}: import / floor: read+check {:.2}× calamine alone; preview + commit {:.2}× calamine + insert",
+        check_time.as_secs_f64() / floor_read.as_secs_f64(),
+        (preview_time + commit_time).as_secs_f64() / floor_total.as_secs_f64()
     );
     for (label, form) in cases {
         let mut times = Vec::new();
@@ -515,22 +720,26 @@ fn main() {
         .init();
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let city = std::env::args().any(|a| a == "--city");
+    let simple = std::env::args().any(|a| a == "--simple");
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     match (args.first().map(String::as_str), args.get(1)) {
         (Some(engine @ ("sqlite" | "postgres")), Some(file)) => {
-            rt.block_on(run(engine, std::path::Path::new(file), city))
+            rt.block_on(run(engine, std::path::Path::new(file), city, simple))
         }
         (only, _) => {
             // one process per engine, so each peak-memory figure is the import's own
             let dir = tempfile::tempdir().unwrap();
             let file = dir.path().join("members-100k.xlsx");
-            std::fs::write(&file, members_file(MEMBERS)).unwrap();
+            std::fs::write(&file, file_of(simple).0).unwrap();
             let exe = std::env::current_exe().unwrap();
             for engine in ["sqlite", "postgres"].into_iter().filter(|e| only.is_none_or(|o| o == *e)) {
                 let mut child = std::process::Command::new(&exe);
                 child.arg(engine).arg(&file);
                 if city {
                     child.arg("--city");
+                }
+                if simple {
+                    child.arg("--simple");
                 }
                 let status = child.status().unwrap();
                 assert!(status.success(), "{engine} bench failed");

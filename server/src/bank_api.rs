@@ -21,10 +21,10 @@ use app::{
     },
 };
 use axum::{
-    body::Bytes,
+    body::{Body, Bytes},
     extract::{
-        rejection::{BytesRejection, PathRejection, QueryRejection},
-        DefaultBodyLimit, FromRequestParts, Path, Query, State,
+        rejection::{PathRejection, QueryRejection},
+        FromRequestParts, Path, Query, State,
     },
     http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
@@ -53,6 +53,9 @@ pub struct Problem {
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// With `nothing_applied`: what happened to each item, as in a successful answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ItemOutcome>>,
 }
 
 impl Problem {
@@ -63,7 +66,29 @@ impl Problem {
             status: status.as_u16(),
             code: code.into(),
             detail: None,
+            results: None,
         }
+    }
+
+    /// A request none of whose items could be done (each refused): 422, with every item's
+    /// answer; nothing changed, and the key may be used again once the request is fixed.
+    fn nothing_applied(results: Vec<ItemOutcome>) -> Problem {
+        let first = results.first().and_then(|r| r.message.clone()).unwrap_or_default();
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "nothing_applied",
+            format!("请求中没有一项可以办理，未做任何更改。{first}"),
+        );
+        p.results = Some(results);
+        p
+    }
+
+    /// Every item refused: the request as a whole is a problem.
+    fn unless_all_refused(results: &[ItemOutcome]) -> ApiResult<()> {
+        if results.iter().all(|r| r.outcome == "refused") {
+            return Err(Problem::nothing_applied(results.to_vec()));
+        }
+        Ok(())
     }
 
     fn with_detail(mut self, detail: impl Into<String>) -> Problem {
@@ -390,15 +415,39 @@ pub struct ReviewAnswer {
     pub results: Vec<ItemOutcome>,
 }
 
-/// The body of a POST as JSON of `T`, or the problem with it.
-fn parse_body<T: for<'de> Deserialize<'de>>(body: Result<Bytes, BytesRejection>) -> ApiResult<(Bytes, T)> {
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求内容过大（上限 1 MB）。")
-        } else {
-            Problem::new(StatusCode::BAD_REQUEST, "unreadable_body", "请求内容无法读取。")
+/// How much of a body over the limit is still read (and thrown away) so that the client, still
+/// sending, hears the 413 rather than a connection reset.
+const DRAIN_BYTES: usize = 8 * MAX_BODY_BYTES;
+
+/// The body of a POST, at most [`MAX_BODY_BYTES`].
+async fn read_body(headers: &HeaderMap, body: Body) -> ApiResult<Bytes> {
+    use futures_util::StreamExt;
+    let too_large = || Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求内容过大（上限 1 MB）。");
+    let announced = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+    if announced.is_some_and(|n: usize| n > DRAIN_BYTES) {
+        return Err(too_large());
+    }
+    let mut stream = body.into_data_stream();
+    let (mut kept, mut seen) = (Vec::new(), 0usize);
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "unreadable_body", "请求内容无法读取。"))?;
+        seen += chunk.len();
+        if seen <= MAX_BODY_BYTES {
+            kept.extend_from_slice(&chunk);
+        } else if seen > DRAIN_BYTES {
+            break;
         }
-    })?;
+    }
+    if seen > MAX_BODY_BYTES {
+        return Err(too_large());
+    }
+    Ok(kept.into())
+}
+
+/// The body of a POST as JSON of `T`, or the problem with it.
+async fn parse_body<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: Body) -> ApiResult<(Bytes, T)> {
+    let body = read_body(headers, body).await?;
     match serde_json::from_slice::<T>(&body) {
         Ok(v) => Ok((body, v)),
         Err(e) if e.is_data() => Err(Problem::new(
@@ -556,7 +605,7 @@ async fn post_reviews(
     BankSystem(who): BankSystem,
     batch: Result<Path<i64>, PathRejection>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
     let batch = match batch_of(batch) {
         Ok(b) => b,
@@ -566,7 +615,7 @@ async fn post_reviews(
         Ok(k) => k,
         Err(p) => return p.into_response(),
     };
-    let (raw, request) = match parse_body::<ReviewRequest>(body) {
+    let (raw, request) = match parse_body::<ReviewRequest>(&headers, body).await {
         Ok(parsed) => parsed,
         Err(p) => return p.into_response(),
     };
@@ -664,10 +713,12 @@ async fn review(
             }
         });
     }
+    let results: Vec<ItemOutcome> = outcomes.into_iter().map(|o| o.expect("every item answered")).collect();
+    Problem::unless_all_refused(&results)?;
     let mut batch: Batch = row.into();
     batch.reviewed = done.batch_reviewed;
     batch.state = Batch::state_of(batch.reviewed, batch.members).into();
-    Ok(ReviewAnswer { batch, results: outcomes.into_iter().map(|o| o.expect("every item answered")).collect() })
+    Ok(ReviewAnswer { batch, results })
 }
 
 /// One event of a card at the bank, as the bank's systems report it.
@@ -736,13 +787,13 @@ async fn post_card_events(
     State(db): State<Db>,
     BankSystem(who): BankSystem,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
     let key = match idempotency_key(&headers) {
         Ok(k) => k,
         Err(p) => return p.into_response(),
     };
-    let (raw, request) = match parse_body::<CardEventsRequest>(body) {
+    let (raw, request) = match parse_body::<CardEventsRequest>(&headers, body).await {
         Ok(parsed) => parsed,
         Err(p) => return p.into_response(),
     };
@@ -757,6 +808,7 @@ async fn post_card_events(
         for event in &request.events {
             results.push(card_event(&work_db, who, event).await?);
         }
+        Problem::unless_all_refused(&results)?;
         Ok((StatusCode::OK, serde_json::to_value(CardEventsAnswer { results }).expect("an answer serialises")))
     })
     .await
@@ -1039,5 +1091,4 @@ pub fn routes() -> Router<AppState> {
         .route("/api/bank/v1/batches/{batch}/reviews", post(post_reviews))
         .route("/api/bank/v1/cards/events", post(post_card_events))
         .route("/api/bank/v1/{*rest}", get(unknown).post(unknown))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
