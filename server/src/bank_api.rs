@@ -55,7 +55,7 @@ pub struct Problem {
     pub detail: Option<String>,
     /// With `nothing_applied`: what happened to each item, as in a successful answer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<ItemOutcome>>,
+    pub results: Option<Box<[ItemOutcome]>>,
 }
 
 impl Problem {
@@ -79,7 +79,7 @@ impl Problem {
             "nothing_applied",
             format!("请求中没有一项可以办理，未做任何更改。{first}"),
         );
-        p.results = Some(results);
+        p.results = Some(results.into_boxed_slice());
         p
     }
 
