@@ -9,6 +9,7 @@ use app::{
     domain::{
         card::{check, CardAction, CardMove, CardState, DeliveryAction, DeliveryStage, Rejection, RejectionReason},
         ids::{BatchId, MemberId},
+        member::MemberInput,
         role::Role,
     },
     error::{AppError, AppResult},
@@ -16,6 +17,8 @@ use app::{
         audit, bank_tokens, batches, cards,
         db::now,
         deliveries::{self, Activation, BankCardRow},
+        imports::today,
+        members,
         state::AppState,
         Db,
     },
@@ -418,6 +421,8 @@ pub struct ReviewAnswer {
 /// How much of a body over the limit is still read (and thrown away) so that the client, still
 /// sending, hears the 413 rather than a connection reset.
 const DRAIN_BYTES: usize = 8 * MAX_BODY_BYTES;
+/// How long a POST's body may take to arrive.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The body of a POST, at most [`MAX_BODY_BYTES`].
 async fn read_body(headers: &HeaderMap, body: Body) -> ApiResult<Bytes> {
@@ -429,16 +434,22 @@ async fn read_body(headers: &HeaderMap, body: Body) -> ApiResult<Bytes> {
     }
     let mut stream = body.into_data_stream();
     let (mut kept, mut seen) = (Vec::new(), 0usize);
-    while let Some(chunk) = stream.next().await {
-        let chunk =
-            chunk.map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "unreadable_body", "请求内容无法读取。"))?;
-        seen += chunk.len();
-        if seen <= MAX_BODY_BYTES {
-            kept.extend_from_slice(&chunk);
-        } else if seen > DRAIN_BYTES {
-            break;
+    let read = async {
+        while let Some(chunk) = stream.next().await {
+            let chunk =
+                chunk.map_err(|_| Problem::new(StatusCode::BAD_REQUEST, "unreadable_body", "请求内容无法读取。"))?;
+            seen += chunk.len();
+            if seen <= MAX_BODY_BYTES {
+                kept.extend_from_slice(&chunk);
+            } else if seen > DRAIN_BYTES {
+                break;
+            }
         }
-    }
+        Ok::<_, Problem>(())
+    };
+    tokio::time::timeout(BODY_TIMEOUT, read)
+        .await
+        .map_err(|_| Problem::new(StatusCode::REQUEST_TIMEOUT, "body_timeout", "请求内容在 30 秒内未发送完毕。"))??;
     if seen > MAX_BODY_BYTES {
         return Err(too_large());
     }
@@ -481,52 +492,69 @@ const ABANDONED_AFTER_SECS: i64 = 600;
 /// Runs `work` once per idempotency key: the same key with the same request replays the first
 /// answer; with another request it is refused; while the first is still running, the same key
 /// is answered 409 (the key is reserved before the work starts, so two identical requests sent
-/// together do the work once).
-async fn once<F, Fut>(db: &Db, who: bank_tokens::TokenHolder, key: &str, request: &[u8], work: F) -> Response
+/// together do the work once). The work and the keeping of its answer run on their own task, so
+/// a client that hangs up midway leaves neither half the work without its answer nor its key
+/// reserved.
+async fn once<F, Fut>(db: Db, who: bank_tokens::TokenHolder, key: String, request: Vec<u8>, work: F) -> Response
 where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = ApiResult<(StatusCode, serde_json::Value)>>,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ApiResult<(StatusCode, serde_json::Value)>> + Send + 'static,
 {
-    let fingerprint = app::server::auth::sha256_hex(request);
-    match reserve(db, who, key, &fingerprint).await {
-        Ok(Reservation::Ours) => {}
-        Ok(Reservation::Answered(res)) => return res,
-        Err(p) => return p.into_response(),
-    }
-    let (status, body) = match work().await {
-        Ok(answer) => answer,
-        Err(p) => {
-            // a problem is not remembered: the same request may be sent again once fixed
-            let freed = sqlx::query("DELETE FROM api_idempotency WHERE bank_id = $1 AND key = $2 AND status = 0")
-                .bind(who.bank)
-                .bind(key)
-                .execute(&db.pool)
-                .await;
-            if let Err(e) = freed {
-                tracing::error!(error = %e, "could not free an idempotency key");
+    let task = tokio::spawn(async move {
+        let fingerprint = app::server::auth::sha256_hex(&request);
+        let reserved_at = match reserve(&db, who, &key, &fingerprint).await {
+            Ok(Reservation::Ours { at }) => at,
+            Ok(Reservation::Answered(res)) => return res,
+            Err(p) => return p.into_response(),
+        };
+        let (status, body) = match work().await {
+            Ok(answer) => answer,
+            Err(p) => {
+                // a problem is not remembered: the same request may be sent again once fixed
+                if let Err(e) = release(&db, who, &key, reserved_at).await {
+                    tracing::error!(error = %e, "could not free an idempotency key");
+                }
+                return p.into_response();
             }
-            return p.into_response();
-        }
-    };
-    let text = body.to_string();
-    let kept = sqlx::query("UPDATE api_idempotency SET status = $1, body = $2 WHERE bank_id = $3 AND key = $4")
+        };
+        let text = body.to_string();
+        let kept = sqlx::query(
+            "UPDATE api_idempotency SET status = $1, body = $2 WHERE bank_id = $3 AND key = $4 AND created_at = $5",
+        )
         .bind(i64::from(status.as_u16()))
         .bind(&text)
         .bind(who.bank)
-        .bind(key)
+        .bind(&key)
+        .bind(reserved_at)
         .execute(&db.pool)
         .await;
-    if let Err(e) = kept {
-        tracing::error!(error = %e, "could not keep an idempotent answer");
-    }
-    let mut res = (status, text).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    res
+        if let Err(e) = kept {
+            tracing::error!(error = %e, "could not keep an idempotent answer");
+        }
+        let mut res = (status, text).into_response();
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        res
+    });
+    task.await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "an API request's task failed");
+        Problem::from(AppError::Internal).into_response()
+    })
+}
+
+/// Frees a reservation made at `at` (only that one: a stale key taken over since is another's).
+async fn release(db: &Db, who: bank_tokens::TokenHolder, key: &str, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM api_idempotency WHERE bank_id = $1 AND key = $2 AND status = 0 AND created_at = $3")
+        .bind(who.bank)
+        .bind(key)
+        .bind(at)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 enum Reservation {
-    /// The key is ours: do the work.
-    Ours,
+    /// The key is ours (reserved at `at`): do the work.
+    Ours { at: i64 },
     /// The key was used before: this is the answer (a replay, or why not).
     Answered(Response),
 }
@@ -534,6 +562,7 @@ enum Reservation {
 /// Reserves `key` for a request (status 0 until its answer is kept), or answers from its first use.
 async fn reserve(db: &Db, who: bank_tokens::TokenHolder, key: &str, fingerprint: &str) -> ApiResult<Reservation> {
     for _ in 0..2 {
+        let at = now();
         let taken = sqlx::query(
             "INSERT INTO api_idempotency (bank_id, key, request_hash, status, body, created_at) \
              VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (bank_id, key) DO NOTHING",
@@ -541,12 +570,12 @@ async fn reserve(db: &Db, who: bank_tokens::TokenHolder, key: &str, fingerprint:
         .bind(who.bank)
         .bind(key)
         .bind(fingerprint)
-        .bind(now())
+        .bind(at)
         .execute(&db.pool)
         .await?
         .rows_affected();
         if taken == 1 {
-            return Ok(Reservation::Ours);
+            return Ok(Reservation::Ours { at });
         }
         let stored = sqlx::query_as::<_, (String, i64, String, i64)>(
             "SELECT request_hash, status, body, created_at FROM api_idempotency WHERE bank_id = $1 AND key = $2",
@@ -573,11 +602,9 @@ async fn reserve(db: &Db, who: bank_tokens::TokenHolder, key: &str, fingerprint:
                     "使用该 Idempotency-Key 的请求正在处理，请稍后用同一 Key 重新发送以取得结果。",
                 ));
             }
-            sqlx::query("DELETE FROM api_idempotency WHERE bank_id = $1 AND key = $2 AND status = 0")
-                .bind(who.bank)
-                .bind(key)
-                .execute(&db.pool)
-                .await?;
+            // abandoned by a server that stopped: taken over (only that reservation, should
+            // another request take it over at the same moment)
+            release(db, who, key, created_at).await?;
             continue;
         }
         let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
@@ -622,7 +649,7 @@ async fn post_reviews(
     let mut fingerprint = format!("POST /batches/{batch}/reviews\n").into_bytes();
     fingerprint.extend_from_slice(&raw);
     let work_db = db.clone();
-    once(&db, who, &key, &fingerprint, || async move {
+    once(db, who, key, fingerprint, move || async move {
         let answer = review(&work_db, who, BatchId(batch), request).await?;
         Ok((StatusCode::OK, serde_json::to_value(answer).expect("an answer serialises")))
     })
@@ -800,7 +827,7 @@ async fn post_card_events(
     let mut fingerprint = b"POST /cards/events\n".to_vec();
     fingerprint.extend_from_slice(&raw);
     let work_db = db.clone();
-    once(&db, who, &key, &fingerprint, || async move {
+    once(db, who, key, fingerprint, move || async move {
         if request.events.is_empty() || request.events.len() > MAX_ITEMS {
             return Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_items", "events 须有 1 到 1000 项。"));
         }
@@ -844,7 +871,12 @@ async fn card_event(db: &Db, who: bank_tokens::TokenHolder, e: &CardEvent) -> Ap
         Ok(Done::Already) => ItemOutcome::already(e.member),
         Err(err) => ItemOutcome::refused_by(e.member, err)?,
     };
-    outcome.card_state = Some(deliveries::bank_card(db, who.bank, member).await?.card_state.as_str().into());
+    outcome.card_state = match deliveries::bank_card(db, who.bank, member).await {
+        Ok(card) => Some(card.card_state.as_str().into()),
+        Err(AppError::Internal) => return Err(AppError::Internal.into()),
+        // no longer this bank's to see (the union moved its pickup branch meanwhile)
+        Err(_) => None,
+    };
     Ok(outcome)
 }
 
@@ -940,25 +972,40 @@ async fn delivery_proposed(
     card: &BankCardRow,
     e: &CardEvent,
 ) -> AppResult<Done> {
-    let at = time_of("scheduled_at", e.scheduled_at.as_deref().unwrap_or(""))?;
+    let text = e.scheduled_at.as_deref().unwrap_or("");
+    let Some(at) = app::domain::parse_time(text) else {
+        return Err(AppError::invalid("scheduled_at", "请填写送卡上门的日期和时间。"));
+    };
+    if card.delivery_id.is_some() && (card.card_state == CardState::AwaitingDelivery || after_delivery(card.card_state))
+    {
+        let row = delivery_of(db, who, card).await?;
+        match row.stage()? {
+            // this very time was proposed, agreed, or the cards already came at it (a resend)
+            DeliveryStage::Proposed { by: Role::Bank }
+            | DeliveryStage::Confirmed
+            | DeliveryStage::Delivered
+            | DeliveryStage::Signed
+                if row.scheduled_at == at =>
+            {
+                return Ok(Done::Already)
+            }
+            // the bank agrees to the time the union asked for
+            DeliveryStage::Proposed { by: Role::Union } if row.scheduled_at == at => {
+                return delivery_step(db, who, &row, DeliveryAction::ConfirmTime, None).await
+            }
+            _ if card.card_state == CardState::AwaitingDelivery => {
+                let at = time_of("scheduled_at", text)?;
+                return delivery_step(db, who, &row, DeliveryAction::ProposeTime, Some(at)).await;
+            }
+            _ => {}
+        }
+    }
     if card.card_state != CardState::AwaitingDelivery {
         return Err(not_awaiting_delivery(card.card_state));
     }
-    if card.delivery_id.is_none() {
-        deliveries::open(db, who.bank, Some(who.user), card.union_id, at, None).await?;
-        return Ok(Done::Applied);
-    }
-    let row = delivery_of(db, who, card).await?;
-    match row.stage()? {
-        DeliveryStage::Proposed { by: Role::Bank } | DeliveryStage::Confirmed if row.scheduled_at == at => {
-            Ok(Done::Already)
-        }
-        // the bank agrees to the time the union asked for
-        DeliveryStage::Proposed { by: Role::Union } if row.scheduled_at == at => {
-            delivery_step(db, who, &row, DeliveryAction::ConfirmTime, None).await
-        }
-        _ => delivery_step(db, who, &row, DeliveryAction::ProposeTime, Some(at)).await,
-    }
+    let at = time_of("scheduled_at", text)?;
+    deliveries::open(db, who.bank, Some(who.user), card.union_id, at, None).await?;
+    Ok(Done::Applied)
 }
 
 async fn delivery_confirmed(db: &Db, who: bank_tokens::TokenHolder, card: &BankCardRow) -> AppResult<Done> {
@@ -1021,17 +1068,29 @@ async fn activated(db: &Db, who: bank_tokens::TokenHolder, card: &BankCardRow, e
 }
 
 async fn corrected(db: &Db, who: bank_tokens::TokenHolder, card: &BankCardRow, e: &CardEvent) -> AppResult<Done> {
+    if e.name.is_none() && e.id_number.is_none() && e.phone.is_none() {
+        return Err(AppError::invalid("corrected", "corrected 须给出更正后的 name、id_number 或 phone。"));
+    }
     let fix = deliveries::Correction {
         name: e.name.clone().unwrap_or_else(|| card.name.clone()),
         id_number: e.id_number.clone().unwrap_or_else(|| card.id_number.clone()),
         phone: e.phone.clone().unwrap_or_else(|| card.phone.clone()),
     };
-    let same = fix.name.trim() == card.name
-        && fix.id_number.trim().eq_ignore_ascii_case(&card.id_number)
-        && fix.phone.trim() == card.phone;
-    if same && card.card_state == CardState::Activated {
-        // corrected at the activation that followed
-        return Ok(Done::Already);
+    if card.card_state == CardState::Activated {
+        // a resend after the activation that followed: the record holds these values already,
+        // as the template's rules write them (full-width digits, spaces, a lowercase x)
+        let before = members::own(db, card.union_id, card.id).await?.input()?;
+        let input = MemberInput {
+            name: fix.name.clone(),
+            id_number: fix.id_number.clone(),
+            phone: fix.phone.clone(),
+            ..before
+        };
+        if let Ok((record, _)) = input.parse(&today()) {
+            if record.name == card.name && record.id_number == card.id_number && record.phone == card.phone {
+                return Ok(Done::Already);
+            }
+        }
     }
     match deliveries::correct(db, who.bank, Some(who.user), card.id, fix).await {
         Ok(_) => Ok(Done::Applied),
@@ -1044,8 +1103,7 @@ async fn remade(db: &Db, who: bank_tokens::TokenHolder, card: &BankCardRow, e: &
     let why = e.reason.as_deref().unwrap_or("").trim();
     if card.card_state == CardState::InProduction && !why.is_empty() {
         // a remake already recorded: the latest move is back to 制卡中 for this very reason
-        let events = cards::events(db, card.id).await?;
-        if let Some((CardState::InProduction, _, Some(reason))) = events.last() {
+        if let Some((CardState::InProduction, Some(reason))) = cards::latest_event(db, card.id).await? {
             if reason == why {
                 return Ok(Done::Already);
             }

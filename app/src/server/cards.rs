@@ -315,6 +315,14 @@ pub async fn events(db: &Db, member: MemberId) -> Result<Vec<(CardState, i64, Op
         .await
 }
 
+/// The member's latest card event (by when it was recorded): the state it led to and its reason.
+pub async fn latest_event(db: &Db, member: MemberId) -> Result<Option<(CardState, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("SELECT to_state, reason FROM card_events WHERE member_id = $1 ORDER BY id DESC LIMIT 1")
+        .bind(member)
+        .fetch_optional(&db.pool)
+        .await
+}
+
 /// Replaces every kept count with a recount of the cards table, in one transaction: for data
 /// loaded in bulk past the writer (the city-sized benchmark), never for the application's own.
 pub async fn recount(db: &Db) -> Result<(), sqlx::Error> {

@@ -388,6 +388,51 @@ async fn card_events_carry_a_card_from_the_factory_to_activation(app: TestApp) {
     );
     assert_eq!(card_state(&app, a).await, "activated");
     assert_eq!(card_state(&app, b).await, "in_production");
+
+    // resends after the cards moved on: already applied, however the values were spelled
+    let answer = events(
+        &api,
+        "e5",
+        json!([
+            {"member": a, "event": "corrected", "phone": "139 0013 9000"},
+            {"member": a, "event": "corrected"},
+            {"member": a, "event": "delivery_proposed", "scheduled_at": "2030-01-16T09:00"},
+            {"member": a, "event": "delivery_proposed", "scheduled_at": "2030-01-17T09:00"},
+            {"member": a, "event": "delivered"},
+            {"member": b, "event": "remade", "reason": "卡面姓名印错"},
+        ]),
+    )
+    .await;
+    assert_eq!(
+        answer,
+        [already(), refused("invalid_value"), already(), refused("not_awaiting_delivery"), already(), already()]
+    );
+
+    // the same events under the same key replay the first answer; another body under it is
+    // refused, and so is a review's key; a request that changed nothing leaves its key free
+    let body = json!({"events": [{"member": b, "event": "made", "card_tail": "5555"}]}).to_string();
+    let (status, first, replayed, _) = api.post("/api/bank/v1/cards/events", Some("e6"), &body).await;
+    assert_eq!(
+        (status, replayed, first["results"][0]["card_state"].as_str()),
+        (StatusCode::OK, false, Some("awaiting_delivery"))
+    );
+    let (status, again, replayed, _) = api.post("/api/bank/v1/cards/events", Some("e6"), &body).await;
+    assert_eq!((status, replayed), (StatusCode::OK, true));
+    assert_eq!(again, first);
+    let other_body = json!({"events": [{"member": b, "event": "made", "card_tail": "6666"}]}).to_string();
+    for key in ["e6", "r"] {
+        let (status, problem, _, _) = api.post("/api/bank/v1/cards/events", Some(key), &other_body).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("idempotency_key_reused"))
+        );
+    }
+    let nothing = json!({"events": [{"member": a, "event": "printed"}]}).to_string();
+    let (status, problem, _, _) = api.post("/api/bank/v1/cards/events", Some("e7"), &nothing).await;
+    assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("nothing_applied")));
+    let fixed = json!({"events": [{"member": b, "event": "made", "card_tail": "5555"}]}).to_string();
+    let (status, answer, _, _) = api.post("/api/bank/v1/cards/events", Some("e7"), &fixed).await;
+    assert_eq!((status, answer["results"][0]["outcome"].as_str()), (StatusCode::OK, Some("already_applied")));
     let phone: String =
         sqlx::query_scalar("SELECT phone FROM members WHERE id = $1").bind(a).fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(phone, "13900139000");
@@ -420,7 +465,7 @@ async fn card_events_carry_a_card_from_the_factory_to_activation(app: TestApp) {
     let other = Api { app: &app, token: token_of(&app, "otherbank").await, http: reqwest::Client::new() };
     let answer = events(&other, "o1", json!([{"member": b, "event": "made", "card_tail": "3333"}])).await;
     assert_eq!(answer, [refused("card_not_found")]);
-    let (status, problem, _, _) = api.post("/api/bank/v1/cards/events", Some("e5"), r#"{"events": []}"#).await;
+    let (status, problem, _, _) = api.post("/api/bank/v1/cards/events", Some("e8"), r#"{"events": []}"#).await;
     assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_items")));
 }
 
