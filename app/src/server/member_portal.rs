@@ -137,14 +137,19 @@ pub async fn receipts_of(db: &Db, member: MemberId) -> Result<Vec<(ReceiptAnswer
         .await
 }
 
+/// Kept answer counts as (我已领到卡, 未收到).
+fn received_and_not(rows: &[(ReceiptAnswer, i64)]) -> (i64, i64) {
+    let of = |a| rows.iter().filter(|(r, _)| *r == a).map(|(_, n)| *n).sum();
+    (of(ReceiptAnswer::Received), of(ReceiptAnswer::NotReceived))
+}
+
 /// The union's cards whose member's latest answer is each answer: (received, not received).
 pub async fn receipt_counts(db: &Db, union: UnionId) -> Result<(i64, i64), sqlx::Error> {
     let rows: Vec<(ReceiptAnswer, i64)> = sqlx::query_as("SELECT answer, n FROM receipt_counts WHERE union_id = $1")
         .bind(union)
         .fetch_all(&db.pool)
         .await?;
-    let of = |a| rows.iter().filter(|(r, _)| *r == a).map(|(_, n)| *n).sum();
-    Ok((of(ReceiptAnswer::Received), of(ReceiptAnswer::NotReceived)))
+    Ok(received_and_not(&rows))
 }
 
 /// Members' answers in the unions of the path range `[lo, hi)`: (我已领到卡, 未收到), from the
@@ -158,8 +163,7 @@ pub async fn receipt_counts_in_subtree(db: &Db, lo: &str, hi: &str) -> Result<(i
     .bind(hi)
     .fetch_all(&db.pool)
     .await?;
-    let of = |a| rows.iter().filter(|(r, _)| *r == a).map(|(_, n)| *n).sum();
-    Ok((of(ReceiptAnswer::Received), of(ReceiptAnswer::NotReceived)))
+    Ok(received_and_not(&rows))
 }
 
 /// A member who answered 未收到 (still their latest answer), for the union.
