@@ -25,6 +25,24 @@ pub const HEADERS: [&str; 13] = [
 /// A filled-in template for `union_name` (its row 3 as a clerk fills it, branch 104584000101).
 /// Each row: [name, ID number, phone, department]; ID and phone are written as text.
 pub fn workbook<S: AsRef<str>>(union_name: &str, rows: &[[S; 4]]) -> Vec<u8> {
+    let full: Vec<[String; 13]> = rows
+        .iter()
+        .map(|[name, id, phone, dept]| {
+            let mut r: [String; 13] = Default::default();
+            r[1] = name.as_ref().to_string();
+            r[3] = id.as_ref().to_string();
+            r[7] = phone.as_ref().to_string();
+            r[11] = dept.as_ref().to_string();
+            r
+        })
+        .collect();
+    full_workbook(union_name, &full)
+}
+
+/// A filled-in template with all thirteen columns given row by row (序号 … 备注; 序号 is numbered
+/// here, empty cells are left out). ID and phone are written as text, as the downloaded template
+/// formats them.
+pub fn full_workbook(union_name: &str, rows: &[[String; 13]]) -> Vec<u8> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -32,7 +50,7 @@ pub fn workbook<S: AsRef<str>>(union_name: &str, rows: &[[S; 4]]) -> Vec<u8> {
     ws.write(0, 0, "附件2").unwrap();
     ws.write(0, 1, "工会会员信息采集汇总表").unwrap();
     ws.write(1, 0, "填写说明").unwrap();
-    for (c, v) in [
+    let header = [
         "*填报工会",
         union_name,
         "*单位类型",
@@ -43,23 +61,22 @@ pub fn workbook<S: AsRef<str>>(union_name: &str, rows: &[[S; 4]]) -> Vec<u8> {
         "104584000101",
         "*是否加载深圳通",
         "是",
-    ]
-    .iter()
-    .enumerate()
-    {
+    ];
+    for (c, v) in header.iter().enumerate() {
         ws.write_string(2, c as u16, *v).unwrap();
     }
     for (c, h) in HEADERS.iter().enumerate() {
         ws.write_string(3, c as u16, *h).unwrap();
     }
-    for (i, [name, id, phone, dept]) in rows.iter().enumerate() {
+    for (i, row) in rows.iter().enumerate() {
         let r = 4 + i as u32;
         ws.write_number(r, 0, (i + 1) as f64).unwrap();
-        ws.write_string(r, 1, name.as_ref()).unwrap();
-        ws.write_string_with_format(r, 3, id.as_ref(), &text).unwrap();
-        ws.write_string_with_format(r, 7, phone.as_ref(), &text).unwrap();
-        if !dept.as_ref().is_empty() {
-            ws.write_string(r, 11, dept.as_ref()).unwrap();
+        for (c, v) in row.iter().enumerate().skip(1).filter(|(_, v)| !v.is_empty()) {
+            if c == 3 || c == 7 {
+                ws.write_string_with_format(r, c as u16, v, &text).unwrap();
+            } else {
+                ws.write_string(r, c as u16, v).unwrap();
+            }
         }
     }
     wb.save_to_buffer().unwrap()
