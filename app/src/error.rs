@@ -114,10 +114,20 @@ impl FromServerFnError for AppError {
     }
 
     /// Serialised on the server as a server function's answer: the response carries the status
-    /// that says what happened (server_fn would answer every error with 500).
+    /// that says what happened (server_fn would answer every error with 500). A plain form post
+    /// (a page without scripts; it accepts HTML) keeps server_fn's redirect back to its page,
+    /// which carries the error in the address for the page to show.
     fn ser(&self) -> leptos::server_fn::Bytes {
         #[cfg(feature = "ssr")]
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        let form_post = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|a| a.contains("text/html"))
+        });
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>().filter(|_| !form_post) {
             if let Ok(status) = http::StatusCode::from_u16(self.status()) {
                 response.set_status(status);
             }

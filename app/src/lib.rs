@@ -21,6 +21,14 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     server::headers::content_security_policy();
+    let hydrate = !script_free_page();
+    if !hydrate {
+        // nothing will hydrate: the page's data is not written into it a second time for a
+        // script to read
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -32,13 +40,35 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The page is whole without scripts (every route renders with SsrMode::Async), so
                 // the wasm loads at low priority and hydrates once the page is idle: on a slow
                 // phone link it no longer competes with the page itself.
-                <HydrationScripts options defer=true/>
+                // The member's pages (/me…) load no script at all: their forms are plain POSTs.
+                {hydrate.then(|| view! { <HydrationScripts options defer=true/> })}
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The member's pages (会员服务平台, `/me` and `/me/login`) are sent without the wasm: a member
+/// on a phone downloads the page and its stylesheet, nothing else. Every control there is a plain
+/// HTML form whose POST the server answers with a redirect back to the page (server_fn's form
+/// redirects; an error comes back in the address and shows beside its field), and the sign-in
+/// keeps its step in the session, so nothing on them needs a script. A hydrated page that links
+/// to them still navigates in the browser as before.
+pub fn script_free_path(path: &str) -> bool {
+    path == "/me" || path.starts_with("/me/")
+}
+
+fn script_free_page() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().is_some_and(|parts| script_free_path(parts.uri.path()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
     }
 }
 

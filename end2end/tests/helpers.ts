@@ -15,6 +15,28 @@ export const CONTACT_PHONE = '0755-83288060';
 export const BRANCH_FUTIAN = '104584000101'; // 中国银行深圳福田支行
 export const BRANCH_CHEGONGMIAO = '104584000102'; // 中国银行深圳车公庙支行
 
+// 黄丽 of the demo data (unioncard seed-demo): her card has been handed out (已发放).
+export const HUANG_ID = '440304197001011007';
+export const HUANG_PHONE = '13800138000';
+
+/** The size of the server's log (scripts/test.sh names it in SERVER_LOG), to read what follows. */
+export function logSize(): number {
+  const log = process.env.SERVER_LOG;
+  expect(log, 'scripts/test.sh names the server log in SERVER_LOG').toBeTruthy();
+  return fs.statSync(log!).size;
+}
+
+/** The newest SMS code the demo server wrote to its log after `after` bytes, waiting for it. */
+export async function codeFromLog(after: number): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const text = fs.readFileSync(process.env.SERVER_LOG!, 'utf8').slice(after);
+    const codes = [...text.matchAll(/验证码为(\d{6})/g)];
+    if (codes.length > 0) return codes[codes.length - 1][1];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no SMS code in the server log');
+}
+
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 

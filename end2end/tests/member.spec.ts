@@ -3,33 +3,11 @@
 // SERVER_LOG), reads where the card is, answers 未收到 and reports wrong information; the union
 // sees both in its 待办 and 会员反馈 and answers; the member reads the answer. Every page is
 // checked with axe at desktop and phone width, and the card page at 360 px without scripts.
-import * as fs from 'node:fs';
-
 import { expect, test, type Page } from '@playwright/test';
 
-import { DEMO_PASSWORD, auditPage, loginAs, open, pathPattern, settle } from './helpers';
+import { DEMO_PASSWORD, HUANG_ID, HUANG_PHONE, auditPage, codeFromLog, logSize, loginAs, open, pathPattern, settle } from './helpers';
 
-// 黄丽 of the demo data (unioncard seed-demo): her card has been handed out (已发放).
-const HUANG_ID = '440304197001011007';
-const HUANG_PHONE = '13800138000';
 const NARROW = { width: 360, height: 740 };
-
-/** The newest code the server wrote to its log, waiting for it to appear. */
-async function codeFromLog(after: number): Promise<string> {
-  const log = process.env.SERVER_LOG;
-  expect(log, 'scripts/test.sh names the server log in SERVER_LOG').toBeTruthy();
-  for (let i = 0; i < 50; i++) {
-    const text = fs.readFileSync(log!, 'utf8').slice(after);
-    const codes = [...text.matchAll(/验证码为(\d{6})/g)];
-    if (codes.length > 0) return codes[codes.length - 1][1];
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('no SMS code in the server log');
-}
-
-function logSize(): number {
-  return fs.statSync(process.env.SERVER_LOG!).size;
-}
 
 async function memberSignIn(page: Page): Promise<void> {
   await page.goto('/me');
@@ -41,8 +19,12 @@ async function memberSignIn(page: Page): Promise<void> {
   await page.getByLabel('手机号码').fill('１３８００１３８０００');
   const before = logSize();
   await page.getByRole('button', { name: '获取短信验证码' }).click();
-  await expect(page.getByRole('status').filter({ hasText: '演示环境' })).toBeVisible();
-  await expect(page.getByRole('button', { name: /秒后可重新获取/ })).toBeDisabled();
+  // the page comes back (a plain form post) with the code field, keeping what was typed
+  const sent = page.getByRole('status').filter({ hasText: '演示环境' });
+  await expect(sent).toBeVisible();
+  await expect(sent).toContainText(/\d+秒后可重新获取/);
+  await expect(page.getByLabel('证件号码')).toHaveValue(`${HUANG_ID.slice(0, 6)} ${HUANG_ID.slice(6)}`);
+  await expect(page.getByRole('button', { name: '重新获取验证码' })).toBeVisible();
   const code = await codeFromLog(before);
   await page.getByLabel('短信验证码').fill('000000' === code ? '111111' : '000000');
   await page.getByRole('button', { name: '登录', exact: true }).click();

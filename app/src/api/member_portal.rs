@@ -29,12 +29,42 @@ pub async fn request_member_code(id_number: String, phone: String) -> Result<Cod
         return Err(AppError::invalid("id_number", "证件号码或手机号码有误。"));
     }
     let session = auth::session().await?;
+    member_signin::remember_typed(&session, &id_number, &phone).await?;
     let address = auth::client_address().await;
     let sent = member_signin::request_code(&state.db, &state.sms, &session, &address, &id_number, &phone).await?;
     Ok(CodeAnswer { demo: sent.demo, resend_after: sent.resend_after })
 }
 
 /// Signs in with the code this browser asked for.
+/// Where this browser's sign-in stands, for the sign-in page to render the right step without
+/// a script: the ID number and phone as typed last, and whether a code was sent for them that
+/// may still be typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignInStep {
+    pub id_number: String,
+    pub phone: String,
+    pub code_sent: bool,
+    /// No SMS gateway: the code is in the server log (演示环境).
+    pub demo: bool,
+    /// Seconds before a new code may be asked for.
+    pub resend_after: i64,
+}
+
+#[server(endpoint = "me/sign_in_step")]
+pub async fn member_sign_in_step() -> Result<SignInStep, AppError> {
+    use crate::server::{auth, member_signin, state};
+    let state = use_context::<state::AppState>().ok_or(AppError::Internal)?;
+    let session = auth::session().await?;
+    let step = member_signin::step(&state.db, &session).await?;
+    Ok(SignInStep {
+        id_number: step.id_number,
+        phone: step.phone,
+        code_sent: step.code.is_some(),
+        demo: state.sms.is_demo(),
+        resend_after: step.code.map_or(0, |c| c.resend_after),
+    })
+}
+
 #[server(endpoint = "me/sign_in")]
 pub async fn member_sign_in(code: String) -> Result<(), AppError> {
     use crate::server::{auth, member_signin, state};

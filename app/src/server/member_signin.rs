@@ -39,6 +39,10 @@ pub const WINDOW_SECS: i64 = 15 * 60;
 
 /// The session key of the code this browser asked for last.
 const SESSION_CHALLENGE: &str = "member_code";
+/// The session key of the ID number and phone last typed on the sign-in page: the page shows
+/// them again when it comes back from its form post (with an error, or for the code); removed
+/// once the member is signed in.
+const SESSION_TYPED: &str = "member_typed";
 /// The session key of a member session's last request (seconds since the epoch).
 pub const SESSION_SEEN: &str = "member_seen";
 /// A member session ends after this long without a request.
@@ -179,6 +183,45 @@ pub async fn request_code(
     Ok(CodeSent { demo: gateway.is_demo(), resend_after: RESEND_SECS })
 }
 
+/// Keeps what was typed on the sign-in page for the page to show again.
+pub async fn remember_typed(session: &Session, id_number: &str, phone: &str) -> AppResult<()> {
+    session.insert(SESSION_TYPED, (id_number, phone)).await.map_err(auth::session_error)
+}
+
+/// Where this browser's sign-in stands: what was typed, and the code sent for it, if one may
+/// still be typed.
+#[derive(Debug, Clone, Default)]
+pub struct Step {
+    pub id_number: String,
+    pub phone: String,
+    pub code: Option<PendingCode>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct PendingCode {
+    /// Seconds before another code may be asked for (0: now).
+    pub resend_after: i64,
+}
+
+pub async fn step(db: &Db, session: &Session) -> AppResult<Step> {
+    let (id_number, phone) =
+        session.get::<(String, String)>(SESSION_TYPED).await.map_err(auth::session_error)?.unwrap_or_default();
+    let code = match session.get::<i64>(SESSION_CHALLENGE).await.map_err(auth::session_error)? {
+        None => None,
+        Some(challenge) => {
+            let row: Option<(i64, i64, i64, Option<i64>)> =
+                sqlx::query_as("SELECT created_at, expires_at, tries, used_at FROM member_codes WHERE id = $1")
+                    .bind(challenge)
+                    .fetch_optional(&db.pool)
+                    .await?;
+            let at = now();
+            row.filter(|(_, expires_at, tries, used_at)| used_at.is_none() && *expires_at > at && *tries < CODE_TRIES)
+                .map(|(created_at, ..)| PendingCode { resend_after: (created_at + RESEND_SECS - at).max(0) })
+        }
+    };
+    Ok(Step { id_number, phone, code })
+}
+
 #[derive(sqlx::FromRow)]
 struct CodeRow {
     id_key: String,
@@ -243,6 +286,7 @@ pub async fn verify_code(db: &Db, session: &Session, address: &str, code: &str) 
             let (user, version) = account_of(db, member).await?;
             auth::sign_in(session, user, version).await?;
             session.remove::<i64>(SESSION_CHALLENGE).await.map_err(auth::session_error)?;
+            session.remove::<(String, String)>(SESSION_TYPED).await.map_err(auth::session_error)?;
             session.insert(SESSION_SEEN, now()).await.map_err(auth::session_error)?;
             audit::record(&db.pool, Some(user), "member_login", &format!("member:{}", member.0), address).await?;
             Ok(())

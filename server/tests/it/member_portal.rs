@@ -106,6 +106,7 @@ on_both_engines_with_gateway!(
     a_failing_gateway_gets_a_clear_message_for_members_and_strangers_alike,
     the_members_answer_reaches_the_unions_to_do_and_counts,
     a_report_of_wrong_information_is_answered_by_the_union,
+    the_member_portal_is_plain_forms_with_no_script,
 );
 
 async fn sign_in(app: &TestApp, gw: &Gateway, name: &str) -> reqwest::Client {
@@ -376,4 +377,102 @@ async fn a_report_of_wrong_information_is_answered_by_the_union(app: TestApp, gw
     assert!(app.call_fn(&member, report("phone", "13900000001")).await.status.is_success());
     let (_, html) = app.get_page(&member, "/me").await;
     assert!(html.contains("&lt;b&gt;13900000000&lt;/b&gt;") && !html.contains("<b>13900000000"));
+}
+
+/// A form post as a browser sends it without scripts: urlencoded fields, `Accept: text/html`,
+/// the page it came from as the Referer. Answers (status, Location).
+async fn post_form(
+    app: &TestApp,
+    c: &reqwest::Client,
+    path: &str,
+    from: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let r = c
+        .post(format!("{}/api/{path}", app.base))
+        .form(fields)
+        .header("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+        .header("referer", format!("{}{}", app.base, from.strip_prefix(&app.base).unwrap_or(from)))
+        .send()
+        .await
+        .unwrap();
+    let to = r.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    (r.status().as_u16(), to)
+}
+
+/// The page up to `</html>` when it loads no script: no script element in the document, no
+/// wasm or JS file named. (The framework appends its empty data stubs after `</html>` on every
+/// page; nothing reads them here.) Empty when the page has a script.
+fn script_free(page: &str) -> &str {
+    let doc = page.split("</html>").next().unwrap_or("");
+    if doc.contains("<script") || page.contains(".wasm") || page.contains(".js") || page.contains("modulepreload") {
+        ""
+    } else {
+        doc
+    }
+}
+
+/// Follows a redirect's Location (absolute, or a path) to the page it names.
+async fn follow(app: &TestApp, c: &reqwest::Client, location: &str) -> String {
+    let path = location.strip_prefix(&app.base).unwrap_or(location);
+    let (status, html) = app.get_page(c, path).await;
+    assert!(status.is_success(), "{path}: {status}");
+    html
+}
+
+/// The member's pages carry no script: each step is a plain form whose post the server answers
+/// with the page again (an error beside its field, what was typed kept), from the code to the
+/// card page, its receipt and report forms, and the logout. Staff pages still hydrate.
+async fn the_member_portal_is_plain_forms_with_no_script(app: TestApp, gw: Gateway) {
+    let (id, phone) = record_of(&app, "黄丽").await;
+    let c = client();
+    let (_, staff) = app.get_page(&c, "/login").await;
+    assert!(staff.contains("<script"), "staff pages load the wasm");
+    let (status, page) = app.get_page(&c, "/me/login").await;
+    assert!(status.is_success());
+    assert!(!script_free(&page).is_empty(), "no script on /me/login: {page}");
+    assert!(!page.contains(r#"name="code""#), "no code field before a code is sent");
+
+    // a wrong phone comes back beside its field, with the ID number as typed
+    let (status, to) = post_form(&app, &c, "me/code", "/me/login", &[("id_number", &id), ("phone", "1380013")]).await;
+    assert_eq!(status, 302);
+    assert!(to.contains("__err="), "{to}");
+    let page = follow(&app, &c, &to).await;
+    assert!(page.contains("请输入11位手机号码。"), "{page}");
+    assert!(page.contains(&format!(r#"value="{id}""#)), "the ID number typed is kept");
+
+    // asked right: the page comes back with the code field and says where the code went
+    let (status, to) = post_form(&app, &c, "me/code", &to, &[("id_number", &id), ("phone", &phone)]).await;
+    assert_eq!((status, to.contains("__err")), (302, false), "{to}");
+    let page = follow(&app, &c, &to).await;
+    assert!(page.contains(r#"name="code""#) && page.contains("验证码已发送到该手机"), "{page}");
+    assert!(page.contains("秒后可重新获取") && page.contains("重新获取验证码"));
+    let code = gw.last_code(&phone);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (_, to) = post_form(&app, &c, "me/sign_in", "/me/login", &[("code", wrong)]).await;
+    let page = follow(&app, &c, &to).await;
+    assert!(page.contains("验证码不正确，还可以再试4次。"), "{page}");
+    let (status, to) = post_form(&app, &c, "me/sign_in", &to, &[("code", &code)]).await;
+    assert_eq!((status, to.as_str()), (302, "/me"));
+
+    // the card page, its answer and a refused report, all without a script
+    let page = follow(&app, &c, "/me").await;
+    assert!(page.contains("我的会员服务卡") && !script_free(&page).is_empty(), "{page}");
+    assert!(!page.contains(&phone), "the page's data is not written into it again for a script");
+    let (status, to) = post_form(&app, &c, "me/receipt", "/me", &[("answer", "not_received")]).await;
+    assert_eq!(status, 302);
+    assert!(follow(&app, &c, &to).await.contains("您已反馈未收到卡"));
+    let (_, to) = post_form(&app, &c, "me/report", "/me", &[("field", "department"), ("proposed", "  ")]).await;
+    let page = follow(&app, &c, &to).await;
+    assert!(page.contains(r#"<details open class="report""#), "the refused report's form is open: {page}");
+    let (_, to) = post_form(&app, &c, "me/report", &to, &[("field", "department"), ("proposed", "质量部")]).await;
+    let page = follow(&app, &c, &to).await;
+    assert!(page.contains("部门：质量部") && !page.contains(r#"<details open class="report""#));
+
+    let (status, to) = post_form(&app, &c, "logout", "/me", &[]).await;
+    assert_eq!((status, to.as_str()), (302, "/me/login"));
+    let r = c.get(format!("{}/me", app.base)).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/me/login");
+    // signed in, the typed ID number is no longer kept for the form
+    assert!(!follow(&app, &c, "/me/login").await.contains(&id));
 }

@@ -1,6 +1,7 @@
 //! 会员服务平台 (mobile first): where the member's card is, who acts next and what the member
 //! does now; their answer to a card handed out; reports of wrong information. Server-rendered
-//! whole (it reads without scripts); the wasm adds the actions.
+//! whole and sent without any script (`script_free_path`): its actions are plain forms, each
+//! answered by this page again.
 
 use leptos::prelude::*;
 
@@ -84,7 +85,9 @@ fn ReportForm(action: ServerAction<ReportWrongInfo>) -> impl IntoView {
     let field = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
     let done = move || matches!(action.value().get(), Some(Ok(())));
     view! {
-        <details class="report">
+        // open when its form came back with an error (the page is script-free: the answer to
+        // a refused report is this page again, the error in its address)
+        <details class="report" open=move || error.get().is_some()>
             <summary>"信息有误，我要反馈"</summary>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <div class="field">
