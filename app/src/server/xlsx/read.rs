@@ -49,11 +49,18 @@ pub fn read_first_sheet(bytes: &[u8], limits: &ReadLimits) -> Result<Sheet, Xlsx
 /// Like `read_first_sheet`, with the sheet name, cells beyond the kept columns and the guard's
 /// report.
 pub fn read_upload(bytes: &[u8], limits: &ReadLimits) -> Result<SheetRead, XlsxError> {
+    let started = std::time::Instant::now();
     let sanitised = guard::inspect(bytes, limits)?;
+    let guarded = started.elapsed();
     // The guard removes every input known to abort or overflow calamine; a panic left in its
     // parser is still a bad file, not a reason to take the request down.
     let read = catch_unwind(AssertUnwindSafe(|| read_sanitised(&sanitised.bytes, limits)))
         .map_err(|_| XlsxError::ReaderPanicked)??;
+    tracing::debug!(
+        guard_ms = guarded.as_millis() as u64,
+        cells_ms = (started.elapsed() - guarded).as_millis() as u64,
+        "workbook read"
+    );
     let (sheet, sheet_name, beyond_last_column) = read;
     Ok(SheetRead { sheet, sheet_name, beyond_last_column, guard: sanitised.report })
 }
