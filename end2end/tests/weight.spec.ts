@@ -69,6 +69,20 @@ test.describe('light on a phone', () => {
     await context.close();
   });
 
+  test('the member sign-in page loads no script either, scripts on', async ({ browser }) => {
+    const cold = await browser.newContext({ viewport: PHONE });
+    const page = await cold.newPage();
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (/\.(wasm|js)$/.test(new URL(r.url()).pathname)) scripts.push(r.url());
+    });
+    const { files } = await coldVisit(page, '/me/login');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('会员登录');
+    expect(scripts, 'no wasm or JS on /me/login').toEqual([]);
+    expect(await expectCachedAndCompressed(files)).toBe(0);
+    await cold.close();
+  });
+
   test('a clerk on /login gets compressed, hashed, long-cached files and a wasm within budget', async ({ browser }) => {
     const cold = await browser.newContext();
     const page = await cold.newPage();

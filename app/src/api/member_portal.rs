@@ -29,7 +29,6 @@ pub async fn request_member_code(id_number: String, phone: String) -> Result<Cod
         return Err(AppError::invalid("id_number", "证件号码或手机号码有误。"));
     }
     let session = auth::session().await?;
-    member_signin::remember_typed(&session, &id_number, &phone).await?;
     let address = auth::client_address().await;
     let sent = member_signin::request_code(&state.db, &state.sms, &session, &address, &id_number, &phone).await?;
     Ok(CodeAnswer { demo: sent.demo, resend_after: sent.resend_after })
@@ -37,8 +36,8 @@ pub async fn request_member_code(id_number: String, phone: String) -> Result<Cod
 
 /// Signs in with the code this browser asked for.
 /// Where this browser's sign-in stands, for the sign-in page to render the right step without
-/// a script: the ID number and phone as typed last, and whether a code was sent for them that
-/// may still be typed.
+/// a script: whether a code was sent that may still be typed, and (only then) the ID number and
+/// phone it was sent for, as typed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignInStep {
     pub id_number: String,

@@ -39,9 +39,9 @@ pub const WINDOW_SECS: i64 = 15 * 60;
 
 /// The session key of the code this browser asked for last.
 const SESSION_CHALLENGE: &str = "member_code";
-/// The session key of the ID number and phone last typed on the sign-in page: the page shows
-/// them again when it comes back from its form post (with an error, or for the code); removed
-/// once the member is signed in.
+/// The session key of the ID number and phone a code was sent for, as typed: the sign-in page
+/// shows them again while that code may be typed (5 minutes at most, so a shared phone does not
+/// show the last person's numbers); removed once the member is signed in.
 const SESSION_TYPED: &str = "member_typed";
 /// The session key of a member session's last request (seconds since the epoch).
 pub const SESSION_SEEN: &str = "member_seen";
@@ -122,6 +122,7 @@ pub async fn request_code(
     id_number: &str,
     phone: &str,
 ) -> AppResult<CodeSent> {
+    let (typed_id, typed_phone) = (id_number, phone);
     let (id_number, _) = normalise_id(id_number);
     let (phone, _) = compact_half_width(phone);
     let mut errors = Vec::new();
@@ -180,16 +181,12 @@ pub async fn request_code(
         return Err(AppError::refused("sms_failed", "短信发送失败，请稍后再试；如多次失败，请联系所在工会。"));
     }
     session.insert(SESSION_CHALLENGE, challenge).await.map_err(auth::session_error)?;
+    session.insert(SESSION_TYPED, (typed_id, typed_phone)).await.map_err(auth::session_error)?;
     Ok(CodeSent { demo: gateway.is_demo(), resend_after: RESEND_SECS })
 }
 
-/// Keeps what was typed on the sign-in page for the page to show again.
-pub async fn remember_typed(session: &Session, id_number: &str, phone: &str) -> AppResult<()> {
-    session.insert(SESSION_TYPED, (id_number, phone)).await.map_err(auth::session_error)
-}
-
-/// Where this browser's sign-in stands: what was typed, and the code sent for it, if one may
-/// still be typed.
+/// Where this browser's sign-in stands: the code sent, if it may still be typed, and what was
+/// typed for it.
 #[derive(Debug, Clone, Default)]
 pub struct Step {
     pub id_number: String,
@@ -204,8 +201,6 @@ pub struct PendingCode {
 }
 
 pub async fn step(db: &Db, session: &Session) -> AppResult<Step> {
-    let (id_number, phone) =
-        session.get::<(String, String)>(SESSION_TYPED).await.map_err(auth::session_error)?.unwrap_or_default();
     let code = match session.get::<i64>(SESSION_CHALLENGE).await.map_err(auth::session_error)? {
         None => None,
         Some(challenge) => {
@@ -219,6 +214,11 @@ pub async fn step(db: &Db, session: &Session) -> AppResult<Step> {
                 .map(|(created_at, ..)| PendingCode { resend_after: (created_at + RESEND_SECS - at).max(0) })
         }
     };
+    let (id_number, phone) = match code {
+        Some(_) => session.get::<(String, String)>(SESSION_TYPED).await.map_err(auth::session_error)?,
+        None => None,
+    }
+    .unwrap_or_default();
     Ok(Step { id_number, phone, code })
 }
 

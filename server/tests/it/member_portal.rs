@@ -433,13 +433,14 @@ async fn the_member_portal_is_plain_forms_with_no_script(app: TestApp, gw: Gatew
     assert!(!script_free(&page).is_empty(), "no script on /me/login: {page}");
     assert!(!page.contains(r#"name="code""#), "no code field before a code is sent");
 
-    // a wrong phone comes back beside its field, with the ID number as typed
+    // a wrong phone comes back beside its field; what was typed is not kept for a code never sent
     let (status, to) = post_form(&app, &c, "me/code", "/me/login", &[("id_number", &id), ("phone", "1380013")]).await;
     assert_eq!(status, 302);
     assert!(to.contains("__err="), "{to}");
+    assert!(!to.contains(&id) && !to.contains("1380013"), "nothing typed goes into the address: {to}");
     let page = follow(&app, &c, &to).await;
     assert!(page.contains("请输入11位手机号码。"), "{page}");
-    assert!(page.contains(&format!(r#"value="{id}""#)), "the ID number typed is kept");
+    assert!(!page.contains(&id));
 
     // asked right: the page comes back with the code field and says where the code went
     let (status, to) = post_form(&app, &c, "me/code", &to, &[("id_number", &id), ("phone", &phone)]).await;
@@ -447,6 +448,7 @@ async fn the_member_portal_is_plain_forms_with_no_script(app: TestApp, gw: Gatew
     let page = follow(&app, &c, &to).await;
     assert!(page.contains(r#"name="code""#) && page.contains("验证码已发送到该手机"), "{page}");
     assert!(page.contains("秒后可重新获取") && page.contains("重新获取验证码"));
+    assert!(page.contains(&format!(r#"value="{id}""#)), "the ID number the code was sent for is shown again");
     let code = gw.last_code(&phone);
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let (_, to) = post_form(&app, &c, "me/sign_in", "/me/login", &[("code", wrong)]).await;
@@ -458,7 +460,8 @@ async fn the_member_portal_is_plain_forms_with_no_script(app: TestApp, gw: Gatew
     // the card page, its answer and a refused report, all without a script
     let page = follow(&app, &c, "/me").await;
     assert!(page.contains("我的会员服务卡") && !script_free(&page).is_empty(), "{page}");
-    assert!(!page.contains(&phone), "the page's data is not written into it again for a script");
+    assert!(!page.contains("id_number_masked"), "the page's data is not written into it again for a script");
+    assert!(!follow(&app, &c, "/me/login").await.contains(&id), "signed in, the typed ID number is not kept");
     let (status, to) = post_form(&app, &c, "me/receipt", "/me", &[("answer", "not_received")]).await;
     assert_eq!(status, 302);
     assert!(follow(&app, &c, &to).await.contains("您已反馈未收到卡"));
@@ -473,6 +476,22 @@ async fn the_member_portal_is_plain_forms_with_no_script(app: TestApp, gw: Gatew
     assert_eq!((status, to.as_str()), (302, "/me/login"));
     let r = c.get(format!("{}/me", app.base)).send().await.unwrap();
     assert_eq!(r.headers()["location"], "/me/login");
-    // signed in, the typed ID number is no longer kept for the form
-    assert!(!follow(&app, &c, "/me/login").await.contains(&id));
+
+    // a code used up: the code field goes, and the answer that says why stays on the page
+    let (id, phone): (String, String) =
+        sqlx::query_as("SELECT id_number, phone FROM members WHERE name <> '黄丽' ORDER BY id LIMIT 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let c = client();
+    let (_, to) = post_form(&app, &c, "me/code", "/me/login", &[("id_number", &id), ("phone", &phone)]).await;
+    let code = gw.last_code(&phone);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let mut page = String::new();
+    for _ in 0..5 {
+        let (_, back) = post_form(&app, &c, "me/sign_in", &to, &[("code", wrong)]).await;
+        page = follow(&app, &c, &back).await;
+    }
+    assert!(!page.contains(r#"name="code""#), "no code may be typed any more");
+    assert!(page.contains("验证码错误次数过多，请15分钟后再试。"), "{page}");
 }

@@ -2,7 +2,8 @@
 //!
 //! The page loads no script (see `script_free_path`): both steps are plain forms. The step comes
 //! from the session (`member_sign_in_step`), so after asking for a code the page comes back with
-//! what was typed and the code field; an error comes back beside its field.
+//! the code field (and, while that code may be typed, the ID number and phone it was sent for);
+//! an error comes back beside its field.
 
 use leptos::prelude::*;
 
@@ -44,6 +45,9 @@ fn SignInForms(
                 <FieldMessage id="phone-error" message=field(ask_error, "phone")/>
             </div>
             <ErrorNotice error=non_field(ask_error)/>
+            // the code's own errors, once no code may be typed any more (used up, expired,
+            // locked): the code field is gone, its answer is not
+            {(!code_sent).then(|| view! { <ErrorNotice error=sign_error/> })}
             <button type="submit" class:primary=!code_sent disabled=move || ask.pending().get()>
                 {move || if ask.pending().get() { "正在发送…" } else { ask_label }}
             </button>
@@ -60,7 +64,8 @@ fn SignInForms(
                 <div class="field">
                     <label for="code">"短信验证码"</label>
                     <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
-                        maxlength="6" required aria-describedby="code-error" autofocus=true/>
+                        maxlength="6" required aria-describedby="code-error"
+                    autofocus=ask_error.get_untracked().is_none()/>
                     <FieldMessage id="code-error" message=field(sign_error, "code")/>
                 </div>
                 <ErrorNotice error=non_field(sign_error)/>
@@ -83,14 +88,15 @@ pub fn MemberLoginPage() -> impl IntoView {
             <section class="card login-card">
                 <h1>"会员登录"</h1>
                 <p class="hint">"请输入工会登记的证件号码和手机号码，我们将向该手机发送短信验证码。"</p>
-                <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
+                // a Transition: in a hydrated visit the forms stay while the step reloads
+                <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
                     {move || Suspend::new(async move {
                         match step.await {
                             Ok(step) => view! { <SignInForms step ask sign_in/> }.into_any(),
                             Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                         }
                     })}
-                </Suspense>
+                </Transition>
                 <p class="hint">"信息与工会登记不一致时收不到验证码，请联系所在工会核对。工会、银行工作人员请从"<a href="/login">"工作人员登录"</a>"进入。"</p>
             </section>
         </PublicFrame>
