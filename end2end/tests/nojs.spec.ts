@@ -147,6 +147,8 @@ test.describe('pages without JavaScript', () => {
       const m = /请(?:(\d+)分)?(?:(\d+)秒)?/.exec(wait)!;
       await page.waitForTimeout((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) + 1) * 1000);
       before = logSize();
+      await page.getByLabel('证件号码').fill(HUANG_ID);
+      await page.getByLabel('手机号码').fill(HUANG_PHONE);
       await page.getByRole('button', { name: '获取短信验证码' }).click();
     }
     await expect(page.getByRole('status').filter({ hasText: '验证码已发送到该手机' })).toBeVisible();
