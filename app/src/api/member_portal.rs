@@ -34,7 +34,6 @@ pub async fn request_member_code(id_number: String, phone: String) -> Result<Cod
     Ok(CodeAnswer { demo: sent.demo, resend_after: sent.resend_after })
 }
 
-/// Signs in with the code this browser asked for.
 /// Where this browser's sign-in stands, for the sign-in page to render the right step without
 /// a script: whether a code was sent that may still be typed, and (only then) the ID number and
 /// phone it was sent for, as typed.
@@ -64,6 +63,7 @@ pub async fn member_sign_in_step() -> Result<SignInStep, AppError> {
     })
 }
 
+/// Signs in with the code this browser asked for.
 #[server(endpoint = "me/sign_in")]
 pub async fn member_sign_in(code: String) -> Result<(), AppError> {
     use crate::server::{auth, member_signin, state};

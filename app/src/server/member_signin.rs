@@ -200,6 +200,11 @@ pub struct PendingCode {
     pub resend_after: i64,
 }
 
+/// Whether a code may still be typed at `at`: not used, not expired, tries left.
+fn may_be_typed(expires_at: i64, tries: i64, used_at: Option<i64>, at: i64) -> bool {
+    used_at.is_none() && expires_at > at && tries < CODE_TRIES
+}
+
 pub async fn step(db: &Db, session: &Session) -> AppResult<Step> {
     let code = match session.get::<i64>(SESSION_CHALLENGE).await.map_err(auth::session_error)? {
         None => None,
@@ -210,7 +215,7 @@ pub async fn step(db: &Db, session: &Session) -> AppResult<Step> {
                     .fetch_optional(&db.pool)
                     .await?;
             let at = now();
-            row.filter(|(_, expires_at, tries, used_at)| used_at.is_none() && *expires_at > at && *tries < CODE_TRIES)
+            row.filter(|(_, expires_at, tries, used_at)| may_be_typed(*expires_at, *tries, *used_at, at))
                 .map(|(created_at, ..)| PendingCode { resend_after: (created_at + RESEND_SECS - at).max(0) })
         }
     };
@@ -250,7 +255,7 @@ pub async fn verify_code(db: &Db, session: &Session, address: &str, code: &str) 
     let Some(CodeRow { id_key: key, member_id: member, code_hash: hash, tries, expires_at, used_at }) = row else {
         return Err(expired());
     };
-    if used_at.is_some() || expires_at <= now() || tries >= CODE_TRIES {
+    if !may_be_typed(expires_at, tries, used_at, now()) {
         return Err(expired());
     }
     if let Some(secs) = locked_for(db, FAILURES_BY_ID, &key, ID_FAILURE_LIMIT, auth::FAILURE_WINDOW_SECS).await? {
