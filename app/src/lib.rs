@@ -51,14 +51,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The member's pages (会员服务平台, `/me` and `/me/login`) are sent without the wasm: a member
+/// The member's pages (会员服务平台, `/me` and `/me/login`) and the help centre (`/help…`, static
+/// text) are sent without the wasm: a member
 /// on a phone downloads the page and its stylesheet, nothing else. Every control there is a plain
 /// HTML form whose POST the server answers with a redirect back to the page (server_fn's form
 /// redirects; an error comes back in the address and shows beside its field), and the sign-in
 /// keeps its step in the session, so nothing on them needs a script. A hydrated page that links
 /// to them still navigates in the browser as before.
 pub fn script_free_path(path: &str) -> bool {
-    path == "/me" || path.starts_with("/me/")
+    path == "/me" || path.starts_with("/me/") || path == "/help" || path.starts_with("/help/")
 }
 
 fn script_free_page() -> bool {
@@ -111,6 +112,9 @@ lazy_page! {
     BankTokensRoute => pages::bank::tokens::TokensPage,
     MyCardRoute => pages::me::card::MyCardPage,
     MemberLoginRoute => pages::me::login::MemberLoginPage,
+    HelpRoute => pages::help::HelpPage,
+    ManualRoute => pages::help::ManualPage,
+    FaqRoute => pages::help::FaqPage,
 }
 
 #[component]
@@ -142,6 +146,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/bank/tokens") view={Lazy::<BankTokensRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/me") view={Lazy::<MyCardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/me/login") view={Lazy::<MemberLoginRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/help") view={Lazy::<HelpRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/help/manual") view={Lazy::<ManualRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/help/faq") view={Lazy::<FaqRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -157,6 +157,16 @@ test('a clerk fills the downloaded template, sees every mistake with its cell, f
   await expectIssue(page, 6, 'D', '证件号码', `同5行的${first.name}证件号码相同。`);
   await expectIssue(page, 7, 'D', '证件号码', ID_LETTER_O);
   await expectIssue(page, 8, 'H', '手机号码', phoneMessage(shortPhone));
+  // each error links to its entry of the help centre's FAQ (常见问题汇总), in a new window
+  const faq = page
+    .locator('table.issues tbody tr')
+    .filter({ has: page.locator('td.message', { hasText: ID_LETTER_O }) })
+    .getByRole('link', { name: '查看常见问题（新窗口）' });
+  await expect(faq).toHaveAttribute('href', '/help/faq#id-invalid');
+  const [entry] = await Promise.all([page.context().waitForEvent('page'), faq.click()]);
+  await entry.waitForLoadState();
+  await expect(entry.locator('#id-invalid h2')).toHaveText(ID_LETTER_O);
+  await entry.close();
 
   await auditPage(page, 'union-import-errors');
 

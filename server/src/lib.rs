@@ -229,10 +229,27 @@ pub fn spawn_upload_purge(db: Db, retention_days: i64) {
     });
 }
 
+/// Folds the supervisor's subtree figures into one row each, every five minutes
+/// (`subtree::compact`): between two folds a figure is a sum of the moves since.
+pub fn spawn_subtree_compaction(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            match app::server::subtree::compact(&db).await {
+                Ok(n) if n > 0 => tracing::debug!(rows = n, "subtree figures folded"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not fold the subtree figures"),
+            }
+        }
+    });
+}
+
 /// Serves until the process is stopped.
 pub async fn serve(listener: tokio::net::TcpListener, db: Db, settings: Settings) -> std::io::Result<()> {
     spawn_session_cleanup(db.clone());
     spawn_upload_purge(db.clone(), settings.upload_retention_days);
+    spawn_subtree_compaction(db.clone());
     let app = router(db, settings);
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
 }

@@ -247,12 +247,17 @@ async fn run(cli: Cli) -> Result<(), String> {
                 app::server::cards::check_counts(&db).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
             let (members, cards) =
                 app::server::cards::unpaired(&db, 100).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
-            if differences.is_empty() && members.is_empty() && cards.is_empty() {
+            let subtree = app::server::subtree::check(&db).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
+            if differences.is_empty() && members.is_empty() && cards.is_empty() && subtree.is_empty() {
                 println!("办卡统计与会员记录一致。");
                 return Ok(());
             }
             for d in &differences {
                 println!("{}（{}）{}：统计 {}，实际 {}", d.union_name, d.union, d.state.label(), d.kept, d.counted);
+            }
+            for d in &subtree {
+                let what = app::server::subtree::figure_label(&d.kind, &d.key);
+                println!("{}（{}）及其下级{what}：统计 {}，逐个工会合计 {}", d.node_name, d.node, d.kept, d.summed);
             }
             let ids = |v: &[app::domain::ids::MemberId]| v.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("、");
             if !members.is_empty() {
@@ -261,7 +266,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             if !cards.is_empty() {
                 println!("没有对应会员的会员服务卡记录（会员编号）：{}", ids(&cards));
             }
-            println!("共 {} 处不一致。", differences.len() + members.len() + cards.len());
+            println!("共 {} 处不一致。", differences.len() + members.len() + cards.len() + subtree.len());
             std::process::exit(1);
         }
         Command::BankToken { command: BankTokenCommand::Create { user, name } } => {

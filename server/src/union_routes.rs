@@ -1,11 +1,19 @@
 //! Plain HTTP routes of a union's files: the import's upload (raw bytes, so the browser can show
 //! progress), and the downloads: the template, the error report, and 待处理 (the members the bank
-//! returned, with its reasons). Each takes its `Caller` like a server function.
+//! returned, with its reasons); and the supervisor's exports of its tables. Each takes its
+//! `Caller` like a server function.
 
 use app::{
     api::imports::MAX_UPLOAD_BYTES,
     error::AppError,
-    server::{batches, caller::Caller, imports, state::AppState, Db},
+    server::{
+        batches,
+        caller::Caller,
+        imports,
+        state::AppState,
+        supervision::{self, Export},
+        Db,
+    },
 };
 use axum::{
     body::Bytes,
@@ -43,7 +51,7 @@ impl IntoResponse for PageFailure {
         let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let html = format!(
             "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>无法下载 - 会员服务卡</title></head>\
-             <body><main><h1>无法下载</h1><p>{}</p><p><a href=\"/union/members\">返回会员管理</a></p></main></body></html>",
+             <body><main><h1>无法下载</h1><p>{}</p><p><a href=\"/\">返回首页</a></p></main></body></html>",
             escape_html(&self.0.to_string())
         );
         (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
@@ -132,8 +140,43 @@ async fn rejections(State(db): State<Db>, UnionCaller(caller): UnionCaller) -> R
     Ok(xlsx_response(&name, bytes))
 }
 
+/// The caller, if the session's account is a supervisor's.
+struct SupervisorCaller(Caller);
+
+impl axum::extract::FromRequestParts<AppState> for SupervisorCaller {
+    type Rejection = PageFailure;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, PageFailure> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.subtree()?;
+        Ok(SupervisorCaller(caller))
+    }
+}
+
+#[derive(Deserialize)]
+struct NodeQuery {
+    union: Option<app::domain::ids::UnionId>,
+}
+
+async fn supervisor_export(
+    State(db): State<Db>,
+    SupervisorCaller(caller): SupervisorCaller,
+    Path(table): Path<String>,
+    Query(q): Query<NodeQuery>,
+) -> Result<Response, PageFailure> {
+    let what = match table.as_str() {
+        "unions.xlsx" => Export::Unions,
+        "overdue.xlsx" => Export::Overdue,
+        "members.xlsx" => Export::Members,
+        _ => return Err(PageFailure(AppError::NotFound)),
+    };
+    let (name, bytes) = supervision::export(&db, &caller, q.union, what).await?;
+    Ok(xlsx_response(&name, bytes))
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/supervisor/export/{table}", get(supervisor_export))
         .route("/union/cards/rejected.xlsx", get(rejections))
         .route("/api/import/upload", post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
         .route("/union/template.xlsx", get(template))

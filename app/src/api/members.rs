@@ -61,21 +61,58 @@ pub async fn list_members(
     department: String,
     page: i64,
 ) -> Result<MemberPage, AppError> {
-    use crate::{
-        domain::{mask_id, phone::mask, role::Role, search::MemberQuery},
-        server::{audit, caller, members},
-    };
+    use crate::{domain::role::Role, server::caller};
     let (db, me) = caller::require(&[Role::Union]).await?;
+    let union = me.union()?;
+    member_page(&db, &me, union, &query, state, department, page).await
+}
+
+/// A grassroots union's members as its supervisor sees them (any union of the supervisor's
+/// subtree), searched and filtered like the union's own list; ID and phone masked.
+#[server(endpoint = "supervisor/members")]
+pub async fn list_supervised_members(
+    union_id: crate::domain::ids::UnionId,
+    query: String,
+    state: Option<CardState>,
+    page: i64,
+) -> Result<MemberPage, AppError> {
+    use crate::{
+        domain::role::{Role, UnionLevel},
+        server::{caller, supervision},
+    };
+    let (db, me) = caller::require(&[Role::Supervisor]).await?;
+    let node = supervision::node_in_scope(&db, &me, Some(union_id)).await?;
+    if node.level != UnionLevel::Grassroots {
+        return Err(AppError::NotFound);
+    }
+    member_page(&db, &me, node.id, &query, state, String::new(), page).await
+}
+
+/// One page of `union`'s members for the caller (already checked), masked; a whole ID or phone
+/// number searched counts as a view of each record found (audited).
+#[cfg(feature = "ssr")]
+async fn member_page(
+    db: &crate::server::Db,
+    me: &crate::server::caller::Caller,
+    union: crate::domain::ids::UnionId,
+    query: &str,
+    state: Option<CardState>,
+    department: String,
+    page: i64,
+) -> Result<MemberPage, AppError> {
+    use crate::{
+        domain::{mask_id, phone::mask, search::MemberQuery},
+        server::{audit, members},
+    };
     let page = page.max(1);
-    let query = MemberQuery::parse(&query).map_err(|m| AppError::invalid("query", m))?;
+    let query = MemberQuery::parse(query).map_err(|m| AppError::invalid("query", m))?;
     let searches = use_context::<crate::server::state::AppState>().map(|s| s.member_searches);
     if query != MemberQuery::All && searches.is_some_and(|limit| !limit.allow(me.id())) {
         return Err(AppError::Locked { message: "查询过于频繁，请稍后再试。".into() });
     }
     let whole_number = matches!(query, MemberQuery::Number(_));
     let filter = members::ListFilter { query, state, department };
-    let (rows, total) =
-        members::list(&db, me.union()?, &filter, MEMBER_PAGE_SIZE, (page - 1) * MEMBER_PAGE_SIZE).await?;
+    let (rows, total) = members::list(db, union, &filter, MEMBER_PAGE_SIZE, (page - 1) * MEMBER_PAGE_SIZE).await?;
     if whole_number {
         // a whole number found is as good as the record itself: audited as a view of it
         for r in &rows {

@@ -7,6 +7,7 @@ pub mod bank_tokens;
 pub mod calendar;
 pub mod cards;
 pub mod deliveries;
+pub mod help;
 pub mod imports;
 pub mod member_portal;
 pub mod members;

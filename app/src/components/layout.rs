@@ -8,15 +8,19 @@ use crate::{
 
 fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Supervisor => {
-            &[("/supervisor", "工作概览"), ("/supervisor/accounts", "账号管理"), ("/supervisor/calendar", "节假日日历")]
-        }
+        Role::Supervisor => &[
+            ("/supervisor", "工作概览"),
+            ("/supervisor/accounts", "账号管理"),
+            ("/supervisor/calendar", "节假日日历"),
+            ("/help", "帮助中心"),
+        ],
         Role::Union => &[
             ("/union", "首页"),
             ("/union/info", "单位信息"),
             ("/union/members", "会员管理"),
             ("/union/cards", "会员服务卡"),
             ("/union/feedback", "会员反馈"),
+            ("/help", "帮助中心"),
         ],
         Role::Bank => &[
             ("/bank", "工作台"),
@@ -24,8 +28,9 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/bank/deliveries", "送卡上门"),
             ("/bank/cards", "激活与重新制卡"),
             ("/bank/tokens", "接口令牌"),
+            ("/help", "帮助中心"),
         ],
-        Role::Member => &[("/me", "我的会员卡")],
+        Role::Member => &[("/me", "我的会员卡"), ("/help", "帮助中心")],
     }
 }
 

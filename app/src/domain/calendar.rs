@@ -129,6 +129,12 @@ impl Date {
         later.days_since_epoch() - self.days_since_epoch()
     }
 
+    /// The Monday of the week `self` falls in.
+    pub fn week_start(self) -> Date {
+        let back = (self.days_since_epoch() + 3).rem_euclid(7);
+        Date::from_days_since_epoch(self.days_since_epoch() - back).unwrap_or(self)
+    }
+
     pub fn weekday(self) -> Weekday {
         // 1970-01-01 was a Thursday
         Weekday::ALL[(self.days_since_epoch() + 3).rem_euclid(7) as usize]
@@ -324,6 +330,29 @@ impl From<Calendar> for CalendarData {
     }
 }
 
+/// Whether a card was handed out within the working days allowed after its delivery was signed
+/// for (the supervisor's on-time rate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Timeliness {
+    OnTime,
+    Late,
+    /// The calendar lacks a year the count needs: neither on time nor late.
+    Undetermined,
+}
+
+impl Timeliness {
+    pub const ALL: [Timeliness; 3] = [Timeliness::OnTime, Timeliness::Late, Timeliness::Undetermined];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Timeliness::OnTime => "on_time",
+            Timeliness::Late => "late",
+            Timeliness::Undetermined => "undetermined",
+        }
+    }
+}
+
 /// How the handing-out of a signed-for delivery stands on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -494,6 +523,22 @@ impl Calendar {
             }
         }
         Ok(left)
+    }
+
+    /// Whether a card of a delivery signed for on `signed` and handed out on `day` was handed out
+    /// by its due date.
+    pub fn timeliness(&self, signed: Date, day: Date) -> Timeliness {
+        match self.due_date(signed, DISTRIBUTION_WORKING_DAYS) {
+            Ok(due) if day <= due => Timeliness::OnTime,
+            Ok(_) => Timeliness::Late,
+            Err(_) => Timeliness::Undetermined,
+        }
+    }
+
+    /// Working days after `due` up to and including `today` (0 when `today` is not past `due`):
+    /// how many working days a hand-out is overdue.
+    pub fn working_days_overdue(&self, due: Date, today: Date) -> Result<u32, CalendarGap> {
+        self.working_days_left(today, due)
     }
 
     /// How a delivery signed for on `signed` stands on `today`, its due date being the
@@ -684,6 +729,20 @@ mod tests {
     fn signing_on_a_day_off_counts_from_the_next_working_day() {
         // Signed Sun 2026-03-08: Mon 03-09 .. Fri 03-13.
         assert_eq!(cal().due_date(d("2026-03-08"), 5), Ok(d("2026-03-13")));
+    }
+
+    #[test]
+    fn a_card_handed_out_by_its_due_date_is_on_time() {
+        let cal = cal();
+        // signed on Friday 2026-09-25, with the National Day holidays in the five working days
+        let due = cal.due_date(d("2026-09-25"), DISTRIBUTION_WORKING_DAYS).unwrap();
+        assert_eq!(cal.timeliness(d("2026-09-25"), due), Timeliness::OnTime);
+        assert_eq!(cal.timeliness(d("2026-09-25"), due.next_day().unwrap()), Timeliness::Late);
+        assert_eq!(cal.timeliness(d("2024-12-30"), d("2025-01-02")), Timeliness::Undetermined);
+        // overdue counts working days after the due date: a weekend adds none
+        assert_eq!(cal.working_days_overdue(d("2026-03-06"), d("2026-03-09")).unwrap(), 1);
+        assert_eq!(cal.working_days_overdue(d("2026-03-06"), d("2026-03-08")).unwrap(), 0);
+        assert_eq!(cal.working_days_overdue(d("2026-03-06"), d("2026-03-06")).unwrap(), 0);
     }
 
     #[test]

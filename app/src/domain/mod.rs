@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod card;
 pub mod credit_code;
+pub mod faq;
 pub mod id_document;
 pub mod id_number;
 pub mod ids;
@@ -14,6 +15,7 @@ pub mod role;
 pub mod rules;
 pub mod search;
 pub mod sheet;
+pub mod tally;
 pub mod template;
 pub mod union_info;
 

@@ -2,6 +2,7 @@
 
 pub mod bank;
 pub mod change_password;
+pub mod help;
 pub mod home;
 pub mod login;
 pub mod me;

@@ -435,6 +435,7 @@ pub async fn review_in(
             continue;
         }
         for reason in &r.reasons {
+            cards::tally(tx, row.union_id, &crate::domain::tally::Tally::Rejection(reason.reason), 1).await?;
             sqlx::query(
                 "INSERT INTO card_rejections (member_id, batch_id, reason, text, at) VALUES ($1, $2, $3, $4, $5)",
             )

@@ -12,9 +12,11 @@ use super::{
 };
 use crate::{
     domain::{
+        calendar::Date,
         card::CardState,
         ids::{BatchId, DeliveryId, MemberId, UnionId, UserId},
         member::StoredMember,
+        tally::Tally,
     },
     error::{AppError, AppResult},
 };
@@ -23,7 +25,16 @@ use crate::{
 pub const MEMBERS_WITH_CARDS: &str = "members m JOIN cards c ON c.union_id = m.union_id AND c.member_id = m.id";
 
 /// The kept count of each union's cards per state.
-const CARD_COUNTS: KeptCount = KeptCount { table: "card_counts", column: "state" };
+pub const CARD_COUNTS: KeptCount = KeptCount { table: "card_counts", column: "state" };
+
+/// The kept tallies of each union (`domain::tally`): applications and activations per week,
+/// rejection reasons, import errors.
+pub const TALLIES: KeptCount = KeptCount { table: "tallies", column: "tally" };
+
+/// Adds `n` to `union`'s tally `t`, in the caller's transaction.
+pub async fn tally(tx: &mut Tx, union: UnionId, t: &Tally, n: i64) -> Result<(), sqlx::Error> {
+    bump_kept(tx, TALLIES, union, &t.key(), n).await
+}
 
 /// Moves the kept count of `union`'s cards in `state` by `delta` (see [`bump_kept`]).
 async fn bump(tx: &mut Tx, union: UnionId, state: CardState, delta: i64) -> Result<(), sqlx::Error> {
@@ -213,6 +224,16 @@ pub async fn move_rows(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResul
     let n = rows.len() as i64;
     bump(tx, mv.union, mv.from, -n).await?;
     bump(tx, mv.union, mv.to, n).await?;
+    // applications and activations, by the week they happened in
+    let day = Date::of_timestamp(at).ok_or(AppError::Internal)?;
+    let week = match mv.to {
+        CardState::Submitted => Some(Tally::applied_on(day)),
+        CardState::Activated => Some(Tally::activated_on(day)),
+        _ => None,
+    };
+    if let Some(t) = week.filter(|_| n > 0) {
+        tally(tx, mv.union, &t, n).await?;
+    }
     Ok(rows)
 }
 
@@ -270,31 +291,6 @@ pub async fn count_of(db: &Db, union: UnionId, state: Option<CardState>) -> Resu
     Ok(counts.iter().filter(|(s, _)| state.is_none_or(|x| x == *s)).map(|(_, n)| n).sum())
 }
 
-/// The cards of every union whose path lies in `[lo, hi)`, by state.
-pub async fn counts_in_subtree(db: &Db, lo: &str, hi: &str) -> Result<StateCounts, sqlx::Error> {
-    let rows: Vec<(CardState, i64)> = sqlx::query_as(
-        "SELECT c.state, CAST(SUM(c.n) AS BIGINT) FROM card_counts c JOIN unions u ON u.id = c.union_id \
-         WHERE u.path >= $1 AND u.path < $2 GROUP BY c.state",
-    )
-    .bind(lo)
-    .bind(hi)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(every_state(rows))
-}
-
-/// Members of each grassroots union in `[lo, hi)`: (path, members).
-pub async fn members_by_grassroots(db: &Db, lo: &str, hi: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.path, CAST(COALESCE(SUM(c.n), 0) AS BIGINT) FROM unions u LEFT JOIN card_counts c ON c.union_id = u.id \
-         WHERE u.path >= $1 AND u.path < $2 AND u.level = 'grassroots' GROUP BY u.path",
-    )
-    .bind(lo)
-    .bind(hi)
-    .fetch_all(&db.pool)
-    .await
-}
-
 /// The cards of the unions that collect at one of the bank's branches, by state.
 pub async fn counts_of_bank(db: &Db, bank: crate::domain::ids::BankId) -> Result<StateCounts, sqlx::Error> {
     let rows: Vec<(CardState, i64)> = sqlx::query_as(
@@ -334,6 +330,7 @@ pub async fn recount(db: &Db) -> Result<(), sqlx::Error> {
     )
     .execute(&mut *tx)
     .await?;
+    super::subtree::rebuild(&mut tx).await?;
     tx.commit().await
 }
 

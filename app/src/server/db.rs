@@ -149,10 +149,11 @@ pub struct KeptCount {
     pub column: &'static str,
 }
 
-/// Moves the kept count of `union` for `key` by `delta`, in the caller's transaction. A count
-/// that would go below zero, or a decrement of a count never kept, is refused by the database
-/// (the table's CHECK, or no row to update): the transaction fails rather than keep a wrong
-/// figure.
+/// Moves the kept count of `union` for `key` by `delta`, in the caller's transaction, and the
+/// same figure of the union and every union above it (`subtree_counts`, see
+/// [`super::subtree`]). A count that would go below zero, or a decrement of a count never kept,
+/// is refused by the database (the table's CHECK, or no row to update): the transaction fails
+/// rather than keep a wrong figure.
 pub async fn bump_kept(
     tx: &mut Tx,
     kept: KeptCount,
@@ -182,6 +183,9 @@ pub async fn bump_kept(
         if done.rows_affected() != 1 {
             return Err(sqlx::Error::Protocol(format!("no kept count in {table} of union {union} for {key}")));
         }
+    }
+    if delta != 0 {
+        super::subtree::record(tx, table, union, key, delta).await?;
     }
     Ok(())
 }

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 
 use super::{
     cards::{self, CardChange, Move, Selection, MEMBERS_WITH_CARDS},
-    db::{like_contains, now, Db, Tx},
+    db::{bump_kept, like_contains, now, Db, KeptCount, Tx},
 };
 use crate::{
     domain::{
-        calendar::Date,
+        calendar::{Date, Timeliness},
         card::{
             check, check_delivery, CardAction, CardMove, CardState, DeliveryAction, DeliveryRefusal, DeliveryStage,
         },
@@ -144,6 +144,19 @@ pub async fn to_hand_out(db: &Db, union: UnionId) -> Result<Vec<DeliveryRow>, sq
          WHERE d.union_id = $1 AND d.stage = 'signed' AND d.outstanding > 0 ORDER BY d.signed_on, d.id"
     ))
     .bind(union)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// The signed-for deliveries with cards still to hand out of every union whose path lies in
+/// `[lo, hi)` (a supervisor's subtree), oldest signing first.
+pub async fn to_hand_out_in_subtree(db: &Db, lo: &str, hi: &str) -> Result<Vec<DeliveryRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {DELIVERY_COLUMNS} FROM {DELIVERY_FROM} \
+         WHERE d.stage = 'signed' AND d.outstanding > 0 AND u.path >= $1 AND u.path < $2 ORDER BY d.signed_on, d.id"
+    ))
+    .bind(lo)
+    .bind(hi)
     .fetch_all(&db.pool)
     .await
 }
@@ -500,15 +513,35 @@ async fn hand_out_in(
             *per_delivery.entry(d).or_default() += 1;
         }
     }
+    let cal = super::calendar::load(db).await?;
+    let day = Date::of_timestamp(at.unwrap_or_else(now)).ok_or(AppError::Internal)?;
+    let mut per_timeliness: BTreeMap<&'static str, i64> = BTreeMap::new();
     for (d, n) in per_delivery {
-        sqlx::query("UPDATE card_deliveries SET outstanding = outstanding - $1 WHERE id = $2")
-            .bind(n)
-            .bind(d)
-            .execute(&mut **tx)
-            .await?;
+        let signed: Option<String> = sqlx::query_scalar(
+            "UPDATE card_deliveries SET outstanding = outstanding - $1 WHERE id = $2 RETURNING signed_on",
+        )
+        .bind(n)
+        .bind(d)
+        .fetch_one(&mut **tx)
+        .await?;
+        let timeliness = match signed.as_deref().and_then(Date::parse) {
+            Some(signed) => cal.timeliness(signed, day),
+            None => Timeliness::Undetermined,
+        };
+        *per_timeliness.entry(timeliness.as_str()).or_default() += n;
+    }
+    let outside = moved.iter().filter(|m| m.delivery_id.is_none()).count() as i64;
+    if outside > 0 {
+        *per_timeliness.entry(Timeliness::Undetermined.as_str()).or_default() += outside;
+    }
+    for (timeliness, n) in per_timeliness {
+        bump_kept(tx, HANDOUT_COUNTS, union, timeliness, n).await?;
     }
     Ok(moved.len())
 }
+
+/// The kept count of each union's cards handed out, by whether within the five working days.
+pub const HANDOUT_COUNTS: KeptCount = KeptCount { table: "handout_counts", column: "timeliness" };
 
 /// A made card: the member and its number's last four digits.
 #[derive(Debug, Clone)]

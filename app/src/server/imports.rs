@@ -366,6 +366,7 @@ pub async fn preview(
     } else {
         None
     };
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO imports (id, union_id, user_id, file_name, file_sha256, file, rows_read, error_count, status, created_at, staged) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'previewed', $9, $10)",
@@ -380,8 +381,18 @@ pub async fn preview(
     .bind(preview.issues.len() as i64)
     .bind(now())
     .bind(staged)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    // the errors of the preview, for the supervisors' ranking of what to teach
+    let mut errors: std::collections::BTreeMap<(&str, &str), i64> = std::collections::BTreeMap::new();
+    for i in &preview.issues {
+        *errors.entry((i.field.as_str(), i.code.as_str())).or_default() += 1;
+    }
+    for ((field, code), n) in errors {
+        let t = crate::domain::tally::Tally::ImportError { field: field.to_string(), code: code.to_string() };
+        super::cards::tally(&mut tx, union_id, &t, n).await?;
+    }
+    tx.commit().await?;
     record_id_hits(db, actor, union_id, &format!("import:{id}"), &checked_holders).await?;
     audit::record(
         &db.pool,

@@ -61,7 +61,7 @@ pub async fn current_rejections(db: &Db, member: MemberId) -> Result<Vec<(String
 }
 
 /// The kept count of each union's members' answers (我已领到卡 / 未收到).
-const RECEIPT_COUNTS: KeptCount = KeptCount { table: "receipt_counts", column: "answer" };
+pub const RECEIPT_COUNTS: KeptCount = KeptCount { table: "receipt_counts", column: "answer" };
 
 async fn bump(tx: &mut Tx, union: UnionId, answer: ReceiptAnswer, delta: i64) -> Result<(), sqlx::Error> {
     bump_kept(tx, RECEIPT_COUNTS, union, answer.as_str(), delta).await
@@ -149,20 +149,6 @@ pub async fn receipt_counts(db: &Db, union: UnionId) -> Result<(i64, i64), sqlx:
         .bind(union)
         .fetch_all(&db.pool)
         .await?;
-    Ok(received_and_not(&rows))
-}
-
-/// Members' answers in the unions of the path range `[lo, hi)`: (我已领到卡, 未收到), from the
-/// kept counts (no scan of cards or answers).
-pub async fn receipt_counts_in_subtree(db: &Db, lo: &str, hi: &str) -> Result<(i64, i64), sqlx::Error> {
-    let rows: Vec<(ReceiptAnswer, i64)> = sqlx::query_as(
-        "SELECT r.answer, CAST(SUM(r.n) AS BIGINT) FROM receipt_counts r JOIN unions u ON u.id = r.union_id \
-         WHERE u.path >= $1 AND u.path < $2 GROUP BY r.answer",
-    )
-    .bind(lo)
-    .bind(hi)
-    .fetch_all(&db.pool)
-    .await?;
     Ok(received_and_not(&rows))
 }
 

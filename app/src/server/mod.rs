@@ -21,6 +21,8 @@ pub mod members;
 pub mod session_store;
 pub mod sms;
 pub mod state;
+pub mod subtree;
+pub mod supervision;
 pub mod unions;
 pub mod xlsx;
 

@@ -63,6 +63,23 @@ pub async fn children(db: &Db, parent: UnionId, limit: i64) -> Result<Vec<UnionN
         .await
 }
 
+/// How many grassroots unions each union directly below `parent` has in its subtree (itself
+/// included); a union with none is absent.
+pub async fn grassroots_below_children(
+    db: &Db,
+    parent: UnionId,
+) -> Result<std::collections::HashMap<UnionId, i64>, sqlx::Error> {
+    let rows: Vec<(UnionId, i64)> = sqlx::query_as(
+        "SELECT c.id, COUNT(g.id) FROM unions c JOIN unions g \
+         ON g.path >= c.path AND g.path < rtrim(c.path, '/') || '0' AND g.level = 'grassroots' \
+         WHERE c.parent_id = $1 GROUP BY c.id",
+    )
+    .bind(parent)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// How the grassroots unions of a subtree stand: how many there are, how many have an account
 /// past its first login, how many have completed their information.
 #[derive(Debug, Clone, Copy, Default)]

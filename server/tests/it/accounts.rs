@@ -55,7 +55,7 @@ async fn a_supervisor_reaches_only_accounts_below_its_own_union(app: TestApp) {
         .await;
     assert_eq!((r.status.as_u16(), r.kind()), (404, Some("not_found")), "out of scope answers as not found");
     // nor drill down above itself
-    let r = app.call_fn(&district, GetSupervisorOverview { union_id: Some(city_union) }).await;
+    let r = app.call_fn(&district, GetSupervisorOverview { union_id: Some(city_union), sort: None, page: None }).await;
     assert_eq!((r.status.as_u16(), r.kind()), (404, Some("not_found")));
     // the city sees the district's accounts too
     let city = app.login_ok("szzgh", DEMO_PASSWORD).await;

@@ -144,6 +144,7 @@ async fn a_bank_system_reads_batches_and_posts_a_review_idempotently(app: TestAp
     assert_eq!(kind, "application/problem+json");
     // the desk sees what the API did: the same lifecycle, the same counts
     assert!(app::server::cards::check_counts(&app.db).await.unwrap().is_empty());
+    assert_eq!(app::server::subtree::check(&app.db).await.unwrap(), vec![], "subtree figures differ from their unions");
 
     // the OpenAPI document names the endpoints
     let doc: Value =
@@ -459,6 +460,7 @@ async fn card_events_carry_a_card_from_the_factory_to_activation(app: TestApp) {
     .unwrap();
     assert_eq!(by, Some(officer.id.0));
     assert!(app::server::cards::check_counts(&app.db).await.unwrap().is_empty());
+    assert_eq!(app::server::subtree::check(&app.db).await.unwrap(), vec![], "subtree figures differ from their unions");
 
     // another bank's token reaches none of these cards; an empty list is a problem
     app.another_bank().await;

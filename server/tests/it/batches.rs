@@ -37,6 +37,7 @@ async fn events(app: &TestApp) -> i64 {
 
 async fn assert_counts_agree(app: &TestApp) {
     assert_eq!(check_counts(&app.db).await.unwrap(), vec![], "kept counts differ from a recount");
+    assert_eq!(app::server::subtree::check(&app.db).await.unwrap(), vec![], "subtree figures differ from their unions");
 }
 
 fn submit_all(key: &str) -> SubmitBatch {

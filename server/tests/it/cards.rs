@@ -134,13 +134,31 @@ async fn the_counts_check_command_says_they_agree_or_names_each_difference(app: 
     let (code, stdout) = check().await;
     assert_eq!(code, 1, "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(
-        lines,
-        [
-            format!("{UNION_A}（{union}）{}：统计 {}，实际 {pending}", CardState::Pending.label(), pending + 1),
-            "共 1 处不一致。".to_string(),
-        ]
-    );
+    // the changed count no longer agrees with the cards, and the union's figure and those of
+    // every union above it (kept by the writer) no longer agree with the changed count
+    let (path,): (String,) =
+        sqlx::query_as("SELECT path FROM unions WHERE id = $1").bind(union).fetch_one(&app.db.pool).await.unwrap();
+    let mut expected =
+        vec![format!("{UNION_A}（{union}）{}：统计 {}，实际 {pending}", CardState::Pending.label(), pending + 1)];
+    for node in app::server::subtree::path_ids(&path) {
+        let (name,): (String,) =
+            sqlx::query_as("SELECT name FROM unions WHERE id = $1").bind(node).fetch_one(&app.db.pool).await.unwrap();
+        let all: i64 = sqlx::query_scalar(
+            "SELECT CAST(SUM(c.n) AS BIGINT) FROM card_counts c JOIN unions u ON u.id = c.union_id \
+             WHERE c.state = 'pending' AND u.path LIKE $1",
+        )
+        .bind(format!("%/{node}/%"))
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        expected.push(format!(
+            "{name}（{node}）及其下级{}：统计 {}，逐个工会合计 {all}",
+            CardState::Pending.label(),
+            all - 1
+        ));
+    }
+    expected.push(format!("共 {} 处不一致。", expected.len()));
+    assert_eq!(lines, expected);
     let differences = check_counts(&app.db).await.unwrap();
     assert_eq!(differences.len(), 1, "{differences:?}");
     let d = &differences[0];
@@ -217,6 +235,7 @@ async fn the_database_refuses_a_card_state_the_code_does_not_know(app: TestApp) 
         .expect_err("an unknown role is refused");
     assert!(err.to_string().contains("role"), "{err}");
     assert!(check_counts(&app.db).await.unwrap().is_empty());
+    assert_eq!(app::server::subtree::check(&app.db).await.unwrap(), vec![], "subtree figures differ from their unions");
 }
 
 /// What the database's checks refuse can still be met (a row written before them, by hand, by
@@ -374,6 +393,7 @@ async fn a_card_move_applies_once_and_only_where_the_lifecycle_allows(app: TestA
         .collect();
     assert_eq!(events, expected);
     assert!(check_counts(&app.db).await.unwrap().is_empty());
+    assert_eq!(app::server::subtree::check(&app.db).await.unwrap(), vec![], "subtree figures differ from their unions");
 
     // the same move again (a second click, or someone else's): nothing left in 未办卡 to move
     let counts = kept_counts(&app).await;

@@ -374,6 +374,7 @@ async fn made_cards_are_delivered_signed_for_handed_out_and_activated_each_step_
         .await;
     assert_eq!(status(&r), (409, Some("conflict")), "{:?}", r.body);
     assert_eq!(check_counts(&app.db).await.unwrap(), vec![], "kept counts differ from a recount");
+    assert_eq!(app::server::subtree::check(&app.db).await.unwrap(), vec![], "subtree figures differ from their unions");
 }
 
 async fn two_signings_of_one_delivery_at_once_apply_once(app: TestApp) {
@@ -396,6 +397,7 @@ async fn two_signings_of_one_delivery_at_once_apply_once(app: TestApp) {
     assert_eq!(codes, [200, 409], "{:?} / {:?}", a.body, b.body);
     assert_eq!(events(&app).await - before, n, "each card moved once");
     assert_eq!(check_counts(&app.db).await.unwrap(), vec![]);
+    assert_eq!(app::server::subtree::check(&app.db).await.unwrap(), vec![], "subtree figures differ from their unions");
 }
 
 async fn each_side_reaches_only_its_own_deliveries_and_cards(app: TestApp) {

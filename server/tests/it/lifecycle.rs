@@ -41,6 +41,7 @@ async fn cards_in(app: &TestApp, union: UnionId, state: CardState) -> Vec<Member
 
 async fn invariants(app: &TestApp, step: usize, what: &str) {
     assert_eq!(check_counts(&app.db).await.unwrap(), vec![], "step {step} ({what}): kept counts differ");
+    assert_eq!(app::server::subtree::check(&app.db).await.unwrap(), vec![], "subtree figures differ from their unions");
     let events: Vec<(Option<CardState>, CardState)> =
         sqlx::query_as("SELECT from_state, to_state FROM card_events").fetch_all(&app.db.pool).await.unwrap();
     for (from, to) in events {

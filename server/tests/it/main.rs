@@ -11,6 +11,7 @@ mod bank_api;
 mod batches;
 mod calendar;
 mod cards;
+mod dashboard;
 mod deliveries;
 mod imports;
 mod lifecycle;

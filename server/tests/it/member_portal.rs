@@ -306,7 +306,9 @@ async fn the_members_answer_reaches_the_unions_to_do_and_counts(app: TestApp, gw
     assert_eq!(&history[history.len() - 2..], ["会员反馈未收到卡", "会员确认已领到卡"]);
     // the city's supervisor tells cards the member confirmed from those only the union recorded
     let city = app.login_ok("szzgh", DEMO_PASSWORD).await;
-    let receipts = app.call_fn(&city, GetSupervisorOverview { union_id: None }).await.body["receipts"].clone();
+    let receipts = app.call_fn(&city, GetSupervisorOverview { union_id: None, sort: None, page: None }).await.body
+        ["receipts"]
+        .clone();
     let handed_out: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cards WHERE state IN ('distributed', 'activated')")
         .fetch_one(&app.db.pool)
         .await

@@ -18,7 +18,7 @@ async fn portal_calls(app: &TestApp, c: &reqwest::Client, union_info: bool) -> V
         ("accounts/list", app.call_fn(c, ListAccounts { query: "".into(), page: 1 }).await),
         ("overview/bank", app.call_fn(c, GetBankOverview {}).await),
         ("me/card", app.call_fn(c, GetMyCard {}).await),
-        ("overview/supervisor", app.call_fn(c, GetSupervisorOverview { union_id: None }).await),
+        ("overview/supervisor", app.call_fn(c, GetSupervisorOverview { union_id: None, sort: None, page: None }).await),
     ];
     replies.push(if union_info {
         ("union/info", app.call_fn(c, GetUnionInfo {}).await)

@@ -137,7 +137,8 @@ async fn a_supervisor_sees_exactly_its_subtree_whatever_the_database_collation(a
     for (id, path, level) in unions.iter().filter(|(_, _, level)| level != "grassroots") {
         let below = |p: &str| p.starts_with(path.as_str());
         let grassroots = unions.iter().filter(|(_, p, l)| l == "grassroots" && below(p)).count();
-        let r = app.call_fn(&city, GetSupervisorOverview { union_id: Some(UnionId(*id)) }).await;
+        let r =
+            app.call_fn(&city, GetSupervisorOverview { union_id: Some(UnionId(*id)), sort: None, page: None }).await;
         assert_eq!(r.body["grassroots_total"], grassroots as i64, "grassroots unions below {path} ({level})");
         // its own account sees the accounts strictly below its union
         let accounts_below = accounts.iter().filter(|p| below(p) && *p != path).count();
@@ -419,7 +420,7 @@ async fn uploads_and_edits_that_report_other_unions_ids_are_audited_and_throttle
 
     // the supervisor sees it
     let sup = app.login_ok("futian", DEMO_PASSWORD).await;
-    let o = app.call_fn(&sup, GetSupervisorOverview { union_id: None }).await;
+    let o = app.call_fn(&sup, GetSupervisorOverview { union_id: None, sort: None, page: None }).await;
     let hits = o.body["id_hit_unions"].as_array().unwrap();
     assert_eq!(hits.len(), 1, "{hits:?}");
     assert_eq!(hits[0]["name"], UNION_A);

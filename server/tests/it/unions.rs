@@ -111,7 +111,7 @@ async fn a_grassroots_union_completes_its_info_and_the_lock_lifts(app: TestApp) 
     assert!(o.body["batch_lock"].is_null(), "{:?}", o.body);
     let r = app.call_fn(&c, submit).await;
     assert_eq!(r.body["code"], "nothing_pending", "open now, with no member yet: {:?}", r.body);
-    let s = app.call_fn(&sup, GetSupervisorOverview { union_id: None }).await;
+    let s = app.call_fn(&sup, GetSupervisorOverview { union_id: None, sort: None, page: None }).await;
     assert_eq!(s.body["grassroots_total"], 3);
     assert_eq!(s.body["grassroots_info_complete"], 3);
 }

@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     api::cards::StateCount,
-    domain::{ids::UnionId, role::UnionLevel},
+    domain::{card::CardState, ids::UnionId, role::UnionLevel},
     error::AppError,
 };
 
+/// A union directly below the node, with the same figures as the node.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChildUnion {
     pub id: UnionId,
@@ -16,6 +17,176 @@ pub struct ChildUnion {
     pub level: UnionLevel,
     pub grassroots: i64,
     pub members: i64,
+    /// Cards in each state, in [`CardState::ALL`]'s order.
+    #[serde(default)]
+    pub by_state: Vec<i64>,
+    #[serde(default)]
+    pub handouts: Handouts,
+}
+
+/// Cards handed out, by whether within five working days of signing for their delivery.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handouts {
+    pub on_time: i64,
+    pub late: i64,
+    pub undetermined: i64,
+}
+
+impl Handouts {
+    /// The on-time rate in whole percent, of the hand-outs the calendar could judge.
+    pub fn rate(&self) -> Option<i64> {
+        let judged = self.on_time + self.late;
+        (judged > 0).then(|| (self.on_time * 100 + judged / 2) / judged)
+    }
+
+    pub fn label(&self) -> String {
+        match self.rate() {
+            Some(r) => format!("{r}%"),
+            None => "—".to_string(),
+        }
+    }
+}
+
+/// How the table of unions below is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChildOrder {
+    /// By name (the default).
+    #[default]
+    Name,
+    Members,
+    /// Most cards in this state first.
+    State(CardState),
+    /// Lowest on-time rate first (those with no hand-outs last).
+    OnTimeRate,
+}
+
+impl ChildOrder {
+    /// The value in the address (`?sort=`).
+    pub fn code(self) -> String {
+        match self {
+            ChildOrder::Name => "name".into(),
+            ChildOrder::Members => "members".into(),
+            ChildOrder::State(s) => s.as_str().into(),
+            ChildOrder::OnTimeRate => "on_time".into(),
+        }
+    }
+
+    pub fn from_code(code: &str) -> ChildOrder {
+        match code {
+            "members" => ChildOrder::Members,
+            "on_time" => ChildOrder::OnTimeRate,
+            other => {
+                CardState::ALL.into_iter().find(|s| s.as_str() == other).map_or(ChildOrder::Name, ChildOrder::State)
+            }
+        }
+    }
+
+    /// Sorts `children` in this order (ties by name).
+    pub fn sort(self, children: &mut [ChildUnion]) {
+        let state_index = |s: CardState| CardState::ALL.iter().position(|x| *x == s).unwrap_or(0);
+        children.sort_by(|a, b| {
+            let first = match self {
+                ChildOrder::Name => std::cmp::Ordering::Equal,
+                ChildOrder::Members => b.members.cmp(&a.members),
+                ChildOrder::State(s) => {
+                    let i = state_index(s);
+                    b.by_state.get(i).cmp(&a.by_state.get(i))
+                }
+                ChildOrder::OnTimeRate => {
+                    a.handouts.rate().unwrap_or(i64::MAX).cmp(&b.handouts.rate().unwrap_or(i64::MAX))
+                }
+            };
+            first.then_with(|| a.name.cmp(&b.name))
+        });
+    }
+}
+
+/// Applications and activations in one week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeekFigures {
+    /// The week's Monday.
+    pub week: String,
+    pub applied: i64,
+    pub activated: i64,
+}
+
+/// A cause of trouble in the subtree and how often it came up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cause {
+    pub label: String,
+    pub n: i64,
+    /// The anchor of the help centre's FAQ entry about it.
+    pub faq: Option<String>,
+}
+
+/// Weeks in the series.
+pub const WEEKS: i64 = 26;
+
+/// Causes in each ranking.
+pub const CAUSES_SHOWN: usize = 10;
+
+/// The weekly series of the last [`WEEKS`] weeks up to `today`'s, oldest first, and the most
+/// common import errors and rejection reasons, from a node's tallies.
+pub fn from_tallies(
+    tallies: impl Iterator<Item = (crate::domain::tally::Tally, i64)>,
+    today: crate::domain::calendar::Date,
+) -> (Vec<WeekFigures>, Vec<Cause>, Vec<Cause>) {
+    use crate::domain::{faq, tally::Tally};
+    let this_week = today.week_start();
+    let mut weeks: Vec<WeekFigures> = (0..WEEKS)
+        .rev()
+        .filter_map(|i| this_week.add_days(-7 * i))
+        .map(|w| WeekFigures { week: w.to_string(), applied: 0, activated: 0 })
+        .collect();
+    let (mut imports, mut rejections) = (Vec::new(), Vec::new());
+    for (t, n) in tallies {
+        match t {
+            Tally::Applied(w) | Tally::Activated(w) => {
+                let week = w.to_string();
+                if let Some(f) = weeks.iter_mut().find(|f| f.week == week) {
+                    if matches!(t, Tally::Applied(_)) {
+                        f.applied += n;
+                    } else {
+                        f.activated += n;
+                    }
+                }
+            }
+            Tally::Rejection(r) => rejections.push(Cause { label: r.label().to_string(), n, faq: None }),
+            Tally::ImportError { field, code } => imports.push(Cause {
+                label: format!("{field}：{}", faq::error_label(&field, &code)),
+                n,
+                faq: faq::entry_for(&code).map(|e| e.slug.to_string()),
+            }),
+        }
+    }
+    for causes in [&mut imports, &mut rejections] {
+        // one line per label (several codes may share an FAQ entry), most common first
+        causes.sort_by(|a, b| a.label.cmp(&b.label));
+        causes.dedup_by(|later, kept| {
+            let same = later.label == kept.label;
+            if same {
+                kept.n += later.n;
+            }
+            same
+        });
+        causes.sort_by(|a, b| b.n.cmp(&a.n).then(a.label.cmp(&b.label)));
+        causes.truncate(CAUSES_SHOWN);
+    }
+    (weeks, imports, rejections)
+}
+
+/// A signed-for delivery whose five working days to hand out have passed with cards left.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverdueDelivery {
+    pub union_id: UnionId,
+    pub union_name: String,
+    pub signed_on: String,
+    pub due_on: String,
+    /// Cards not yet handed out.
+    pub outstanding: i64,
+    /// Working days past the due date.
+    pub working_days_overdue: u32,
 }
 
 /// Uploads and edits a union may make in a day that report IDs held by other unions or under
@@ -46,7 +217,30 @@ pub struct SupervisorOverview {
     pub grassroots_info_complete: i64,
     pub members_total: i64,
     pub by_state: Vec<StateCount>,
+    /// One page of the unions directly below, in `order`.
     pub children: Vec<ChildUnion>,
+    #[serde(default)]
+    pub children_total: i64,
+    #[serde(default)]
+    pub order: ChildOrder,
+    #[serde(default = "first_page")]
+    pub page: i64,
+    #[serde(default)]
+    pub handouts: Handouts,
+    /// Overdue distributions of the subtree, longest overdue first (at most [`OVERDUE_SHOWN`]).
+    #[serde(default)]
+    pub overdue: Vec<OverdueDelivery>,
+    #[serde(default)]
+    pub overdue_total: i64,
+    /// Applications and activations per week, the last [`WEEKS`] weeks, oldest first.
+    #[serde(default)]
+    pub weeks: Vec<WeekFigures>,
+    /// The most common errors of import previews in the subtree.
+    #[serde(default)]
+    pub import_causes: Vec<Cause>,
+    /// The bank's most common reasons for returning a member.
+    #[serde(default)]
+    pub rejection_causes: Vec<Cause>,
     #[serde(default)]
     pub id_hit_unions: Vec<IdHitUnion>,
     /// Of the cards handed out (已发放 and 已激活): those the member confirmed (我已领到卡) and
@@ -70,68 +264,23 @@ impl Receipts {
     }
 }
 
-/// The most child unions listed.
-pub const CHILDREN_SHOWN: i64 = 500;
+fn first_page() -> i64 {
+    1
+}
+
+/// Unions below listed on a page.
+pub const CHILDREN_PAGE: i64 = 50;
+
+/// The most overdue distributions listed (the count says how many there are).
+pub const OVERDUE_SHOWN: usize = 100;
 
 #[server(endpoint = "overview/supervisor")]
-pub async fn get_supervisor_overview(union_id: Option<UnionId>) -> Result<SupervisorOverview, AppError> {
-    use crate::{
-        api::cards::state_counts,
-        domain::card::CardState,
-        domain::role::Role,
-        server::{caller, cards, imports, member_portal, unions},
-    };
+pub async fn get_supervisor_overview(
+    union_id: Option<UnionId>,
+    #[server(default)] sort: Option<String>,
+    #[server(default)] page: Option<i64>,
+) -> Result<SupervisorOverview, AppError> {
+    use crate::{domain::role::Role, server::caller};
     let (db, me) = caller::require(&[Role::Supervisor]).await?;
-    let own = me.subtree()?;
-    let node = match union_id {
-        Some(id) if id != own.id => {
-            let n = unions::node(&db, id).await?.ok_or(AppError::NotFound)?;
-            if !own.contains(&n) {
-                return Err(AppError::NotFound);
-            }
-            n
-        }
-        _ => own.clone(),
-    };
-    let (lo, hi) = node.subtree_range();
-    let progress = unions::grassroots_progress(&db, &node).await?;
-    let by_state = state_counts(cards::counts_in_subtree(&db, &lo, &hi).await?);
-    let members_total = by_state.iter().map(|s| s.count).sum();
-    let handed_out = by_state
-        .iter()
-        .filter(|s| matches!(s.state, CardState::Distributed | CardState::Activated))
-        .map(|s| s.count)
-        .sum();
-    let (confirmed, not_received) = member_portal::receipt_counts_in_subtree(&db, &lo, &hi).await?;
-    let receipts = Receipts { handed_out, confirmed, not_received };
-    // Per child: grassroots unions and members below it, folded from one grouped query.
-    let children = unions::children(&db, node.id, CHILDREN_SHOWN).await?;
-    let grassroots = cards::members_by_grassroots(&db, &lo, &hi).await?;
-    let children = children
-        .into_iter()
-        .map(|c| {
-            let below = grassroots.iter().filter(|(p, _)| p.starts_with(&c.path));
-            let (g, m) = below.fold((0, 0), |(g, m), (_, n)| (g + 1, m + n));
-            ChildUnion { id: c.id, level: c.level, name: c.name, grassroots: g, members: m }
-        })
-        .collect();
-    let id_hit_unions = imports::id_hit_unions(&db, &lo, &hi)
-        .await?
-        .into_iter()
-        .map(|(id, name, reports)| IdHitUnion { id, name, reports, throttled: reports >= ID_HIT_REPORTS_PER_DAY })
-        .collect();
-    Ok(SupervisorOverview {
-        id: node.id,
-        id_hit_unions,
-        parent_id: if node.id == own.id { None } else { node.parent_id },
-        name: node.name.clone(),
-        level: node.level,
-        grassroots_total: progress.total,
-        grassroots_activated: progress.activated,
-        grassroots_info_complete: progress.info_complete,
-        members_total,
-        by_state,
-        children,
-        receipts,
-    })
+    crate::server::supervision::overview(&db, &me, union_id, sort.as_deref(), page).await
 }

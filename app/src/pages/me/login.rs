@@ -98,6 +98,7 @@ pub fn MemberLoginPage() -> impl IntoView {
                     })}
                 </Transition>
                 <p class="hint">"信息与工会登记不一致时收不到验证码，请联系所在工会核对。工会、银行工作人员请从"<a href="/login">"工作人员登录"</a>"进入。"</p>
+                <p class="hint"><a href="/help">"帮助中心"</a>"：操作手册、常见问题、服务热线（工会热线12351）。"</p>
             </section>
         </PublicFrame>
     }

@@ -4,16 +4,67 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
-    api::overview::supervisor::get_supervisor_overview,
-    components::{Portal, StateCounts, TableRegion},
-    domain::role::Role,
+    api::overview::supervisor::{get_supervisor_overview, Cause, ChildOrder, SupervisorOverview, CHILDREN_PAGE},
+    components::{Bar, BarChart, Column, ColumnChart, Portal, StateCounts, TableRegion},
+    domain::{card::CardState, role::Role},
 };
+
+/// A ranking of causes: each with how often, an import error linking to its FAQ entry.
+fn causes_table(causes: Vec<Cause>, what: &'static str, none: &'static str) -> impl IntoView {
+    if causes.is_empty() {
+        return view! { <p class="empty">{none}</p> }.into_any();
+    }
+    view! {
+        <table class="stack">
+            <thead><tr><th scope="col">{what}</th><th scope="col">"次数"</th></tr></thead>
+            <tbody>
+                {causes.into_iter().map(|c| view! {
+                    <tr>
+                        <td class="title">{match c.faq {
+                            Some(slug) => view! { <A href=format!("/help/faq#{slug}")>{c.label}</A> }.into_any(),
+                            None => c.label.into_any(),
+                        }}</td>
+                        <td data-label="次数">{c.n}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// The address of this page for `union`, ordered and paged.
+fn href(union: crate::domain::ids::UnionId, order: ChildOrder, page: i64) -> String {
+    format!("/supervisor?union={union}&sort={}&page={page}", order.code())
+}
+
+/// A column head of the table below that orders it: a link, marked while it is the order.
+fn sort_head(o: &SupervisorOverview, order: ChildOrder, label: &'static str) -> impl IntoView {
+    let current = o.order == order;
+    let aria = current.then_some(if matches!(order, ChildOrder::Name | ChildOrder::OnTimeRate) {
+        "ascending"
+    } else {
+        "descending"
+    });
+    view! {
+        <th scope="col" aria-sort=aria>
+            <A href=href(o.id, order, 1) attr:class=if current { "sorted" } else { "" }>{label}</A>
+        </th>
+    }
+}
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let query = use_query_map();
-    let union_id = move || query.read().get("union").and_then(|s| s.parse::<crate::domain::ids::UnionId>().ok());
-    let data = Resource::new(union_id, get_supervisor_overview);
+    let params = move || {
+        let q = query.read();
+        (
+            q.get("union").and_then(|s| s.parse::<crate::domain::ids::UnionId>().ok()),
+            q.get("sort"),
+            q.get("page").and_then(|s| s.parse::<i64>().ok()),
+        )
+    };
+    let data = Resource::new(params, |(union, sort, page)| get_supervisor_overview(union, sort, page));
     view! {
         <Portal role=Role::Supervisor title="工作概览">
             <Suspense fallback=|| view! { <p role="status">"正在统计…"</p> }>
@@ -37,7 +88,31 @@ pub fn OverviewPage() -> impl IntoView {
                                         <span class="label">"已完善信息 "{rate(o.grassroots_info_complete)}</span></div>
                                     <div class="stat"><span class="value">{o.members_total}</span><span class="label">"会员"</span></div>
                                 </section>
-                                {(!o.id_hit_unions.is_empty()).then(|| view! {
+                                {(!o.overdue.is_empty()).then(|| { let overdue = o.overdue.clone(); let node = o.id; view! {
+                                    <section class="notice overdue" aria-labelledby="overdue-title">
+                                        <h2 id="overdue-title">{format!("逾期未发放：{} 次送卡超过5个工作日仍有卡未发放", o.overdue_total)}</h2>
+                                        <p><a class="button" href=format!("/supervisor/export/overdue.xlsx?union={}", node) download rel="external">"下载逾期未发放表"</a></p>
+                                        <TableRegion label="逾期未发放">
+                                            <table class="stack">
+                                                <thead><tr><th scope="col">"工会名称"</th><th scope="col">"签收日期"</th>
+                                                    <th scope="col">"应发放截止"</th><th scope="col">"未发放（张）"</th>
+                                                    <th scope="col">"逾期（工作日）"</th></tr></thead>
+                                                <tbody>
+                                                    {overdue.into_iter().map(|d| view! {
+                                                        <tr>
+                                                            <td class="title"><A href=format!("/supervisor?union={}", d.union_id)>{d.union_name}</A></td>
+                                                            <td data-label="签收日期">{d.signed_on}</td>
+                                                            <td data-label="应发放截止">{d.due_on}</td>
+                                                            <td data-label="未发放（张）">{d.outstanding}</td>
+                                                            <td data-label="逾期（工作日）">{d.working_days_overdue}</td>
+                                                        </tr>
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </TableRegion>
+                                    </section>
+                                }})}
+                                {(!o.id_hit_unions.is_empty()).then(|| { let id_hits = o.id_hit_unions.clone(); view! {
                                     <section class="notice" aria-labelledby="id-hits-title">
                                         <h2 id="id-hits-title">"证件号码查重提示（近24小时）"</h2>
                                         <p>"以下工会上传的文件或修改的会员信息中，查出了其他工会或其他姓名下的证件号码。"
@@ -48,7 +123,7 @@ pub fn OverviewPage() -> impl IntoView {
                                                 <thead><tr><th scope="col">"工会名称"</th><th scope="col">"查出次数"</th>
                                                     <th scope="col">"状态"</th></tr></thead>
                                                 <tbody>
-                                                    {o.id_hit_unions.iter().map(|u| view! {
+                                                    {id_hits.iter().map(|u| view! {
                                                         <tr>
                                                             <td class="title">{u.name.clone()}</td>
                                                             <td data-label="查出次数">{u.reports}</td>
@@ -59,9 +134,22 @@ pub fn OverviewPage() -> impl IntoView {
                                             </table>
                                         </TableRegion>
                                     </section>
-                                })}
+                                }})}
                                 <h2>"会员服务卡办理进度"</h2>
+                                <BarChart title="各环节人数"
+                                    bars=std::iter::once(Bar { label: "已采集会员".into(), value: o.members_total })
+                                        .chain(o.by_state.iter().map(|s| Bar { label: s.state.label().into(), value: s.count }))
+                                        .collect()/>
                                 <StateCounts counts=o.by_state.clone()/>
+                                <p class="hint">
+                                    {format!(
+                                        "按时发放率（签收后5个工作日内发放）：{}（按时 {} 张，逾期发放 {} 张{}）",
+                                        o.handouts.label(),
+                                        o.handouts.on_time,
+                                        o.handouts.late,
+                                        if o.handouts.undetermined > 0 { format!("，日历未维护无法判断 {} 张", o.handouts.undetermined) } else { String::new() },
+                                    )}
+                                </p>
                                 <p class="hint receipts">
                                     {format!(
                                         "已发放（含已激活）{} 张：会员确认领到 {} 张，会员反馈未收到 {} 张，仅工会登记 {} 张。",
@@ -71,20 +159,55 @@ pub fn OverviewPage() -> impl IntoView {
                                         o.receipts.union_only(),
                                     )}
                                 </p>
-                                <h2>"下属工会"</h2>
-                                {if o.children.is_empty() {
-                                    view! { <p class="empty">"暂无下属工会。可在“账号管理”中开设。"</p> }.into_any()
-                                } else {
+                                <h2>"近26周办卡申请与激活"</h2>
+                                <ColumnChart title="每周办卡申请与激活人数" series=vec!["办卡申请", "激活"]
+                                    columns=o.weeks.iter().map(|w| Column {
+                                        label: w.week[5..].to_string(),
+                                        values: vec![w.applied, w.activated],
+                                    }).collect()/>
+                                <div class="causes">
+                                    <section aria-labelledby="import-causes-title">
+                                        <h2 id="import-causes-title">"常见导入错误"</h2>
+                                        {causes_table(o.import_causes.clone(), "导入错误", "暂无导入错误记录。")}
+                                    </section>
+                                    <section aria-labelledby="rejection-causes-title">
+                                        <h2 id="rejection-causes-title">"银行退回原因"</h2>
+                                        {causes_table(o.rejection_causes.clone(), "退回原因", "暂无银行退回记录。")}
+                                    </section>
+                                </div>
+                                {if o.level == crate::domain::role::UnionLevel::Grassroots {
                                     view! {
+                                        <h2>"会员名单"</h2>
+                                        <p><a class="button" href=format!("/supervisor/export/members.xlsx?union={}", o.id) download rel="external">"下载会员名单（证件号码、手机号码隐藏部分）"</a></p>
+                                        <SupervisedMembers union=o.id/>
+                                    }.into_any()
+                                } else if o.children.is_empty() {
+                                    view! { <h2>"下属工会"</h2><p class="empty">"暂无下属工会。可在“账号管理”中开设。"</p> }.into_any()
+                                } else {
+                                    let pages = ((o.children_total + CHILDREN_PAGE - 1) / CHILDREN_PAGE).max(1);
+                                    let (id, order, page, total) = (o.id, o.order, o.page, o.children_total);
+                                    let head_name = sort_head(&o, ChildOrder::Name, "工会名称");
+                                    let head_rest = view! {
+                                        {sort_head(&o, ChildOrder::Members, "会员")}
+                                        {CardState::ALL.into_iter().map(|s| sort_head(&o, ChildOrder::State(s), s.label())).collect_view()}
+                                        {sort_head(&o, ChildOrder::OnTimeRate, "按时发放率")}
+                                    };
+                                    let children = o.children.clone();
+                                    view! {
+                                        <h2>"下属工会"</h2>
+                                        <p><a class="button" href=format!("/supervisor/export/unions.xlsx?union={id}") download rel="external">"下载下属工会表"</a></p>
                                         <TableRegion label="下属工会列表">
                                             <table class="stack">
-                                                <thead><tr><th scope="col">"工会名称"</th><th scope="col">"类型"</th>
-                                                    <th scope="col">"基层工会"</th><th scope="col">"会员"</th></tr></thead>
+                                                <thead><tr>
+                                                    {head_name}
+                                                    <th scope="col">"类型"</th>
+                                                    <th scope="col">"基层工会"</th>
+                                                    {head_rest}
+                                                </tr></thead>
                                                 <tbody>
-                                                    {o.children.iter().map(|c| {
+                                                    {children.into_iter().map(|c| {
                                                         let name = c.name.clone();
-                                                        let link = (c.level != crate::domain::role::UnionLevel::Grassroots)
-                                                            .then(|| format!("/supervisor?union={}", c.id));
+                                                        let link = Some(format!("/supervisor?union={}", c.id));
                                                         view! {
                                                             <tr>
                                                                 <td class="title">{match link {
@@ -94,12 +217,23 @@ pub fn OverviewPage() -> impl IntoView {
                                                                 <td data-label="类型">{c.level.label()}</td>
                                                                 <td data-label="基层工会">{c.grassroots}</td>
                                                                 <td data-label="会员">{c.members}</td>
+                                                                {CardState::ALL.iter().zip(c.by_state.iter()).map(|(s, n)| view! {
+                                                                    <td data-label=s.label()>{*n}</td>
+                                                                }).collect_view()}
+                                                                <td data-label="按时发放率">{c.handouts.label()}</td>
                                                             </tr>
                                                         }
                                                     }).collect_view()}
                                                 </tbody>
                                             </table>
                                         </TableRegion>
+                                        {(pages > 1).then(|| view! {
+                                            <nav class="pager" aria-label="下属工会分页">
+                                                {(page > 1).then(|| view! { <A href=href(id, order, page - 1)>"上一页"</A> })}
+                                                <span>{format!("第 {page} / {pages} 页，共 {total} 个")}</span>
+                                                {(page < pages).then(|| view! { <A href=href(id, order, page + 1)>"下一页"</A> })}
+                                            </nav>
+                                        })}
                                     }.into_any()
                                 }}
                             }
@@ -109,5 +243,80 @@ pub fn OverviewPage() -> impl IntoView {
                 })}
             </Suspense>
         </Portal>
+    }
+}
+
+/// A grassroots union's members, masked, searched and paged: what lies behind its figures.
+#[component]
+fn SupervisedMembers(union: crate::domain::ids::UnionId) -> impl IntoView {
+    use crate::api::members::list_supervised_members;
+    let query = use_query_map();
+    let params = move || {
+        let q = query.read();
+        (
+            q.get("q").unwrap_or_default(),
+            q.get("state").and_then(|s| CardState::ALL.into_iter().find(|c| c.as_str() == s)),
+            q.get("mpage").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1),
+        )
+    };
+    let members = Resource::new(params, move |(q, state, page)| list_supervised_members(union, q, state, page));
+    view! {
+        <form method="get" action="/supervisor" class="filters">
+            <input type="hidden" name="union" value=union.to_string()/>
+            <label>"查询"<input type="search" name="q" value=move || query.read().get("q").unwrap_or_default()
+                placeholder="姓名、证件号码后几位或手机号"/></label>
+            <label>"办卡状态"
+                <select name="state">
+                    <option value="">"全部"</option>
+                    {CardState::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=move || query.read().get("state").as_deref() == Some(s.as_str())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit">"查询"</button>
+        </form>
+        <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match members.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <p class="empty">"没有符合条件的会员。"</p> }.into_any(),
+                    Ok(p) => {
+                        let pages = ((p.total + p.page_size - 1) / p.page_size).max(1);
+                        let link = move |page: i64| {
+                            let q = query.read_untracked();
+                            format!(
+                                "/supervisor?union={union}&q={}&state={}&mpage={page}",
+                                crate::domain::percent_encode(&q.get("q").unwrap_or_default()),
+                                q.get("state").unwrap_or_default()
+                            )
+                        };
+                        view! {
+                            <TableRegion label="会员名单">
+                                <table class="stack">
+                                    <thead><tr><th scope="col">"姓名"</th><th scope="col">"证件号码"</th>
+                                        <th scope="col">"手机号码"</th><th scope="col">"部门"</th><th scope="col">"办卡状态"</th></tr></thead>
+                                    <tbody>
+                                        {p.items.into_iter().map(|m| view! {
+                                            <tr>
+                                                <td class="title">{m.name}</td>
+                                                <td data-label="证件号码">{m.id_number_masked}</td>
+                                                <td data-label="手机号码">{m.phone_masked}</td>
+                                                <td data-label="部门">{m.department}</td>
+                                                <td data-label="办卡状态">{m.card_state.label()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </TableRegion>
+                            <nav class="pager" aria-label="会员名单分页">
+                                {(p.page > 1).then(|| view! { <A href=link(p.page - 1)>"上一页"</A> })}
+                                <span>{format!("第 {} / {pages} 页，共 {} 人", p.page, p.total)}</span>
+                                {(p.page < pages).then(|| view! { <A href=link(p.page + 1)>"下一页"</A> })}
+                            </nav>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
     }
 }

@@ -217,7 +217,12 @@ fn IssueTable(preview: ImportPreview) -> impl IntoView {
                             <td class="at-column">{i.column.unwrap_or_default()}</td>
                             <td class="field-name">{i.field}</td>
                             <td class="message">{i.message}</td>
-                            <td class="hint-cell">{i.hint}</td>
+                            <td class="hint-cell">{i.hint}
+                                {crate::domain::faq::entry_for(&i.code).map(|e| view! {
+                                    " "<a class="faq-link" href=format!("/help/faq#{}", e.slug) target="_blank" rel="noopener">
+                                        "查看常见问题（新窗口）"</a>
+                                })}
+                            </td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -24,4 +24,6 @@ pub use error::XlsxError;
 pub use guard::{GuardError, GuardReport, OtherPackage, Sniffed};
 pub use limits::ReadLimits;
 pub use read::{read_first_sheet, read_upload, SheetRead};
-pub use write::{error_report, rejections_report, template, RejectionRow, ERROR_COLUMN_HEADER};
+pub use write::{
+    error_report, rejections_report, table_workbook, template, RejectionRow, XlsxCell, ERROR_COLUMN_HEADER,
+};

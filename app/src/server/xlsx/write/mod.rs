@@ -7,10 +7,12 @@ mod instructions;
 mod rejections;
 mod report;
 mod styles;
+mod table;
 mod template;
 
 pub use rejections::{rejections_report, RejectionRow};
 pub use report::{error_report, ERROR_COLUMN_HEADER};
+pub use table::{table_workbook, XlsxCell};
 pub use template::template;
 // Only the tests build the template without saving it.
 #[cfg(test)]

@@ -1,0 +1,121 @@
+// The supervisor's portal (工会业务工作平台): a district supervisor runs its district from the
+// overview — the overdue distributions first, the figures of its unions, a union drilled down to
+// its members (masked), each table downloaded as a workbook — and never reaches beyond its
+// subtree. The help centre is one link away from every portal and from an import error.
+import { expect, test } from '@playwright/test';
+
+import { DEMO_PASSWORD, auditPage, loginAs, open, settle } from './helpers';
+import { downloadFrom, readWorkbook, cellText } from './workbook';
+
+const UNION_A = '深圳市示例电子有限公司工会委员会';
+const UNION_B = '深圳市样板物流有限公司工会委员会';
+
+test('a district supervisor sees its overdue distributions first, drills down to a union’s members and downloads its tables', async ({
+  page,
+}) => {
+  await loginAs(page, 'futian', DEMO_PASSWORD, '/supervisor');
+  await settle(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('福田区总工会');
+
+  // the demo's deliveries signed for a month ago with cards left: overdue, at the top
+  const overdue = page.locator('section.overdue');
+  await expect(overdue.getByRole('heading', { level: 2 })).toContainText('逾期未发放：2 次送卡');
+  await expect(overdue.getByRole('row').filter({ hasText: UNION_A })).toHaveCount(1);
+  await expect(overdue.getByRole('row').filter({ hasText: UNION_B })).toHaveCount(1);
+  const overdueTop = (await overdue.boundingBox())!.y;
+  const progressTop = (await page.getByRole('heading', { name: '会员服务卡办理进度' }).boundingBox())!.y;
+  expect(overdueTop).toBeLessThan(progressTop);
+  // the funnel is drawn and its figures are text
+  await expect(page.getByRole('img', { name: /^各环节人数：已采集会员 \d+/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^每周办卡申请与激活人数/ })).toBeVisible();
+  await expect(page.getByText(/^按时发放率（签收后5个工作日内发放）：/)).toBeVisible();
+  await auditPage(page, 'supervisor-district');
+
+  // the unions below, as a workbook with the same rows
+  const table = page.getByRole('region', { name: '下属工会列表' });
+  await expect(table.getByRole('row')).toHaveCount(3); // head + 2 unions
+  const { file } = await downloadFrom(page, page.getByRole('link', { name: '下载下属工会表' }), 'unions.xlsx');
+  const { ws } = await readWorkbook(file);
+  expect(cellText(ws, 'A2')).toBe('工会名称');
+  const names = [cellText(ws, 'A3'), cellText(ws, 'A4')].sort();
+  expect(names).toEqual([UNION_A, UNION_B].sort());
+  expect(cellText(ws, 'A5')).toBe('');
+  for (const row of [3, 4]) {
+    const name = cellText(ws, `A${row}`);
+    const members = cellText(ws, `D${row}`);
+    await expect(table.getByRole('row').filter({ hasText: name }).locator('td[data-label="会员"]')).toHaveText(members);
+  }
+
+  // ordered by a column: most members first
+  await table.getByRole('link', { name: '会员', exact: true }).click();
+  await settle(page);
+  await expect(page.getByRole('columnheader', { name: '会员', exact: true })).toHaveAttribute('aria-sort', 'descending');
+
+  // a union, then its members, masked
+  await page.getByRole('region', { name: '下属工会列表' }).getByRole('link', { name: UNION_A }).click();
+  await settle(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(UNION_A);
+  const members = page.getByRole('region', { name: '会员名单' });
+  await expect(members.getByRole('row').nth(1)).toContainText('*');
+  await page.getByRole('searchbox', { name: '查询' }).fill('黄丽');
+  await page.getByRole('button', { name: '查询' }).click();
+  await settle(page);
+  await expect(members.getByRole('row')).toHaveCount(2);
+  await expect(members.getByRole('row').nth(1)).toContainText('440304********1007');
+  await auditPage(page, 'supervisor-union');
+  const { file: list } = await downloadFrom(page, page.getByRole('link', { name: /^下载会员名单/ }), 'members.xlsx');
+  const { ws: listSheet } = await readWorkbook(list);
+  expect(cellText(listSheet, 'A1')).toContain(UNION_A);
+  expect(cellText(listSheet, 'B3')).toContain('*');
+});
+
+test('a district supervisor does not reach the city above it', async ({ page, browser }) => {
+  // the city's own node, as the city's page names it in its download link
+  const city = await browser.newPage();
+  await loginAs(city, 'szzgh', DEMO_PASSWORD, '/supervisor');
+  await settle(city);
+  const href = await city.getByRole('link', { name: '下载下属工会表' }).getAttribute('href');
+  const cityId = new URL(href!, 'http://x').searchParams.get('union');
+  expect(cityId).toBeTruthy();
+  await expect(city.getByRole('region', { name: '下属工会列表' }).getByRole('link', { name: '福田区总工会' })).toBeVisible();
+  await city.close();
+
+  await loginAs(page, 'futian', DEMO_PASSWORD, '/supervisor');
+  await open(page, `/supervisor?union=${cityId}`);
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('heading', { name: '深圳市总工会' })).toHaveCount(0);
+  const response = await page.request.get(`/supervisor/export/unions.xlsx?union=${cityId}`);
+  expect(response.status()).toBe(404);
+});
+
+test('the help centre is one link away from the login page and from every portal', async ({ page }) => {
+  await open(page, '/login');
+  await page.getByRole('link', { name: '帮助中心' }).click();
+  await settle(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('帮助中心');
+  await expect(page.getByText('12351')).toBeVisible();
+  await auditPage(page, 'help');
+  await page.getByRole('link', { name: '常见问题', exact: true }).first().click();
+  await settle(page);
+  await expect(page.locator('#id-invalid h2')).toHaveText('身份证号码无效，请核对身份证原件,并检查所填数据中是否存在字母"O"！');
+  await auditPage(page, 'help-faq');
+  await page.getByRole('link', { name: '操作手册' }).first().click();
+  await settle(page);
+  await expect(page.getByRole('heading', { name: '四、办理会员服务卡' })).toBeVisible();
+  await auditPage(page, 'help-manual');
+
+  for (const [user, home] of [
+    ['futian', '/supervisor'],
+    ['shili', '/union'],
+    ['boc', '/bank'],
+  ] as const) {
+    await page.context().clearCookies();
+    await loginAs(page, user, DEMO_PASSWORD, home);
+    await settle(page);
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '帮助中心' }).click();
+    await settle(page);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('帮助中心');
+  }
+  await open(page, '/me/login');
+  await expect(page.getByRole('link', { name: '帮助中心' })).toHaveAttribute('href', '/help');
+});

@@ -1,0 +1,287 @@
+//! The supervisor's dashboard: every figure of a node is what its unions' kept counts sum to,
+//! exactly, under concurrent enrolments, moves and folds; overdue distributions come first;
+//! the table below is ordered and paged; a district sees its own subtree only.
+
+use app::{
+    api::{members::ListSupervisedMembers, overview::supervisor::GetSupervisorOverview},
+    domain::{
+        card::CardState,
+        ids::{MemberId, UnionId},
+        member::StoredMember,
+    },
+    server::{
+        cards::{self, check_counts, counts_of_union, CardChange, Move, Selection},
+        subtree,
+    },
+};
+use serde_json::Value;
+use unioncard_server::seed::{DEMO_PASSWORD, UNION_A, UNION_B};
+
+use crate::common::TestApp;
+
+on_both_engines!(
+    the_city_sees_the_sum_of_its_unions_and_the_overdue_distribution_first,
+    figures_stay_exact_under_concurrent_enrolments_moves_and_folds,
+    a_district_sees_its_own_subtree_and_nothing_beside_it,
+    exports_and_member_lists_stay_in_the_subtree_and_are_audited,
+);
+
+async fn assert_figures_agree(app: &TestApp) {
+    assert_eq!(check_counts(&app.db).await.unwrap(), vec![], "kept counts differ from a recount");
+    assert_eq!(subtree::check(&app.db).await.unwrap(), vec![], "subtree figures differ from their unions");
+}
+
+fn overview(union: Option<UnionId>, sort: &str, page: i64) -> GetSupervisorOverview {
+    GetSupervisorOverview { union_id: union, sort: Some(sort.into()), page: Some(page) }
+}
+
+fn by_state(body: &Value) -> Vec<(String, i64)> {
+    body["by_state"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["state"].as_str().unwrap().to_string(), s["count"].as_i64().unwrap()))
+        .collect()
+}
+
+async fn the_city_sees_the_sum_of_its_unions_and_the_overdue_distribution_first(app: TestApp) {
+    let (a, b) = (app.union_id(UNION_A).await, app.union_id(UNION_B).await);
+    let city = app.login_ok("szzgh", DEMO_PASSWORD).await;
+    let r = app.call_fn(&city, overview(None, "members", 1)).await;
+    assert!(r.status.is_success(), "{:?}", r.body);
+    let (ca, cb) = (counts_of_union(&app.db, a).await.unwrap(), counts_of_union(&app.db, b).await.unwrap());
+    let expected: Vec<(String, i64)> =
+        ca.iter().zip(&cb).map(|((s, x), (_, y))| (s.as_str().to_string(), x + y)).collect();
+    assert_eq!(by_state(&r.body), expected, "the city's funnel is its two unions' counts summed");
+    assert_eq!(r.body["members_total"].as_i64().unwrap(), expected.iter().map(|e| e.1).sum::<i64>());
+    // each demo union has a delivery signed for a month ago with cards left: overdue, in working days
+    let overdue = r.body["overdue"].as_array().unwrap();
+    assert_eq!(r.body["overdue_total"].as_i64(), Some(2), "{overdue:?}");
+    let names: Vec<&str> = overdue.iter().map(|d| d["union_name"].as_str().unwrap()).collect();
+    assert!(names.contains(&UNION_A) && names.contains(&UNION_B), "{names:?}");
+    for d in overdue {
+        assert!(d["working_days_overdue"].as_u64().unwrap() >= 10, "a month after signing: {d:?}");
+        assert!(d["outstanding"].as_i64().unwrap() > 0);
+    }
+    let days: Vec<u64> = overdue.iter().map(|d| d["working_days_overdue"].as_u64().unwrap()).collect();
+    assert!(days.windows(2).all(|w| w[0] >= w[1]), "longest overdue first: {days:?}");
+    // the demo's hand-outs are judged against the calendar: a month late, or on time
+    let handouts = &r.body["handouts"];
+    let judged = handouts["on_time"].as_i64().unwrap() + handouts["late"].as_i64().unwrap();
+    let handed_out: i64 = expected.iter().filter(|e| e.0 == "distributed" || e.0 == "activated").map(|e| e.1).sum();
+    assert_eq!(judged + handouts["undetermined"].as_i64().unwrap(), handed_out, "{handouts:?}");
+
+    // the table below: the district, then (drilled down) the two unions ordered by members
+    let children = r.body["children"].as_array().unwrap();
+    assert_eq!(children.len(), 1, "{children:?}");
+    assert_eq!(children[0]["members"].as_i64(), r.body["members_total"].as_i64());
+    let district = UnionId(children[0]["id"].as_i64().unwrap());
+    let r = app.call_fn(&city, overview(Some(district), "members", 1)).await;
+    let rows: Vec<(i64, i64)> = r.body["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_i64().unwrap(), c["members"].as_i64().unwrap()))
+        .collect();
+    let mut sizes: Vec<(i64, i64)> = vec![(a.0, ca.iter().map(|c| c.1).sum()), (b.0, cb.iter().map(|c| c.1).sum())];
+    sizes.sort_by_key(|y| std::cmp::Reverse(y.1));
+    assert_eq!(rows, sizes, "the unions below, most members first");
+    let by_name = app.call_fn(&city, overview(Some(district), "name", 1)).await;
+    assert_eq!(by_name.body["order"], "name");
+    assert_eq!(by_name.body["children_total"].as_i64(), Some(2));
+    // a page past the last is the last
+    let far = app.call_fn(&city, overview(Some(district), "rejected", 9)).await;
+    assert_eq!(far.body["page"].as_i64(), Some(1));
+    assert_eq!(far.body["order"], serde_json::json!({"state": "rejected"}));
+    assert_figures_agree(&app).await;
+}
+
+/// `n` members of a union, their ID numbers unique to `tag`.
+fn records(tag: u32, n: u32) -> Vec<StoredMember> {
+    (0..n)
+        .map(|i| StoredMember {
+            name: format!("并发{tag}"),
+            id_type: "01".into(),
+            id_number: format!("9{tag:08}{i:09}"),
+            country: None,
+            sex: None,
+            birth_date: None,
+            phone: format!("139{:08}", tag * 100 + i),
+            ethnicity: None,
+            education: None,
+            migrant_worker: None,
+            department: None,
+            remark: None,
+        })
+        .collect()
+}
+
+/// Enrols members of `union` and moves them along, one transaction per step, `rounds` times.
+async fn churn(app: &TestApp, union: UnionId, tag: u32, rounds: u32) {
+    for round in 0..rounds {
+        let mut tx = app.db.begin_write().await.unwrap();
+        cards::enroll(&mut tx, app.db.backend, union, None, &records(tag * 100 + round, 5)).await.unwrap();
+        tx.commit().await.unwrap();
+        let ids: Vec<MemberId> = sqlx::query_scalar(
+            "SELECT member_id FROM cards WHERE union_id = $1 AND state = 'pending' ORDER BY member_id LIMIT 3",
+        )
+        .bind(union)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+        let mut tx = app.db.begin_write().await.unwrap();
+        for (from, to) in [(CardState::Pending, CardState::Submitted), (CardState::Submitted, CardState::Rejected)] {
+            let mv = Move {
+                union,
+                selection: Selection::Members(&ids),
+                from,
+                to,
+                actor: None,
+                reason: Some("并发测试"),
+                into_batch: None,
+                at: None,
+                card: CardChange::Nothing,
+            };
+            cards::move_cards(&mut tx, app.db.backend, &mv).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+}
+
+async fn figures_stay_exact_under_concurrent_enrolments_moves_and_folds(app: TestApp) {
+    let (a, b) = (app.union_id(UNION_A).await, app.union_id(UNION_B).await);
+    let db = app.db.clone();
+    let folds = async move {
+        let mut folded = 0;
+        for _ in 0..8 {
+            folded += subtree::compact(&db).await.unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        folded
+    };
+    let (_, _, _, folded) = tokio::join!(churn(&app, a, 1, 12), churn(&app, b, 2, 12), churn(&app, a, 3, 12), folds);
+    assert!(folded > 0, "the folds ran beside the writers");
+    assert_figures_agree(&app).await;
+    let before = subtree::figures(&app.db, a).await.unwrap();
+    subtree::compact(&app.db).await.unwrap();
+    assert_eq!(subtree::figures(&app.db, a).await.unwrap(), before, "a fold changes no figure");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM subtree_counts WHERE node_id = $1")
+        .bind(a)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows as usize, before.len(), "after a fold, one row per figure");
+    assert_figures_agree(&app).await;
+}
+
+async fn a_district_sees_its_own_subtree_and_nothing_beside_it(app: TestApp) {
+    let city = app.login_ok("szzgh", DEMO_PASSWORD).await;
+    let city_view = app.call_fn(&city, overview(None, "name", 1)).await;
+    let city_id = UnionId(city_view.body["id"].as_i64().unwrap());
+    let district = app.login_ok("futian", DEMO_PASSWORD).await;
+    let own = app.call_fn(&district, overview(None, "name", 1)).await;
+    assert!(own.status.is_success(), "{:?}", own.body);
+    assert_eq!(own.body["children_total"].as_i64(), Some(2));
+    // the city above it, and a sibling district made by the city, are not found
+    let r = app.call_fn(&district, overview(Some(city_id), "name", 1)).await;
+    assert_eq!(r.status.as_u16(), 404, "{:?}", r.body);
+    let sibling = {
+        let mut tx = app.db.begin_write().await.unwrap();
+        let node = app::server::unions::node_in(&mut tx, city_id).await.unwrap();
+        let id =
+            app::server::unions::create(&mut tx, Some(&node), app::domain::role::UnionLevel::District, "罗湖区总工会")
+                .await
+                .unwrap();
+        tx.commit().await.unwrap();
+        id
+    };
+    let r = app.call_fn(&district, overview(Some(sibling), "name", 1)).await;
+    assert_eq!(r.status.as_u16(), 404, "{:?}", r.body);
+    assert!(!serde_json::to_string(&own.body).unwrap().contains("罗湖区总工会"));
+}
+
+/// A union made below `parent` by hand (the accounts page's own test covers making them).
+async fn union_below(app: &TestApp, parent: UnionId, level: app::domain::role::UnionLevel, name: &str) -> UnionId {
+    let mut tx = app.db.begin_write().await.unwrap();
+    let node = app::server::unions::node_in(&mut tx, parent).await.unwrap();
+    let id = app::server::unions::create(&mut tx, Some(&node), level, name).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+async fn download(app: &TestApp, c: &reqwest::Client, path: &str) -> (u16, String) {
+    let r = c.get(format!("{}{path}", app.base)).send().await.unwrap();
+    let status = r.status().as_u16();
+    let bytes = r.bytes().await.unwrap();
+    if status != 200 {
+        return (status, String::new());
+    }
+    let sheet = app::server::xlsx::read_first_sheet(&bytes, &Default::default()).unwrap();
+    (status, format!("{:?}", sheet.rows))
+}
+
+async fn exports_and_member_lists_stay_in_the_subtree_and_are_audited(app: TestApp) {
+    use app::domain::role::UnionLevel;
+    let (a, b) = (app.union_id(UNION_A).await, app.union_id(UNION_B).await);
+    let district = app.login_ok("futian", DEMO_PASSWORD).await;
+    let city = app.login_ok("szzgh", DEMO_PASSWORD).await;
+    let city_id = UnionId(app.call_fn(&city, overview(None, "name", 1)).await.body["id"].as_i64().unwrap());
+    let own = UnionId(app.call_fn(&district, overview(None, "name", 1)).await.body["id"].as_i64().unwrap());
+    let sibling = union_below(&app, city_id, UnionLevel::District, "罗湖区总工会").await;
+    let stranger = union_below(&app, sibling, UnionLevel::Grassroots, "深圳市罗湖某公司工会委员会").await;
+
+    // the district's own tables: its unions, its overdue distributions, a union's members masked
+    let (status, unions) = download(&app, &district, "/supervisor/export/unions.xlsx").await;
+    assert_eq!(status, 200);
+    assert!(unions.contains(UNION_A) && unions.contains(UNION_B), "{unions}");
+    let (status, overdue) = download(&app, &district, &format!("/supervisor/export/overdue.xlsx?union={own}")).await;
+    assert_eq!(status, 200);
+    assert!(overdue.contains(UNION_A) && overdue.contains(UNION_B), "{overdue}");
+    let (status, members) = download(&app, &district, &format!("/supervisor/export/members.xlsx?union={a}")).await;
+    assert_eq!(status, 200);
+    let (id_number, name): (String, String) =
+        sqlx::query_as("SELECT id_number, name FROM members WHERE union_id = $1 ORDER BY id LIMIT 1")
+            .bind(a)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(members.contains(&name) && members.contains('*'), "{members}");
+    assert!(!members.contains(&id_number), "ID numbers are masked in the export");
+    for action in ["unions_exported", "overdue_exported", "members_exported"] {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
+            .bind(action)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{action} is audited once");
+    }
+
+    // the same list on the page: the union's members, searched and filtered
+    let list = |union: UnionId| ListSupervisedMembers { union_id: union, query: String::new(), state: None, page: 1 };
+    let r = app.call_fn(&district, list(b)).await;
+    assert!(r.status.is_success(), "{:?}", r.body);
+    let total: i64 = counts_of_union(&app.db, b).await.unwrap().iter().map(|c| c.1).sum();
+    assert_eq!(r.body["total"].as_i64(), Some(total));
+    assert!(r.body["items"][0]["id_number_masked"].as_str().unwrap().contains('*'));
+
+    // outside the subtree, above it, or a table that does not fit the node: not found
+    for path in [
+        format!("/supervisor/export/unions.xlsx?union={city_id}"),
+        format!("/supervisor/export/unions.xlsx?union={sibling}"),
+        format!("/supervisor/export/overdue.xlsx?union={sibling}"),
+        format!("/supervisor/export/members.xlsx?union={stranger}"),
+        format!("/supervisor/export/members.xlsx?union={own}"),
+        "/supervisor/export/secrets.xlsx".to_string(),
+    ] {
+        assert_eq!(download(&app, &district, &path).await.0, 404, "{path}");
+    }
+    for union in [stranger, own, city_id] {
+        let r = app.call_fn(&district, list(union)).await;
+        assert_eq!(r.status.as_u16(), 404, "members of {union}: {:?}", r.body);
+    }
+    // the city reaches the stranger's members; a union's clerk reaches neither
+    assert!(app.call_fn(&city, list(stranger)).await.status.is_success());
+    let clerk = app.login_ok("shili", DEMO_PASSWORD).await;
+    assert_eq!(app.call_fn(&clerk, list(a)).await.status.as_u16(), 403);
+    assert_eq!(download(&app, &clerk, "/supervisor/export/unions.xlsx").await.0, 403);
+}
