@@ -97,6 +97,7 @@ lazy_page! {
     SupervisorOverviewRoute => pages::supervisor::overview::OverviewPage,
     SupervisorAccountsRoute => pages::supervisor::accounts::AccountsPage,
     SupervisorCalendarRoute => pages::supervisor::calendar::CalendarPage,
+    SupervisorAuditRoute => pages::supervisor::audit::AuditPage,
     UnionHomeRoute => pages::union::home::HomePage,
     UnionInfoRoute => pages::union::info::InfoPage,
     UnionMembersRoute => pages::union::members::MembersPage,
@@ -131,6 +132,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/supervisor") view={Lazy::<SupervisorOverviewRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/supervisor/accounts") view={Lazy::<SupervisorAccountsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/supervisor/calendar") view={Lazy::<SupervisorCalendarRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor/audit") view={Lazy::<SupervisorAuditRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/union") view={Lazy::<UnionHomeRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/union/info") view={Lazy::<UnionInfoRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/union/members") view={Lazy::<UnionMembersRoute>::new()} ssr=SsrMode::Async/>

@@ -42,9 +42,9 @@ GROUP BY c.union_id, 'rejection@' || r.reason;
 -- (db::bump_kept, in the same transaction) inserts one row (node, kind, key, n) for the union
 -- itself and one for each union above it. The figure of a node is the SUM of its rows. Rows are
 -- only ever inserted, never updated, so concurrent moves in different unions of one district
--- never wait for each other or deadlock on a shared row; db::compact_subtree_counts folds each
--- node's rows into one from time to time (the server does it every few minutes), deleting
--- exactly the rows it sums. `unioncard counts check` compares every node with its leaves.
+-- never wait for each other or deadlock on a shared row; subtree::compact folds the rows of
+-- each figure changed since the last fold into one (the server does it every five minutes),
+-- deleting exactly the rows it sums. `unioncard counts check` compares every node with its leaves.
 CREATE TABLE subtree_counts (
     id       INTEGER PRIMARY KEY,
     node_id  BIGINT NOT NULL REFERENCES unions(id),
@@ -53,6 +53,13 @@ CREATE TABLE subtree_counts (
     n        BIGINT NOT NULL
 );
 CREATE INDEX subtree_counts_node ON subtree_counts(node_id, kind, key, n);
+
+-- the highest id of subtree_counts the last fold left: rows above it are figures changed since
+CREATE TABLE subtree_fold (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    last_id  BIGINT NOT NULL
+);
+INSERT INTO subtree_fold (id, last_id) VALUES (1, 0);
 
 -- every union with each union above it (itself included)
 INSERT INTO subtree_counts (node_id, kind, key, n)
@@ -81,3 +88,5 @@ WITH RECURSIVE up(union_id, node_id) AS (
 )
 SELECT up.node_id, 'tallies', t.tally, SUM(t.n) FROM tallies t JOIN up ON up.union_id = t.union_id
 GROUP BY up.node_id, t.tally HAVING SUM(t.n) <> 0;
+
+UPDATE subtree_fold SET last_id = (SELECT COALESCE(MAX(id), 0) FROM subtree_counts) WHERE id = 1;

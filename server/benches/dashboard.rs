@@ -6,14 +6,16 @@
 //! The demo city grows to Shenzhen's shape: 10 districts, 74 streets and 28,800 grassroots
 //! unions with 5,700,000 members' cards over every state (as kept counts: the dashboard reads
 //! no member or card row), the members' answers and the hand-outs judged on time or late, and
-//! 6,000 signed-for deliveries with cards still to hand out, half of them overdue. Then a day
+//! 6,000 signed-for deliveries with cards still to hand out, half of them overdue, and the
+//! tallies (applications and activations in some of the last 30 weeks, rejection reasons,
+//! import errors). Then a day
 //! of moves goes through the card writer without a fold, so the figures are read both folded
 //! and as the writer leaves them. Each figure is the median of 15 requests.
 
 use std::time::{Duration, Instant};
 
 use app::{
-    domain::{card::CardState, ids::UnionId},
+    domain::{card::CardState, ids::UnionId, tally::Tally},
     server::{db::bump_kept, subtree, Db},
 };
 use leptos::config::LeptosOptions;
@@ -60,7 +62,7 @@ async fn insert_json(db: &Db, postgres: bool, table: &str, columns: &[&str], row
         .zip(&pick)
         .map(|(c, p)| {
             let int = matches!(*c, "id" | "parent_id" | "union_id" | "bank_id" | "n" | "scheduled_at" | "cards")
-                || matches!(*c, "outstanding" | "created_at" | "signed_at" | "delivered_at");
+                || matches!(*c, "outstanding" | "created_at" | "signed_at" | "delivered_at" | "must_change_password");
             if postgres && int {
                 format!("({p})::bigint")
             } else {
@@ -131,6 +133,38 @@ async fn fill(db: &Db, postgres: bool) -> (Vec<UnionId>, Vec<UnionId>) {
             }
         }
     }
+    // the tallies: applications and activations in some of the last 30 weeks, rejection reasons
+    // given, errors of import previews
+    let this_week = app::domain::calendar::Date::of_timestamp(now).unwrap().week_start();
+    let reasons = app::domain::card::RejectionReason::ALL;
+    let errors = [
+        ("证件号码", "id_number_checksum"),
+        ("证件号码", "id_number_length"),
+        ("手机号码", "phone_invalid"),
+        ("表头", "union_name_mismatch"),
+        ("姓名", "name_required"),
+    ];
+    let mut tallies = Vec::new();
+    for u in &grassroots {
+        for w in 0..30 {
+            if rng.gen_range(0..3) == 0 {
+                let week = this_week.add_days(-7 * w).unwrap();
+                tallies.push(serde_json::json!([u.0, Tally::Applied(week).key(), rng.gen_range(1..60)]));
+                tallies.push(serde_json::json!([u.0, Tally::Activated(week).key(), rng.gen_range(1..40)]));
+            }
+        }
+        for r in reasons {
+            if rng.gen_range(0..4) == 0 {
+                tallies.push(serde_json::json!([u.0, Tally::Rejection(r).key(), rng.gen_range(1..10)]));
+            }
+        }
+        for (field, code) in errors {
+            if rng.gen_range(0..3) == 0 {
+                let t = Tally::ImportError { field: field.to_string(), code: code.to_string() };
+                tallies.push(serde_json::json!([u.0, t.key(), rng.gen_range(1..30)]));
+            }
+        }
+    }
     for i in 0..DELIVERIES {
         let u = grassroots[rng.gen_range(0..grassroots.len())];
         // half signed for within the last week, half 2 to 8 weeks ago (overdue)
@@ -149,9 +183,37 @@ async fn fill(db: &Db, postgres: bool) -> (Vec<UnionId>, Vec<UnionId>) {
             now
         ]));
     }
+    // each grassroots union's account, four in five past their first login; half have completed
+    // their information
+    let users: Vec<serde_json::Value> = grassroots
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            serde_json::json!([
+                format!("city{i:05}"),
+                format!("city{i:05}"),
+                "union",
+                u.0,
+                "!",
+                (i % 5 == 0) as i64,
+                now
+            ])
+        })
+        .collect();
+    let columns =
+        ["username", "display_name", "role", "union_id", "password_hash", "must_change_password", "created_at"];
+    insert_json(db, postgres, "users", &columns, users).await;
+    sqlx::query(
+        "UPDATE unions SET credit_code = '91110000600037341L', pickup_branch = (SELECT MIN(code) FROM bank_branches) \
+                 WHERE level = 'grassroots' AND name LIKE '城市规模%' AND id % 2 = 0",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
     insert_json(db, postgres, "card_counts", &["union_id", "state", "n"], cards).await;
     insert_json(db, postgres, "receipt_counts", &["union_id", "answer", "n"], receipts).await;
     insert_json(db, postgres, "handout_counts", &["union_id", "timeliness", "n"], handouts).await;
+    insert_json(db, postgres, "tallies", &["union_id", "tally", "n"], tallies).await;
     let columns = [
         "union_id",
         "bank_id",

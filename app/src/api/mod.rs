@@ -2,6 +2,7 @@
 //! is calling (`server::caller::require`) and reaches only what that caller's scope holds.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod bank_tokens;
 pub mod calendar;

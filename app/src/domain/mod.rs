@@ -1,5 +1,6 @@
 //! Domain rules shared by the server and the browser: pure, no I/O.
 
+pub mod audit;
 pub mod calendar;
 pub mod card;
 pub mod credit_code;

@@ -31,3 +31,80 @@ pub async fn actions_for(db: &Db, target: &str) -> Result<Vec<String>, sqlx::Err
         .fetch_all(&db.pool)
         .await
 }
+
+/// An entry as the supervisor's search finds it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: i64,
+    pub action: String,
+    pub target: Option<String>,
+    pub detail: Option<String>,
+    pub username: Option<String>,
+    pub union_name: Option<String>,
+}
+
+/// What the search asks for; empty fields ask nothing.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// The account's login name, exactly.
+    pub account: String,
+    /// A part of the name of the acting account's union.
+    pub union: String,
+    /// From the start of this time (seconds), to before this one.
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+}
+
+/// The entries of a subtree (`scope`: its path range; `None` is the whole city), newest first,
+/// `limit` of them after `offset`. An entry belongs to the subtree when its account belongs to a
+/// union there, or it is about a member or a union there (a bank officer viewing a member).
+pub async fn search(
+    db: &Db,
+    scope: Option<(&str, &str)>,
+    filter: &AuditFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<AuditRow>, sqlx::Error> {
+    let mut conds: Vec<String> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let param = |texts: &mut Vec<String>, v: String| {
+        texts.push(v);
+        format!("${}", texts.len() + 4)
+    };
+    if let Some((lo, hi)) = scope {
+        let (lo, hi) = (param(&mut texts, lo.to_string()), param(&mut texts, hi.to_string()));
+        // a target's id, read from `member:12` / `union:3` (written only by this code)
+        conds.push(format!(
+            "((un.path >= {lo} AND un.path < {hi}) \
+             OR (a.target LIKE 'member:%' AND EXISTS (SELECT 1 FROM members m JOIN unions mu ON mu.id = m.union_id \
+                 WHERE m.id = CAST(substr(a.target, 8) AS BIGINT) AND mu.path >= {lo} AND mu.path < {hi})) \
+             OR (a.target LIKE 'union:%' AND EXISTS (SELECT 1 FROM unions tu \
+                 WHERE tu.id = CAST(substr(a.target, 7) AS BIGINT) AND tu.path >= {lo} AND tu.path < {hi})))"
+        ));
+    }
+    if !filter.account.trim().is_empty() {
+        let p = param(&mut texts, filter.account.trim().to_string());
+        conds.push(format!("u.username = {p}"));
+    }
+    if !filter.union.trim().is_empty() {
+        let p = param(&mut texts, super::db::like_contains(filter.union.trim()));
+        conds.push(format!("un.name LIKE {p} ESCAPE '\\'"));
+    }
+    conds.push("a.at >= $3 AND a.at < $4".to_string());
+    let sql = format!(
+        "SELECT a.id, a.at, a.action, a.target, a.detail, u.username, un.name AS union_name FROM audit_log a \
+         LEFT JOIN users u ON u.id = a.actor_id LEFT JOIN unions un ON un.id = u.union_id \
+         WHERE {} ORDER BY a.id DESC LIMIT $1 OFFSET $2",
+        conds.join(" AND ")
+    );
+    let mut q = sqlx::query_as::<_, AuditRow>(&sql)
+        .bind(limit)
+        .bind(offset)
+        .bind(filter.from.unwrap_or(i64::MIN))
+        .bind(filter.until.unwrap_or(i64::MAX));
+    for t in texts {
+        q = q.bind(t);
+    }
+    q.fetch_all(&db.pool).await
+}

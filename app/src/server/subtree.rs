@@ -71,42 +71,64 @@ pub async fn figures_of_children(
     Ok(out)
 }
 
-/// Folds each node's rows into one row per figure (none where it sums to zero). Exact beside
-/// concurrent writers: it deletes only the rows it read (ids up to the highest it saw, and on
-/// PostgreSQL only those its statement sees), in one transaction. Answers how many rows went.
+/// Folds the rows of each figure written since the last fold into one row (none where it sums
+/// to zero); figures untouched since are left alone, so a fold reads only what changed. Exact
+/// beside concurrent writers: it deletes only the rows it sums, in one statement on PostgreSQL
+/// and under the write lock on SQLite. Folds of several instances take turns on the mark
+/// (`subtree_fold`). Answers how many rows went.
 pub async fn compact(db: &Db) -> Result<u64, sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    let removed = match db.backend {
+    let removed: i64 = match db.backend {
         Backend::Postgres => {
-            // one statement: what it deletes is what it sums
-            sqlx::query(
-                "WITH gone AS (DELETE FROM subtree_counts RETURNING node_id, kind, key, n), \
-                 folded AS (INSERT INTO subtree_counts (node_id, kind, key, n) \
-                            SELECT node_id, kind, key, SUM(n) FROM gone GROUP BY node_id, kind, key \
-                            HAVING SUM(n) <> 0 RETURNING 1) \
-                 SELECT (SELECT COUNT(*) FROM gone) - (SELECT COUNT(*) FROM folded)",
+            sqlx::query_scalar(
+                "WITH mark AS (SELECT last_id FROM subtree_fold WHERE id = 1 FOR UPDATE), \
+             dirty AS (SELECT DISTINCT node_id, kind, key FROM subtree_counts WHERE id > (SELECT last_id FROM mark)), \
+             gone AS (DELETE FROM subtree_counts s USING dirty d \
+                      WHERE s.node_id = d.node_id AND s.kind = d.kind AND s.key = d.key \
+                      RETURNING s.node_id, s.kind, s.key, s.n), \
+             folded AS (INSERT INTO subtree_counts (node_id, kind, key, n) \
+                        SELECT node_id, kind, key, SUM(n) FROM gone GROUP BY node_id, kind, key \
+                        HAVING SUM(n) <> 0 RETURNING id), \
+             marked AS (UPDATE subtree_fold SET last_id = GREATEST(last_id, (SELECT COALESCE(MAX(id), 0) FROM folded)) \
+                        WHERE id = 1 RETURNING 1) \
+             SELECT (SELECT COUNT(*) FROM gone) - (SELECT COUNT(*) FROM folded) + 0 * (SELECT COUNT(*) FROM marked)",
             )
             .fetch_one(&mut *tx)
-            .await
-            .and_then(|row| sqlx::Row::try_get::<i64, _>(&row, 0))?
+            .await?
         }
         Backend::Sqlite => {
-            // BEGIN IMMEDIATE: no other writer until this commits, so the rows up to the
-            // highest id are all there are
-            let last: Option<i64> =
-                sqlx::query_scalar("SELECT MAX(id) FROM subtree_counts").fetch_one(&mut *tx).await?;
-            let Some(last) = last else { return Ok(0) };
-            let added = sqlx::query(
+            // BEGIN IMMEDIATE: no other writer until this commits
+            let mark: i64 =
+                sqlx::query_scalar("SELECT last_id FROM subtree_fold WHERE id = 1").fetch_one(&mut *tx).await?;
+            let last: i64 =
+                sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM subtree_counts").fetch_one(&mut *tx).await?;
+            if last <= mark {
+                return Ok(0);
+            }
+            let dirty =
+                "(node_id, kind, key) IN (SELECT node_id, kind, key FROM subtree_counts WHERE id > $1 AND id <= $2)";
+            let added = sqlx::query(&format!(
                 "INSERT INTO subtree_counts (node_id, kind, key, n) \
-                 SELECT node_id, kind, key, SUM(n) FROM subtree_counts WHERE id <= $1 \
-                 GROUP BY node_id, kind, key HAVING SUM(n) <> 0",
-            )
+                 SELECT node_id, kind, key, SUM(n) FROM subtree_counts WHERE id <= $2 AND {dirty} \
+                 GROUP BY node_id, kind, key HAVING SUM(n) <> 0"
+            ))
+            .bind(mark)
             .bind(last)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            let gone = sqlx::query("DELETE FROM subtree_counts WHERE id <= $1").bind(last).execute(&mut *tx).await?;
-            gone.rows_affected() as i64 - added as i64
+            let gone = sqlx::query(&format!("DELETE FROM subtree_counts WHERE id <= $2 AND {dirty}"))
+                .bind(mark)
+                .bind(last)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query(
+                "UPDATE subtree_fold SET last_id = (SELECT COALESCE(MAX(id), 0) FROM subtree_counts) WHERE id = 1",
+            )
+            .execute(&mut *tx)
+            .await?;
+            gone as i64 - added as i64
         }
     };
     tx.commit().await?;

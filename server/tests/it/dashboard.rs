@@ -3,7 +3,7 @@
 //! the table below is ordered and paged; a district sees its own subtree only.
 
 use app::{
-    api::{members::ListSupervisedMembers, overview::supervisor::GetSupervisorOverview},
+    api::{audit::SearchAuditLog, members::ListSupervisedMembers, overview::supervisor::GetSupervisorOverview},
     domain::{
         card::CardState,
         ids::{MemberId, UnionId},
@@ -24,6 +24,7 @@ on_both_engines!(
     figures_stay_exact_under_concurrent_enrolments_moves_and_folds,
     a_district_sees_its_own_subtree_and_nothing_beside_it,
     exports_and_member_lists_stay_in_the_subtree_and_are_audited,
+    the_audit_log_search_shows_a_district_its_own_subtree,
 );
 
 async fn assert_figures_agree(app: &TestApp) {
@@ -284,4 +285,68 @@ async fn exports_and_member_lists_stay_in_the_subtree_and_are_audited(app: TestA
     let clerk = app.login_ok("shili", DEMO_PASSWORD).await;
     assert_eq!(app.call_fn(&clerk, list(a)).await.status.as_u16(), 403);
     assert_eq!(download(&app, &clerk, "/supervisor/export/unions.xlsx").await.0, 403);
+}
+
+fn audit(account: &str, union: &str, from: &str, to: &str) -> SearchAuditLog {
+    SearchAuditLog { account: account.into(), union: union.into(), from: from.into(), to: to.into(), page: 1 }
+}
+
+fn actions(body: &Value) -> Vec<(String, String)> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["account"].as_str().unwrap().to_string(), e["action"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+async fn the_audit_log_search_shows_a_district_its_own_subtree(app: TestApp) {
+    use app::domain::role::UnionLevel;
+    let a = app.union_id(UNION_A).await;
+    let city = app.login_ok("szzgh", DEMO_PASSWORD).await;
+    let city_id = UnionId(app.call_fn(&city, overview(None, "name", 1)).await.body["id"].as_i64().unwrap());
+    // an entry of a union outside the district, and one about a member inside it by the bank
+    let sibling = union_below(&app, city_id, UnionLevel::District, "罗湖区总工会").await;
+    let stranger = union_below(&app, sibling, UnionLevel::Grassroots, "深圳市罗湖某公司工会委员会").await;
+    app::server::audit::record(&app.db.pool, None, "union_info_saved", &format!("union:{stranger}"), "").await.unwrap();
+    let member: i64 = sqlx::query_scalar("SELECT MIN(id) FROM members WHERE union_id = $1")
+        .bind(a)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let boc: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'boc'").fetch_one(&app.db.pool).await.unwrap();
+    app::server::audit::record(
+        &app.db.pool,
+        Some(app::domain::ids::UserId(boc)),
+        "member_viewed",
+        &format!("member:{member}"),
+        "",
+    )
+    .await
+    .unwrap();
+    let _clerk = app.login_ok("shili", DEMO_PASSWORD).await;
+
+    let district = app.login_ok("futian", DEMO_PASSWORD).await;
+    let r = app.call_fn(&district, audit("", "", "", "")).await;
+    assert!(r.status.is_success(), "{:?}", r.body);
+    let seen = actions(&r.body);
+    assert!(seen.contains(&("shili".into(), "登录".into())), "its union's login: {seen:?}");
+    assert!(seen.contains(&("boc".into(), "查看会员完整信息".into())), "the bank viewing its member: {seen:?}");
+    assert!(!seen.contains(&("szzgh".into(), "登录".into())), "not the city's own login: {seen:?}");
+    let text = r.body.to_string();
+    assert!(!text.contains(&format!("工会 #{stranger}")), "not the sibling district's union: {text}");
+    // the city sees that one too; filters by account and by day
+    let all = app.call_fn(&city, audit("", "", "", "")).await;
+    assert!(all.body.to_string().contains(&format!("工会 #{stranger}")));
+    let only = app.call_fn(&city, audit("shili", "", "", "")).await;
+    assert!(actions(&only.body).iter().all(|(who, _)| who == "shili") && !actions(&only.body).is_empty());
+    let by_union = app.call_fn(&city, audit("", "示例电子", "", "")).await;
+    assert!(by_union.body["items"].as_array().unwrap().iter().all(|e| e["union_name"] == UNION_A));
+    let past = app.call_fn(&city, audit("", "", "2020-01-01", "2020-01-31")).await;
+    assert_eq!(past.body["items"].as_array().unwrap().len(), 0);
+    let bad = app.call_fn(&city, audit("", "", "2026-13-01", "")).await;
+    assert_eq!(bad.status.as_u16(), 422, "{:?}", bad.body);
+    let clerk = app.login_ok("shili", DEMO_PASSWORD).await;
+    assert_eq!(app.call_fn(&clerk, audit("", "", "", "")).await.status.as_u16(), 403);
 }

@@ -1,5 +1,6 @@
 //! 工会业务工作平台: a supervising union's view of its subtree and the accounts below it.
 
 pub mod accounts;
+pub mod audit;
 pub mod calendar;
 pub mod overview;
