@@ -14,9 +14,9 @@ pub struct Bar {
 /// every bar's label and value from it.
 #[component]
 pub fn BarChart(#[prop(into)] title: String, bars: Vec<Bar>) -> impl IntoView {
-    const ROW: f64 = 28.0;
-    const LABEL: f64 = 150.0;
-    const WIDTH: f64 = 560.0;
+    const ROW: f64 = 26.0;
+    const LABEL: f64 = 128.0;
+    const WIDTH: f64 = 400.0;
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1) as f64;
     let height = ROW * bars.len() as f64;
     let described =
@@ -26,7 +26,7 @@ pub fn BarChart(#[prop(into)] title: String, bars: Vec<Bar>) -> impl IntoView {
         .enumerate()
         .map(|(i, b)| {
             let y = i as f64 * ROW;
-            let w = ((WIDTH - LABEL - 70.0) * b.value as f64 / max).max(if b.value > 0 { 2.0 } else { 0.0 });
+            let w = ((WIDTH - LABEL - 60.0) * b.value as f64 / max).max(if b.value > 0 { 2.0 } else { 0.0 });
             view! {
                 <g>
                     <text x=LABEL - 8.0 y=y + 18.0 text-anchor="end" class="bar-label">{b.label}</text>
@@ -61,6 +61,18 @@ pub fn ColumnChart(#[prop(into)] title: String, series: Vec<&'static str>, colum
     let width = GROUP * columns.len().max(1) as f64;
     let max = columns.iter().flat_map(|c| c.values.iter().copied()).max().unwrap_or(0).max(1) as f64;
     let bar = (GROUP - 4.0) / series.len().max(1) as f64;
+    let rows = columns
+        .iter()
+        .map(|c| {
+            view! {
+                <tr>
+                    <th scope="row">{c.label.clone()}</th>
+                    {c.values.iter().map(|v| view! { <td>{*v}</td> }).collect_view()}
+                </tr>
+            }
+        })
+        .collect_view();
+    let heads = series.iter().map(|s| view! { <th scope="col">{*s}</th> }).collect_view();
     let described = format!(
         "{title}（{}）：{}",
         series.join("、"),
@@ -89,7 +101,7 @@ pub fn ColumnChart(#[prop(into)] title: String, series: Vec<&'static str>, colum
                 .collect_view();
             let label = (i % 4 == 0).then(|| {
                 view! {
-                    <text x=x0 y=HEIGHT - 6.0 class="bar-label">{c.label.clone()}</text>
+                    <text x=x0 y=HEIGHT - 4.0 class="bar-label">{c.label.clone()}</text>
                 }
             });
             view! { <g>{bars}{label}</g> }
@@ -105,6 +117,13 @@ pub fn ColumnChart(#[prop(into)] title: String, series: Vec<&'static str>, colum
                     <span class="legend"><span class=format!("swatch col-{k}") aria-hidden="true"></span>{*s}</span>
                 }).collect_view()}
             </figcaption>
+            <details class="chart-data">
+                <summary>"查看数据"</summary>
+                <table>
+                    <thead><tr><th scope="col">"周（周一）"</th>{heads}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </details>
         </figure>
     }
 }

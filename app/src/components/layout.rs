@@ -12,6 +12,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/supervisor", "工作概览"),
             ("/supervisor/accounts", "账号管理"),
             ("/supervisor/calendar", "节假日日历"),
+            ("/supervisor/audit", "操作日志"),
             ("/help", "帮助中心"),
         ],
         Role::Union => &[
