@@ -90,3 +90,6 @@ SELECT up.node_id, 'tallies', t.tally, SUM(t.n) FROM tallies t JOIN up ON up.uni
 GROUP BY up.node_id, t.tally HAVING SUM(t.n) <> 0;
 
 UPDATE subtree_fold SET last_id = (SELECT COALESCE(MAX(id), 0) FROM subtree_counts) WHERE id = 1;
+
+-- the audit log searched by account (操作日志), newest first
+CREATE INDEX audit_log_actor ON audit_log(actor_id, id);

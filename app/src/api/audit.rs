@@ -62,7 +62,8 @@ pub async fn search_audit_log(
     };
     let range = node.subtree_range();
     let scope = node.parent_id.map(|_| (range.0.as_str(), range.1.as_str()));
-    let page = page.max(1);
+    // past the thousandth page a search should be narrowed instead
+    let page = page.clamp(1, 1_000);
     let mut rows = audit::search(&db, scope, &filter, AUDIT_PAGE_SIZE + 1, (page - 1) * AUDIT_PAGE_SIZE).await?;
     let has_more = rows.len() as i64 > AUDIT_PAGE_SIZE;
     rows.truncate(AUDIT_PAGE_SIZE as usize);

@@ -66,14 +66,19 @@ pub async fn search(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
+    /// A value bound after `$1` (limit) and `$2` (offset).
+    enum Arg {
+        Text(String),
+        Int(i64),
+    }
     let mut conds: Vec<String> = Vec::new();
-    let mut texts: Vec<String> = Vec::new();
-    let param = |texts: &mut Vec<String>, v: String| {
-        texts.push(v);
-        format!("${}", texts.len() + 4)
+    let mut args: Vec<Arg> = Vec::new();
+    let param = |args: &mut Vec<Arg>, v: Arg| {
+        args.push(v);
+        format!("${}", args.len() + 2)
     };
     if let Some((lo, hi)) = scope {
-        let (lo, hi) = (param(&mut texts, lo.to_string()), param(&mut texts, hi.to_string()));
+        let (lo, hi) = (param(&mut args, Arg::Text(lo.to_string())), param(&mut args, Arg::Text(hi.to_string())));
         // a target's id, read from `member:12` / `union:3` (written only by this code)
         conds.push(format!(
             "((un.path >= {lo} AND un.path < {hi}) \
@@ -84,27 +89,33 @@ pub async fn search(
         ));
     }
     if !filter.account.trim().is_empty() {
-        let p = param(&mut texts, filter.account.trim().to_string());
+        let p = param(&mut args, Arg::Text(filter.account.trim().to_string()));
         conds.push(format!("u.username = {p}"));
     }
     if !filter.union.trim().is_empty() {
-        let p = param(&mut texts, super::db::like_contains(filter.union.trim()));
+        let p = param(&mut args, Arg::Text(super::db::like_contains(filter.union.trim())));
         conds.push(format!("un.name LIKE {p} ESCAPE '\\'"));
     }
-    conds.push("a.at >= $3 AND a.at < $4".to_string());
+    if let Some(from) = filter.from {
+        let p = param(&mut args, Arg::Int(from));
+        conds.push(format!("a.at >= {p}"));
+    }
+    if let Some(until) = filter.until {
+        let p = param(&mut args, Arg::Int(until));
+        conds.push(format!("a.at < {p}"));
+    }
     let sql = format!(
         "SELECT a.id, a.at, a.action, a.target, a.detail, u.username, un.name AS union_name FROM audit_log a \
          LEFT JOIN users u ON u.id = a.actor_id LEFT JOIN unions un ON un.id = u.union_id \
-         WHERE {} ORDER BY a.id DESC LIMIT $1 OFFSET $2",
-        conds.join(" AND ")
+         {} ORDER BY a.id DESC LIMIT $1 OFFSET $2",
+        if conds.is_empty() { String::new() } else { format!("WHERE {}", conds.join(" AND ")) }
     );
-    let mut q = sqlx::query_as::<_, AuditRow>(&sql)
-        .bind(limit)
-        .bind(offset)
-        .bind(filter.from.unwrap_or(i64::MIN))
-        .bind(filter.until.unwrap_or(i64::MAX));
-    for t in texts {
-        q = q.bind(t);
+    let mut q = sqlx::query_as::<_, AuditRow>(&sql).bind(limit).bind(offset);
+    for a in args {
+        q = match a {
+            Arg::Text(t) => q.bind(t),
+            Arg::Int(n) => q.bind(n),
+        };
     }
     q.fetch_all(&db.pool).await
 }

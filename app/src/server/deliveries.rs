@@ -476,8 +476,10 @@ pub async fn hand_out(
     which: HandOut<'_>,
     at: Option<i64>,
 ) -> AppResult<usize> {
+    // read before the write transaction: it would otherwise wait for a second connection
+    let cal = super::calendar::load(db).await?;
     let mut tx = db.begin_write().await?;
-    let moved = hand_out_in(&mut tx, db, union, actor, which, at).await?;
+    let moved = hand_out_in(&mut tx, db, &cal, union, actor, which, at).await?;
     tx.commit().await?;
     Ok(moved)
 }
@@ -485,6 +487,7 @@ pub async fn hand_out(
 async fn hand_out_in(
     tx: &mut Tx,
     db: &Db,
+    cal: &crate::domain::calendar::Calendar,
     union: UnionId,
     actor: Option<UserId>,
     which: HandOut<'_>,
@@ -513,7 +516,6 @@ async fn hand_out_in(
             *per_delivery.entry(d).or_default() += 1;
         }
     }
-    let cal = super::calendar::load(db).await?;
     let day = Date::of_timestamp(at.unwrap_or_else(now)).ok_or(AppError::Internal)?;
     let mut per_timeliness: BTreeMap<&'static str, i64> = BTreeMap::new();
     for (d, n) in per_delivery {

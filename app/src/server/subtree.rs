@@ -52,16 +52,21 @@ pub async fn figures(db: &Db, node: UnionId) -> Result<HashMap<FigureKey, i64>, 
     Ok(rows.into_iter().filter(|r| r.2 != 0).map(|(k, key, n)| ((k, key), n)).collect())
 }
 
-/// The figures of each union directly below `parent`, by union; a union with none is absent.
+/// The figures of the kinds `kinds` (kept tables) of each union directly below `parent`, by
+/// union; a union with none is absent.
 pub async fn figures_of_children(
     db: &Db,
     parent: UnionId,
+    kinds: [&str; 2],
 ) -> Result<HashMap<UnionId, HashMap<FigureKey, i64>>, sqlx::Error> {
     let rows: Vec<(UnionId, String, String, i64)> = sqlx::query_as(
         "SELECT s.node_id, s.kind, s.key, CAST(SUM(s.n) AS BIGINT) FROM unions u \
-         JOIN subtree_counts s ON s.node_id = u.id WHERE u.parent_id = $1 GROUP BY s.node_id, s.kind, s.key",
+         JOIN subtree_counts s ON s.node_id = u.id WHERE u.parent_id = $1 AND s.kind IN ($2, $3) \
+         GROUP BY s.node_id, s.kind, s.key",
     )
     .bind(parent)
+    .bind(kinds[0])
+    .bind(kinds[1])
     .fetch_all(&db.pool)
     .await?;
     let mut out: HashMap<UnionId, HashMap<FigureKey, i64>> = HashMap::new();
@@ -161,6 +166,10 @@ pub async fn rebuild(tx: &mut Tx) -> Result<(), sqlx::Error> {
         .execute(&mut **tx)
         .await?;
     }
+    // every row is a figure of its own: nothing to fold until the next move
+    sqlx::query("UPDATE subtree_fold SET last_id = (SELECT COALESCE(MAX(id), 0) FROM subtree_counts) WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

@@ -87,7 +87,8 @@ impl Figures {
 
 /// Every union directly below `node` with its figures, in `order`.
 pub async fn children(db: &Db, node: &UnionNode, order: ChildOrder) -> AppResult<Vec<ChildUnion>> {
-    let below = subtree::figures_of_children(db, node.id).await?;
+    // the table's columns only: not the weekly tallies, which grow with time
+    let below = subtree::figures_of_children(db, node.id, [CARD_COUNTS.table, HANDOUT_COUNTS.table]).await?;
     let grassroots = unions::grassroots_below_children(db, node.id).await?;
     let mut children: Vec<ChildUnion> = unions::children(db, node.id, i64::MAX)
         .await?
