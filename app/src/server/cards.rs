@@ -156,6 +156,9 @@ pub async fn move_rows(tx: &mut Tx, backend: Backend, mv: &Move<'_>) -> AppResul
         CardChange::Made(tail) => (Some(tail), false),
         CardChange::Void => (None, true),
     };
+    // a card going back into production is made again: it holds no card number and belongs to
+    // no delivery, whichever way it got there
+    let void = void || mv.to == CardState::InProduction;
     let update = format!(
         "UPDATE cards SET state = $1, updated_at = $2, batch_id = COALESCE($5, batch_id), \
          card_tail = CASE WHEN $7 THEN NULL ELSE COALESCE($6, card_tail) END, \
