@@ -74,6 +74,18 @@ pub async fn list(
     Ok((rows, total))
 }
 
+/// The accounts of one union, oldest first.
+pub async fn of_union(db: &Db, union: UnionId) -> Result<Vec<AccountRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.username, u.role, n.name AS union_name, n.level, u.must_change_password, \
+         u.disabled, u.last_login_at FROM users u JOIN unions n ON n.id = u.union_id \
+         WHERE u.union_id = $1 ORDER BY u.id",
+    )
+    .bind(union)
+    .fetch_all(&db.pool)
+    .await
+}
+
 pub async fn username_taken(db: &Db, username: &str) -> Result<bool, sqlx::Error> {
     let n: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username = $1").bind(username).fetch_one(&db.pool).await?;

@@ -299,6 +299,17 @@ pub const DEFAULT_UPLOAD_RETENTION_DAYS: i64 = 90;
 
 /// Drops upload files past their time: a committed upload's after `retention_days`, a
 /// never-committed one's (with its staged rows) after a day. The record stays. Returns how many.
+/// When the union last committed an import, and how many members it added.
+pub async fn last_committed(db: &Db, union_id: UnionId) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT committed_at, imported FROM imports WHERE union_id = $1 AND status = 'committed' \
+         ORDER BY committed_at DESC LIMIT 1",
+    )
+    .bind(union_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
 pub async fn purge_uploads(db: &Db, now: i64, retention_days: i64) -> Result<u64, sqlx::Error> {
     let empty: &[u8] = &[];
     let done = sqlx::query(

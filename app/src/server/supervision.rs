@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::{
-    audit, calendar,
+    accounts, audit, banks, calendar,
     caller::Caller,
     cards::{CARD_COUNTS, TALLIES},
     db::now,
@@ -21,13 +21,15 @@ use crate::{
     api::{
         cards::state_counts,
         overview::supervisor::{
-            from_tallies, ChildOrder, ChildUnion, Handouts, IdHitUnion, OverdueDelivery, Receipts, SupervisorOverview,
-            CHILDREN_PAGE, ID_HIT_REPORTS_PER_DAY, OVERDUE_SHOWN,
+            from_tallies, ChildOrder, ChildUnion, FoundUnion, Handouts, IdHitUnion, OverdueDelivery, ProfileAccount,
+            Receipts, SupervisorOverview, UnionProfile, CHILDREN_PAGE, FOUND_SHOWN, ID_HIT_REPORTS_PER_DAY,
+            OVERDUE_SHOWN,
         },
     },
     domain::{
         calendar::{Date, Timeliness, DISTRIBUTION_WORKING_DAYS},
         card::CardState,
+        format_time,
         ids::UnionId,
         mask_id,
         phone::mask,
@@ -90,15 +92,20 @@ pub async fn children(db: &Db, node: &UnionNode, order: ChildOrder) -> AppResult
     // the table's columns only: not the weekly tallies, which grow with time
     let below = subtree::figures_of_children(db, node.id, [CARD_COUNTS.table, HANDOUT_COUNTS.table]).await?;
     let grassroots = unions::grassroots_below_children(db, node.id).await?;
+    let logins = unions::last_logins_of_children(db, node.id).await?;
     let mut children: Vec<ChildUnion> = unions::children(db, node.id, i64::MAX)
         .await?
         .into_iter()
         .map(|c| {
             let f = Figures(below.get(&c.id).cloned().unwrap_or_default());
             let by_state = f.states();
+            let below = grassroots.get(&c.id).copied().unwrap_or_default();
             ChildUnion {
                 id: c.id,
-                grassroots: grassroots.get(&c.id).copied().unwrap_or(0),
+                grassroots: below.total,
+                info_complete: below.info_complete,
+                agreement_signed: below.agreement_signed,
+                last_login_at: logins.get(&c.id).copied(),
                 members: by_state.iter().sum(),
                 by_state,
                 handouts: f.handouts(),
@@ -210,7 +217,57 @@ pub async fn overview(
         import_causes,
         rejection_causes,
         receipts,
+        profile: if node.level == UnionLevel::Grassroots { Some(profile(db, &node).await?) } else { None },
     })
+}
+
+/// A grassroots union's set-up, for the supervisor looking at it.
+async fn profile(db: &Db, node: &UnionNode) -> AppResult<UnionProfile> {
+    let info = unions::info(db, node.id).await?;
+    let branches = banks::branches(db).await?;
+    let branch_name = |code: &str| {
+        branches.iter().find(|b| b.code == code).map(|b| b.name.clone()).unwrap_or_else(|| code.to_string())
+    };
+    let accounts = accounts::of_union(db, node.id)
+        .await?
+        .into_iter()
+        .map(|a| ProfileAccount {
+            username: a.username,
+            pending_activation: a.must_change_password,
+            disabled: a.disabled,
+            last_login_at: a.last_login_at,
+        })
+        .collect();
+    Ok(UnionProfile {
+        info_complete: !info.pickup_branch.is_empty() && !info.credit_code.is_empty(),
+        pickup_branch: if info.pickup_branch.is_empty() { String::new() } else { branch_name(&info.pickup_branch) },
+        agreement: (!info.agreement_signed_on.is_empty())
+            .then(|| (branch_name(&info.agreement_branch), info.agreement_signed_on.clone())),
+        unit_name: info.unit_name,
+        credit_code: info.credit_code,
+        contact_person: info.contact_person,
+        contact_phone: info.contact_phone,
+        accounts,
+        last_import: imports::last_committed(db, node.id).await?,
+    })
+}
+
+/// Unions of the caller's subtree whose name contains `query` (at most [`FOUND_SHOWN`]).
+pub async fn find(db: &Db, me: &Caller, query: &str) -> AppResult<Vec<FoundUnion>> {
+    let root = me.subtree()?;
+    if query.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for node in unions::find_in_subtree(db, root, query, FOUND_SHOWN).await? {
+        found.push(FoundUnion {
+            trail: unions::trail(db, root, &node).await?,
+            id: node.id,
+            name: node.name,
+            level: node.level,
+        });
+    }
+    Ok(found)
 }
 
 /// Which table of the supervisor's a workbook holds.
@@ -233,7 +290,8 @@ pub async fn export(db: &Db, me: &Caller, union_id: Option<UnionId>, what: Expor
         Export::Unions => {
             let mut headers: Vec<String> = ["工会名称", "类型", "基层工会", "会员"].map(String::from).to_vec();
             headers.extend(CardState::ALL.iter().map(|s| s.label().to_string()));
-            headers.extend(["按时发放", "逾期发放", "按时发放率"].map(String::from));
+            headers
+                .extend(["按时发放", "逾期发放", "按时发放率", "已完善信息", "已签协议", "最近登录"].map(String::from));
             let rows = children(db, &node, ChildOrder::Name)
                 .await?
                 .into_iter()
@@ -244,6 +302,9 @@ pub async fn export(db: &Db, me: &Caller, union_id: Option<UnionId>, what: Expor
                     row.push(XlsxCell::Number(c.handouts.on_time));
                     row.push(XlsxCell::Number(c.handouts.late));
                     row.push(text(&c.handouts.label()));
+                    row.push(text(&c.share(c.info_complete)));
+                    row.push(text(&c.share(c.agreement_signed)));
+                    row.push(text(&c.last_login_at.map(format_time).unwrap_or_else(|| "从未登录".into())));
                     row
                 })
                 .collect();

@@ -63,21 +63,97 @@ pub async fn children(db: &Db, parent: UnionId, limit: i64) -> Result<Vec<UnionN
         .await
 }
 
-/// How many grassroots unions each union directly below `parent` has in its subtree (itself
-/// included); a union with none is absent.
+/// A grassroots union whose unit and union information is complete (the bank branch to
+/// collect cards at and the unit's credit code are what the first form leaves empty).
+const INFO_COMPLETE: &str = "g.pickup_branch IS NOT NULL AND g.credit_code IS NOT NULL";
+
+/// The grassroots unions of a subtree: how many, how many have completed their information,
+/// how many have signed the bank's batch card agreement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GrassrootsBelow {
+    pub total: i64,
+    pub info_complete: i64,
+    pub agreement_signed: i64,
+}
+
+/// [`GrassrootsBelow`] for each union directly below `parent` (itself included); a union with
+/// no grassroots union is absent.
 pub async fn grassroots_below_children(
+    db: &Db,
+    parent: UnionId,
+) -> Result<std::collections::HashMap<UnionId, GrassrootsBelow>, sqlx::Error> {
+    let rows: Vec<(UnionId, i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT c.id, COUNT(g.id), \
+                COALESCE(SUM(CASE WHEN {INFO_COMPLETE} THEN 1 ELSE 0 END), 0), \
+                COALESCE(SUM(CASE WHEN g.agreement_signed_on IS NOT NULL THEN 1 ELSE 0 END), 0) \
+         FROM unions c JOIN unions g \
+         ON g.path >= c.path AND g.path < rtrim(c.path, '/') || '0' AND g.level = 'grassroots' \
+         WHERE c.parent_id = $1 GROUP BY c.id"
+    ))
+    .bind(parent)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, total, info_complete, agreement_signed)| {
+            (id, GrassrootsBelow { total, info_complete, agreement_signed })
+        })
+        .collect())
+}
+
+/// The latest sign-in of any account of each union directly below `parent` (unions whose
+/// accounts never signed in are absent).
+pub async fn last_logins_of_children(
     db: &Db,
     parent: UnionId,
 ) -> Result<std::collections::HashMap<UnionId, i64>, sqlx::Error> {
     let rows: Vec<(UnionId, i64)> = sqlx::query_as(
-        "SELECT c.id, COUNT(g.id) FROM unions c JOIN unions g \
-         ON g.path >= c.path AND g.path < rtrim(c.path, '/') || '0' AND g.level = 'grassroots' \
-         WHERE c.parent_id = $1 GROUP BY c.id",
+        "SELECT u.union_id, MAX(u.last_login_at) FROM users u JOIN unions c ON c.id = u.union_id \
+         WHERE c.parent_id = $1 AND u.last_login_at IS NOT NULL GROUP BY u.union_id",
     )
     .bind(parent)
     .fetch_all(&db.pool)
     .await?;
     Ok(rows.into_iter().collect())
+}
+
+/// Unions of the subtree under `root` (itself excluded) whose name contains `query`, the
+/// shallowest first, then by name: at most `limit`.
+pub async fn find_in_subtree(
+    db: &Db,
+    root: &UnionNode,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<UnionNode>, sqlx::Error> {
+    let (lo, hi) = root.subtree_range();
+    sqlx::query_as(&format!(
+        "SELECT {NODE_COLUMNS} FROM unions WHERE path >= $1 AND path < $2 AND id <> $3 \
+         AND name LIKE $4 ESCAPE '\\' ORDER BY length(path), name LIMIT $5"
+    ))
+    .bind(lo)
+    .bind(hi)
+    .bind(root.id)
+    .bind(super::db::like_contains(query.trim()))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// The names of the unions on the way from `root` (excluded) down to `node` (excluded).
+pub async fn trail(db: &Db, root: &UnionNode, node: &UnionNode) -> Result<Vec<String>, sqlx::Error> {
+    let ids: Vec<i64> =
+        node.path.trim_matches('/').split('/').filter_map(|s| s.parse().ok()).filter(|id| *id != node.id.0).collect();
+    let mut names = Vec::new();
+    let mut below = false;
+    for id in ids {
+        if below {
+            if let Some(n) = self::node(db, UnionId(id)).await? {
+                names.push(n.name);
+            }
+        }
+        below |= id == root.id.0;
+    }
+    Ok(names)
 }
 
 /// How the grassroots unions of a subtree stand: how many there are, how many have an account
@@ -91,21 +167,23 @@ pub struct GrassrootsProgress {
 
 pub async fn grassroots_progress(db: &Db, root: &UnionNode) -> Result<GrassrootsProgress, sqlx::Error> {
     let (lo, hi) = root.subtree_range();
-    let count = |sql: &'static str| {
+    let count = |sql: String| {
         let (lo, hi, pool) = (lo.clone(), hi.clone(), db.pool.clone());
-        async move { sqlx::query_scalar::<_, i64>(sql).bind(lo).bind(hi).fetch_one(&pool).await }
+        async move { sqlx::query_scalar::<_, i64>(&sql).bind(lo).bind(hi).fetch_one(&pool).await }
     };
     Ok(GrassrootsProgress {
-        total: count("SELECT COUNT(*) FROM unions WHERE path >= $1 AND path < $2 AND level = 'grassroots'").await?,
+        total: count("SELECT COUNT(*) FROM unions WHERE path >= $1 AND path < $2 AND level = 'grassroots'".into())
+            .await?,
         activated: count(
             "SELECT COUNT(DISTINCT n.id) FROM unions n JOIN users u ON u.union_id = n.id \
-             WHERE n.path >= $1 AND n.path < $2 AND n.level = 'grassroots' AND u.must_change_password = 0",
+             WHERE n.path >= $1 AND n.path < $2 AND n.level = 'grassroots' AND u.must_change_password = 0"
+                .into(),
         )
         .await?,
-        info_complete: count(
-            "SELECT COUNT(*) FROM unions WHERE path >= $1 AND path < $2 AND level = 'grassroots' \
-             AND pickup_branch IS NOT NULL AND credit_code IS NOT NULL",
-        )
+        info_complete: count(format!(
+            "SELECT COUNT(*) FROM unions g WHERE g.path >= $1 AND g.path < $2 AND g.level = 'grassroots' \
+                 AND {INFO_COMPLETE}"
+        ))
         .await?,
     })
 }

@@ -3,7 +3,11 @@
 //! the table below is ordered and paged; a district sees its own subtree only.
 
 use app::{
-    api::{audit::SearchAuditLog, members::ListSupervisedMembers, overview::supervisor::GetSupervisorOverview},
+    api::{
+        audit::SearchAuditLog,
+        members::ListSupervisedMembers,
+        overview::supervisor::{FindUnions, GetSupervisorOverview},
+    },
     domain::{
         card::CardState,
         ids::{MemberId, UnionId},
@@ -25,6 +29,7 @@ on_both_engines!(
     a_district_sees_its_own_subtree_and_nothing_beside_it,
     exports_and_member_lists_stay_in_the_subtree_and_are_audited,
     the_audit_log_search_shows_a_district_its_own_subtree,
+    a_supervisor_finds_unions_by_name_in_its_subtree_and_sees_how_each_stands,
 );
 
 async fn assert_figures_agree(app: &TestApp) {
@@ -349,4 +354,68 @@ async fn the_audit_log_search_shows_a_district_its_own_subtree(app: TestApp) {
     assert_eq!(bad.status.as_u16(), 422, "{:?}", bad.body);
     let clerk = app.login_ok("shili", DEMO_PASSWORD).await;
     assert_eq!(app.call_fn(&clerk, audit("", "", "", "")).await.status.as_u16(), 403);
+}
+
+fn found_names(body: &Value) -> Vec<String> {
+    body.as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_string()).collect()
+}
+
+async fn a_supervisor_finds_unions_by_name_in_its_subtree_and_sees_how_each_stands(app: TestApp) {
+    use app::domain::role::UnionLevel;
+    let city = app.login_ok("szzgh", DEMO_PASSWORD).await;
+    let city_id = UnionId(app.call_fn(&city, overview(None, "name", 1)).await.body["id"].as_i64().unwrap());
+    let luohu = union_below(&app, city_id, UnionLevel::District, "罗湖区总工会").await;
+    let street = union_below(&app, luohu, UnionLevel::Street, "东门街道总工会").await;
+    union_below(&app, street, UnionLevel::Grassroots, "深圳市示例百货有限公司工会委员会").await;
+    let find = |q: &str| FindUnions { query: q.into() };
+
+    // the district finds its own unions by a word of their names, not the sibling district's
+    let district = app.login_ok("futian", DEMO_PASSWORD).await;
+    let r = app.call_fn(&district, find(" 示例 ")).await;
+    assert!(r.status.is_success(), "{:?}", r.body);
+    assert_eq!(found_names(&r.body), vec![UNION_A.to_string()]);
+    // the city finds both, the shallower first, each with the unions between
+    let r = app.call_fn(&city, find("示例")).await;
+    assert_eq!(found_names(&r.body), vec![UNION_A.to_string(), "深圳市示例百货有限公司工会委员会".to_string()]);
+    assert_eq!(r.body[1]["trail"], serde_json::json!(["罗湖区总工会", "东门街道总工会"]));
+    assert_eq!(r.body[0]["trail"], serde_json::json!([unioncard_server::seed::DISTRICT]));
+    // nothing typed finds nothing; LIKE's wildcards are plain characters
+    assert_eq!(found_names(&app.call_fn(&city, find("  ")).await.body), Vec::<String>::new());
+    assert_eq!(found_names(&app.call_fn(&city, find("%")).await.body), Vec::<String>::new());
+    assert_eq!(found_names(&app.call_fn(&city, find("_")).await.body), Vec::<String>::new());
+    // a clerk may not search the tree
+    let clerk = app.login_ok("shili", DEMO_PASSWORD).await;
+    assert_eq!(app.call_fn(&clerk, find("示例")).await.status.as_u16(), 403);
+
+    // the city's table of districts: completeness of the grassroots unions below each
+    let r = app.call_fn(&city, overview(None, "name", 1)).await;
+    let children = r.body["children"].as_array().unwrap();
+    let row = |name: &str| children.iter().find(|c| c["name"].as_str().unwrap().contains(name)).unwrap().clone();
+    let (futian, luohu_row) = (row("福田"), row("罗湖"));
+    assert_eq!(
+        (futian["grassroots"].as_i64(), futian["info_complete"].as_i64(), futian["agreement_signed"].as_i64()),
+        (Some(2), Some(2), Some(2)),
+        "{futian}"
+    );
+    assert_eq!(
+        (luohu_row["grassroots"].as_i64(), luohu_row["info_complete"].as_i64(), luohu_row["agreement_signed"].as_i64()),
+        (Some(1), Some(0), Some(0)),
+        "{luohu_row}"
+    );
+    // the district's own account signed in above; the new district has none
+    assert!(futian["last_login_at"].as_i64().is_some(), "{futian}");
+    assert!(luohu_row["last_login_at"].is_null(), "{luohu_row}");
+
+    // a grassroots union's own page: its information, agreement, accounts and last sign-in
+    let a = app.union_id(UNION_A).await;
+    let r = app.call_fn(&district, overview(Some(a), "name", 1)).await;
+    let profile = &r.body["profile"];
+    assert_eq!(profile["info_complete"], serde_json::json!(true), "{profile}");
+    assert_eq!(profile["unit_name"].as_str(), Some("深圳市示例电子有限公司"));
+    assert_eq!(profile["agreement"][1].as_str(), Some("2026-03-02"), "{profile}");
+    let accounts = profile["accounts"].as_array().unwrap();
+    let shili = accounts.iter().find(|a| a["username"] == "shili").expect("the clerk's account is listed");
+    assert!(shili["last_login_at"].as_i64().is_some(), "the clerk signed in above: {shili}");
+    // and a district's overview has no profile
+    assert!(app.call_fn(&district, overview(None, "name", 1)).await.body["profile"].is_null());
 }

@@ -22,6 +22,26 @@ pub struct ChildUnion {
     pub by_state: Vec<i64>,
     #[serde(default)]
     pub handouts: Handouts,
+    /// Of its grassroots unions (itself, for a grassroots union): those with complete unit and
+    /// union information, and those that signed the bank's batch card agreement.
+    #[serde(default)]
+    pub info_complete: i64,
+    #[serde(default)]
+    pub agreement_signed: i64,
+    /// The latest sign-in of the union's own accounts.
+    #[serde(default)]
+    pub last_login_at: Option<i64>,
+}
+
+impl ChildUnion {
+    /// "已完善" / "未完善" for a grassroots union, "n/m" of the grassroots unions below otherwise.
+    pub fn share(&self, n: i64) -> String {
+        match (self.level, n) {
+            (UnionLevel::Grassroots, 0) => "否".into(),
+            (UnionLevel::Grassroots, _) => "是".into(),
+            _ => format!("{n}/{}", self.grassroots),
+        }
+    }
 }
 
 /// Cards handed out, by whether within five working days of signing for their delivery.
@@ -247,6 +267,9 @@ pub struct SupervisorOverview {
     /// those the member said they did not receive; the rest only the union recorded.
     #[serde(default)]
     pub receipts: Receipts,
+    /// A grassroots union's set-up: its information, agreement, accounts and last import.
+    #[serde(default)]
+    pub profile: Option<UnionProfile>,
 }
 
 /// Cards handed out, by what their members answered.
@@ -263,6 +286,45 @@ impl Receipts {
         (self.handed_out - self.confirmed - self.not_received).max(0)
     }
 }
+
+/// Where a grassroots union stands with what it must do before cards can move.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnionProfile {
+    pub unit_name: String,
+    pub credit_code: String,
+    pub contact_person: String,
+    pub contact_phone: String,
+    /// The branch's name, empty when none is chosen.
+    pub pickup_branch: String,
+    pub info_complete: bool,
+    /// The branch's name and the date signed, when the batch card agreement is signed.
+    pub agreement: Option<(String, String)>,
+    pub accounts: Vec<ProfileAccount>,
+    /// The last import committed: when, and how many members it added.
+    pub last_import: Option<(i64, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileAccount {
+    pub username: String,
+    /// 待激活: still on the initial password.
+    pub pending_activation: bool,
+    pub disabled: bool,
+    pub last_login_at: Option<i64>,
+}
+
+/// A union of the subtree found by name, with the names of the unions between.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoundUnion {
+    pub id: UnionId,
+    pub name: String,
+    pub level: UnionLevel,
+    /// From the union below the searcher's down to this union's parent.
+    pub trail: Vec<String>,
+}
+
+/// Unions a name search lists at most.
+pub const FOUND_SHOWN: i64 = 20;
 
 fn first_page() -> i64 {
     1
@@ -283,4 +345,12 @@ pub async fn get_supervisor_overview(
     use crate::{domain::role::Role, server::caller};
     let (db, me) = caller::require(&[Role::Supervisor]).await?;
     crate::server::supervision::overview(&db, &me, union_id, sort.as_deref(), page).await
+}
+
+/// Unions of the caller's subtree whose name contains `query`.
+#[server(endpoint = "overview/supervisor/find")]
+pub async fn find_unions(query: String) -> Result<Vec<FoundUnion>, AppError> {
+    use crate::{domain::role::Role, server::caller};
+    let (db, me) = caller::require(&[Role::Supervisor]).await?;
+    crate::server::supervision::find(&db, &me, &query).await
 }

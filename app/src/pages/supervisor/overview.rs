@@ -4,9 +4,12 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
-    api::overview::supervisor::{get_supervisor_overview, Cause, ChildOrder, SupervisorOverview, CHILDREN_PAGE},
+    api::overview::supervisor::{
+        find_unions, get_supervisor_overview, Cause, ChildOrder, SupervisorOverview, UnionProfile, CHILDREN_PAGE,
+        FOUND_SHOWN,
+    },
     components::{Bar, BarChart, Column, ColumnChart, Portal, StateCounts, TableRegion},
-    domain::{card::CardState, role::Role},
+    domain::{card::CardState, format_time, role::Role},
 };
 
 /// A ranking of causes: each with how often, an import error linking to its FAQ entry.
@@ -67,6 +70,7 @@ pub fn OverviewPage() -> impl IntoView {
     let data = Resource::new(params, |(union, sort, page)| get_supervisor_overview(union, sort, page));
     view! {
         <Portal role=Role::Supervisor title="工作概览">
+            <FindUnion/>
             <Suspense fallback=|| view! { <p role="status">"正在统计…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -177,6 +181,7 @@ pub fn OverviewPage() -> impl IntoView {
                                 </div>
                                 {if o.level == crate::domain::role::UnionLevel::Grassroots {
                                     view! {
+                                        {o.profile.clone().map(|p| view! { <Profile profile=p/> })}
                                         <h2>"会员名单"</h2>
                                         <p><a class="button" href=format!("/supervisor/export/members.xlsx?union={}", o.id) download rel="external">"下载会员名单（证件号码、手机号码隐藏部分）"</a></p>
                                         <SupervisedMembers union=o.id/>
@@ -191,6 +196,9 @@ pub fn OverviewPage() -> impl IntoView {
                                         {sort_head(&o, ChildOrder::Members, "会员")}
                                         {CardState::ALL.into_iter().map(|s| sort_head(&o, ChildOrder::State(s), s.label())).collect_view()}
                                         {sort_head(&o, ChildOrder::OnTimeRate, "按时发放率")}
+                                        <th scope="col">"已完善信息"</th>
+                                        <th scope="col">"已签协议"</th>
+                                        <th scope="col">"最近登录"</th>
                                     };
                                     let children = o.children.clone();
                                     view! {
@@ -221,6 +229,9 @@ pub fn OverviewPage() -> impl IntoView {
                                                                     <td data-label=s.label()>{*n}</td>
                                                                 }).collect_view()}
                                                                 <td data-label="按时发放率">{c.handouts.label()}</td>
+                                                                <td data-label="已完善信息">{c.share(c.info_complete)}</td>
+                                                                <td data-label="已签协议">{c.share(c.agreement_signed)}</td>
+                                                                <td data-label="最近登录">{c.last_login_at.map(format_time).unwrap_or_else(|| "从未登录".into())}</td>
                                                             </tr>
                                                         }
                                                     }).collect_view()}
@@ -243,6 +254,102 @@ pub fn OverviewPage() -> impl IntoView {
                 })}
             </Suspense>
         </Portal>
+    }
+}
+
+/// 查找工会: a name search over the supervisor's whole subtree, each union found a link to its
+/// overview. A plain GET form, so it works before and without any script.
+#[component]
+fn FindUnion() -> impl IntoView {
+    let query = use_query_map();
+    let find = move || query.read().get("find").unwrap_or_default();
+    let found = Resource::new(find, |q| async move {
+        if q.trim().is_empty() {
+            Ok(None)
+        } else {
+            find_unions(q).await.map(Some)
+        }
+    });
+    view! {
+        <form method="get" action="/supervisor" class="filters find-union" role="search" aria-label="查找工会">
+            <label>"查找工会"<input type="search" name="find" value=find placeholder="工会名称中的字词"/></label>
+            <button type="submit">"查找"</button>
+        </form>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match found.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Ok(Some(list)) if list.is_empty() => view! {
+                        <p class="empty" role="status">"没有名称包含“"{find()}"”的下属工会。"</p>
+                    }.into_any(),
+                    Ok(Some(list)) => {
+                        let more = list.len() as i64 >= FOUND_SHOWN;
+                        view! {
+                            <section class="card found" aria-labelledby="found-title">
+                                <h2 id="found-title">{format!("查找结果：{} 个工会", list.len())}</h2>
+                                <ul class="found-list">
+                                    {list.into_iter().map(|u| view! {
+                                        <li>
+                                            <A href=format!("/supervisor?union={}", u.id)>{u.name}</A>
+                                            <span class="hint">{format!(" {}", u.level.label())}
+                                                {(!u.trail.is_empty()).then(|| format!(" · {}", u.trail.join(" › ")))}</span>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                                {more.then(|| view! { <p class="hint">{format!("只列出前 {FOUND_SHOWN} 个，请输入更完整的名称。")}</p> })}
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// 工会情况: a grassroots union's information, agreement, accounts and last import.
+#[component]
+fn Profile(profile: UnionProfile) -> impl IntoView {
+    let or_none = |s: String| if s.is_empty() { "未填写".to_string() } else { s };
+    view! {
+        <section class="card profile" aria-labelledby="profile-title">
+            <h2 id="profile-title">"工会情况"</h2>
+            <dl class="facts">
+                <dt>"单位/工会信息"</dt>
+                <dd>{if profile.info_complete { "已完善" } else { "未完善" }}</dd>
+                <dt>"单位名称"</dt><dd>{or_none(profile.unit_name)}</dd>
+                <dt>"统一社会信用代码"</dt><dd>{or_none(profile.credit_code)}</dd>
+                <dt>"联系人"</dt><dd>{or_none(profile.contact_person)}" "{profile.contact_phone}</dd>
+                <dt>"领卡网点"</dt><dd>{or_none(profile.pickup_branch)}</dd>
+                <dt>"批量开卡协议"</dt>
+                <dd>{match profile.agreement {
+                    Some((branch, on)) => format!("已签订（{branch}，{on}）"),
+                    None => "未签订".to_string(),
+                }}</dd>
+                <dt>"最近导入"</dt>
+                <dd>{match profile.last_import {
+                    Some((at, n)) => format!("{}，导入 {n} 人", format_time(at)),
+                    None => "尚未导入会员".to_string(),
+                }}</dd>
+            </dl>
+            <h3>"账号"</h3>
+            {if profile.accounts.is_empty() {
+                view! { <p class="empty">"尚未开设账号。"</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="accounts">
+                        {profile.accounts.into_iter().map(|a| view! {
+                            <li>
+                                <code>{a.username}</code>" "
+                                {if a.disabled { "已停用" } else if a.pending_activation { "待激活" } else { "正常" }}
+                                "，最近登录："{a.last_login_at.map(format_time).unwrap_or_else(|| "从未登录".into())}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <p><A href="/supervisor/accounts">"到账号管理重置密码或停用账号"</A></p>
+        </section>
     }
 }
 
