@@ -12,6 +12,8 @@ const RULE_FILES: [&str; 1] = ["src/server/xlsx/read.rs"];
 fn main() {
     let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR is set for build scripts");
     let root = Path::new(&manifest_dir);
+    // sqlx::migrate! embeds the migrations: a new or changed one rebuilds the crate
+    println!("cargo:rerun-if-changed=../migrations");
     let mut files = Vec::new();
     for dir in RULE_DIRS {
         println!("cargo:rerun-if-changed={dir}");

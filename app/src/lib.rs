@@ -98,6 +98,7 @@ lazy_page! {
     SupervisorAccountsRoute => pages::supervisor::accounts::AccountsPage,
     SupervisorCalendarRoute => pages::supervisor::calendar::CalendarPage,
     SupervisorAuditRoute => pages::supervisor::audit::AuditPage,
+    SupervisorHotlinesRoute => pages::supervisor::hotlines::HotlinesPage,
     UnionHomeRoute => pages::union::home::HomePage,
     UnionInfoRoute => pages::union::info::InfoPage,
     UnionMembersRoute => pages::union::members::MembersPage,
@@ -133,6 +134,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/supervisor/accounts") view={Lazy::<SupervisorAccountsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/supervisor/calendar") view={Lazy::<SupervisorCalendarRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/supervisor/audit") view={Lazy::<SupervisorAuditRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor/hotlines") view={Lazy::<SupervisorHotlinesRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/union") view={Lazy::<UnionHomeRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/union/info") view={Lazy::<UnionInfoRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/union/members") view={Lazy::<UnionMembersRoute>::new()} ssr=SsrMode::Async/>

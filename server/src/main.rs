@@ -248,7 +248,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             let (members, cards) =
                 app::server::cards::unpaired(&db, 100).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
             let subtree = app::server::subtree::check(&db).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
-            if differences.is_empty() && members.is_empty() && cards.is_empty() && subtree.is_empty() {
+            let progress =
+                app::server::unions::check_progress(&db).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
+            if differences.is_empty()
+                && members.is_empty()
+                && cards.is_empty()
+                && subtree.is_empty()
+                && progress.is_empty()
+            {
                 println!("办卡统计与会员记录一致。");
                 return Ok(());
             }
@@ -259,6 +266,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                 let what = app::server::subtree::figure_label(&d.kind, &d.key);
                 println!("{}（{}）及其下级{what}：统计 {}，逐个工会合计 {}", d.node_name, d.node, d.kept, d.summed);
             }
+            for (union, facet, kept, counted) in &progress {
+                let what = app::server::subtree::figure_label("union_progress", facet);
+                println!("工会（{union}）{what}：统计 {kept}，实际 {counted}");
+            }
             let ids = |v: &[app::domain::ids::MemberId]| v.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("、");
             if !members.is_empty() {
                 println!("没有会员服务卡记录的会员（编号）：{}", ids(&members));
@@ -266,7 +277,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             if !cards.is_empty() {
                 println!("没有对应会员的会员服务卡记录（会员编号）：{}", ids(&cards));
             }
-            println!("共 {} 处不一致。", differences.len() + members.len() + cards.len() + subtree.len());
+            let total = differences.len() + members.len() + cards.len() + subtree.len() + progress.len();
+            println!("共 {total} 处不一致。");
             std::process::exit(1);
         }
         Command::BankToken { command: BankTokenCommand::Create { user, name } } => {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::{domain::faq::Hotline, error::AppError};
 
 /// A block of the manual.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +39,78 @@ pub fn parse_manual(text: &str) -> Vec<ManualBlock> {
 #[server(endpoint = "help/manual")]
 pub async fn get_manual() -> Result<Vec<ManualBlock>, AppError> {
     Ok(parse_manual(include_str!("../../help/manual.zh.txt")))
+}
+
+/// 服务热线 as the help centre lists them. Anyone may read them, signed in or not.
+#[server(endpoint = "help/hotlines")]
+pub async fn get_hotlines() -> Result<Vec<Hotline>, AppError> {
+    let db = crate::server::state::db()?;
+    Ok(hotlines::load(&db).await?)
+}
+
+/// The hotlines page of a supervisor: the lines, and whether this supervisor may edit them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HotlinesView {
+    pub lines: Vec<Hotline>,
+    pub editable: bool,
+}
+
+#[server(endpoint = "help/hotlines/view")]
+pub async fn get_hotlines_view() -> Result<HotlinesView, AppError> {
+    use crate::{domain::role::Role, server::caller};
+    let (db, me) = caller::require(&[Role::Supervisor]).await?;
+    Ok(HotlinesView {
+        lines: hotlines::load(&db).await?,
+        editable: me.subtree()?.level == crate::domain::role::UnionLevel::City,
+    })
+}
+
+/// Replaces the hotlines (the city-level supervisor only), in the audit log with the new lines.
+#[server(endpoint = "help/hotlines/save")]
+pub async fn save_hotlines(lines: Vec<Hotline>) -> Result<(), AppError> {
+    use crate::{
+        domain::{faq::check_hotlines, role::Role},
+        server::{audit, caller},
+    };
+    let (db, me) = caller::require(&[Role::Supervisor]).await?;
+    if me.subtree()?.level != crate::domain::role::UnionLevel::City {
+        return Err(AppError::denied("hotlines_city_only", "服务热线由市总工会维护，您可以查看，不能修改。"));
+    }
+    let lines = check_hotlines(&lines).map_err(|m| AppError::invalid("lines", m))?;
+    let mut tx = db.begin_write().await?;
+    hotlines::replace(&mut tx, &lines).await?;
+    let detail: Vec<String> = lines.iter().map(|l| format!("{}：{}", l.label, l.number)).collect();
+    audit::record(&mut *tx, Some(me.id()), "hotlines_changed", "hotlines", &detail.join("；")).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The hotlines table.
+#[cfg(feature = "ssr")]
+pub mod hotlines {
+    use crate::{
+        domain::faq::Hotline,
+        server::db::{Db, Tx},
+    };
+
+    pub async fn load(db: &Db) -> Result<Vec<Hotline>, sqlx::Error> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT label, number FROM hotlines ORDER BY position").fetch_all(&db.pool).await?;
+        Ok(rows.into_iter().map(|(label, number)| Hotline { label, number }).collect())
+    }
+
+    pub async fn replace(tx: &mut Tx, lines: &[Hotline]) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM hotlines").execute(&mut **tx).await?;
+        for (i, line) in lines.iter().enumerate() {
+            sqlx::query("INSERT INTO hotlines (position, label, number) VALUES ($1, $2, $3)")
+                .bind(i as i64 + 1)
+                .bind(&line.label)
+                .bind(&line.number)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/supervisor/accounts", "账号管理"),
             ("/supervisor/calendar", "节假日日历"),
             ("/supervisor/audit", "操作日志"),
+            ("/supervisor/hotlines", "服务热线"),
             ("/help", "帮助中心"),
         ],
         Role::Union => &[

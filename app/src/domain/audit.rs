@@ -47,6 +47,7 @@ pub fn action_label(action: &str) -> String {
         "calendar_year_added" => "新增日历年份",
         "calendar_year_published" => "启用日历年份",
         "calendar_year_seeded" => "载入日历年份",
+        "hotlines_changed" => "修改服务热线",
         _ => return format!("其他操作（{action}）"),
     };
     known.to_string()
@@ -61,6 +62,7 @@ pub fn target_label(target: &str) -> String {
         Some(("batch", no)) => format!("批次 {no}"),
         Some(("import", id)) => format!("上传 {id}"),
         Some(("delivery", id)) => format!("送卡 #{id}"),
+        None if target == "hotlines" => "服务热线".to_string(),
         _ => target.to_string(),
     }
 }
@@ -76,5 +78,6 @@ mod tests {
         assert_eq!(target_label("member:12"), "会员 #12");
         assert_eq!(target_label("batch:PC2026"), "批次 PC2026");
         assert_eq!(target_label("odd"), "odd");
+        assert_eq!(target_label("hotlines"), "服务热线");
     }
 }

@@ -2,6 +2,8 @@
 //! import preview each entry explains. The help centre shows it, each error of a preview links
 //! to its entry, and the supervisor's ranking of import errors names them by it.
 
+use serde::{Deserialize, Serialize};
+
 /// One entry of the FAQ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FaqEntry {
@@ -155,9 +157,62 @@ pub const FAQ: &[FaqEntry] = &[
     },
 ];
 
-/// 服务热线 (the guide's §五（三）).
-pub const HOTLINES: &[(&str, &str)] =
+/// 服务热线 as the guide's §五（三） gives them: what the database starts with (migration 0019);
+/// the city-level supervisor edits them from there.
+pub const GUIDE_HOTLINES: &[(&str, &str)] =
     &[("工会热线", "12351"), ("会员信息采集及卡片办理业务", "83288060、83288565"), ("系统技术支持", "88135133")];
+
+/// A line of 服务热线: what to call about, and the number(s).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Hotline {
+    pub label: String,
+    pub number: String,
+}
+
+/// Lines the help centre lists at most.
+pub const MAX_HOTLINES: usize = 8;
+const MAX_LABEL_CHARS: usize = 30;
+const MAX_NUMBER_CHARS: usize = 40;
+
+/// The lines as the editor sent them, trimmed, blank rows dropped: at least one line, at most
+/// [`MAX_HOTLINES`], each with a name and a number made of digits and the separators people
+/// write numbers with. The error names the row (1-based) and says what is wrong.
+pub fn check_hotlines(lines: &[Hotline]) -> Result<Vec<Hotline>, String> {
+    let mut kept = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let (label, number) = (line.label.trim(), line.number.trim());
+        if label.is_empty() && number.is_empty() {
+            continue;
+        }
+        let row = i + 1;
+        if label.is_empty() {
+            return Err(format!("第{row}行：请填写热线名称。"));
+        }
+        if number.is_empty() {
+            return Err(format!("第{row}行：请填写号码。"));
+        }
+        if label.chars().count() > MAX_LABEL_CHARS || label.chars().any(char::is_control) {
+            return Err(format!("第{row}行：热线名称不超过{MAX_LABEL_CHARS}个字。"));
+        }
+        let number_chars = |c: char| c.is_ascii_digit() || "-、，, ()（）转/".contains(c);
+        if number.chars().count() > MAX_NUMBER_CHARS || !number.chars().all(number_chars) {
+            return Err(format!(
+                "第{row}行：号码只能填写数字和“-”“、”“转”等分隔符号，不超过{MAX_NUMBER_CHARS}个字符。"
+            ));
+        }
+        if !number.chars().any(|c| c.is_ascii_digit()) {
+            return Err(format!("第{row}行：号码中没有数字。"));
+        }
+        kept.push(Hotline { label: label.to_string(), number: number.to_string() });
+    }
+    if kept.is_empty() {
+        return Err("请至少填写一条服务热线。".into());
+    }
+    if kept.len() > MAX_HOTLINES {
+        return Err(format!("服务热线最多{MAX_HOTLINES}条。"));
+    }
+    Ok(kept)
+}
 
 /// The FAQ entry that explains an error code of an import preview, if the guide has one.
 pub fn entry_for(code: &str) -> Option<&'static FaqEntry> {
@@ -176,6 +231,32 @@ pub fn error_label(field: &str, code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line(label: &str, number: &str) -> Hotline {
+        Hotline { label: label.into(), number: number.into() }
+    }
+
+    #[test]
+    fn hotlines_are_trimmed_blank_rows_dropped_and_bad_rows_named() {
+        let guide: Vec<Hotline> = GUIDE_HOTLINES.iter().map(|(l, n)| line(l, n)).collect();
+        assert_eq!(check_hotlines(&guide), Ok(guide.clone()), "the guide's own lines pass");
+        assert_eq!(
+            check_hotlines(&[line(" 工会热线 ", " 12351 "), line("", ""), line("服务网点", "0755-8328 8060转1")]),
+            Ok(vec![line("工会热线", "12351"), line("服务网点", "0755-8328 8060转1")])
+        );
+        assert_eq!(check_hotlines(&[line("", ""), line("", "")]), Err("请至少填写一条服务热线。".into()));
+        assert_eq!(
+            check_hotlines(&[line("工会热线", "12351"), line("", "8888")]),
+            Err("第2行：请填写热线名称。".into())
+        );
+        assert_eq!(check_hotlines(&[line("工会热线", "")]), Err("第1行：请填写号码。".into()));
+        assert!(check_hotlines(&[line("工会热线", "<script>")]).unwrap_err().starts_with("第1行：号码只能填写数字"));
+        assert!(check_hotlines(&[line("工会热线", "——")]).unwrap_err().starts_with("第1行：号码只能"));
+        assert_eq!(check_hotlines(&[line("工会热线", "-、")]), Err("第1行：号码中没有数字。".into()));
+        let many: Vec<Hotline> = (0..=MAX_HOTLINES).map(|i| line("热线", &format!("{i}"))).collect();
+        assert_eq!(check_hotlines(&many), Err(format!("服务热线最多{MAX_HOTLINES}条。")));
+        assert!(check_hotlines(&[line(&"名".repeat(31), "1")]).unwrap_err().contains("不超过30个字"));
+    }
 
     #[test]
     fn every_entry_has_its_own_anchor_and_codes() {

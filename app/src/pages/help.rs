@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::help::{get_manual, ManualBlock},
+    api::help::{get_hotlines, get_manual, ManualBlock},
     components::PublicFrame,
-    domain::faq::{FAQ, HOTLINES},
+    domain::faq::FAQ,
 };
 
 /// The help centre's own links, on each of its pages.
@@ -24,6 +24,7 @@ fn HelpNav() -> impl IntoView {
 
 #[component]
 pub fn HelpPage() -> impl IntoView {
+    let hotlines = Resource::new(|| (), |_| get_hotlines());
     view! {
         <leptos_meta::Title text="帮助中心 - 会员服务卡"/>
         <PublicFrame>
@@ -34,11 +35,18 @@ pub fn HelpPage() -> impl IntoView {
                 <li><a href="/help/faq">"信息采集常见问题汇总"</a>"：导入会员时的错误提示、原因和解决方法。"</li>
             </ul>
             <h2 id="hotlines">"服务热线"</h2>
-            <dl class="hotlines">
-                {HOTLINES.iter().map(|(what, number)| view! {
-                    <dt>{*what}</dt><dd>{*number}</dd>
-                }).collect_view()}
-            </dl>
+            <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
+                {move || Suspend::new(async move {
+                    match hotlines.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Ok(lines) => view! {
+                            <dl class="hotlines">
+                                {lines.into_iter().map(|l| view! { <dt>{l.label}</dt><dd>{l.number}</dd> }).collect_view()}
+                            </dl>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
         </PublicFrame>
     }
 }

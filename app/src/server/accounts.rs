@@ -105,7 +105,7 @@ pub struct NewAccount<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> Result<UserId, sqlx::Error> {
-    sqlx::query_scalar(
+    let id = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, role, union_id, bank_id, member_id, password_hash, \
          must_change_password, disabled, auth_version, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, 1, $9, $10) RETURNING id",
@@ -121,7 +121,11 @@ pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> Result<UserId, sqlx::Err
     .bind(a.created_by)
     .bind(now())
     .fetch_one(&mut **tx)
-    .await
+    .await?;
+    if let Some(union) = a.union_id {
+        unions::refresh_progress(tx, union).await?;
+    }
+    Ok(id)
 }
 
 /// The account `id` and its union, if that union lies strictly below `root` (the supervisor's).
@@ -147,7 +151,7 @@ pub async fn touch_login(db: &Db, id: UserId) -> Result<(), sqlx::Error> {
 
 /// Sets a new password; `must_change` for an initial one. Every session of the account ends.
 pub async fn set_password(tx: &mut Tx, id: UserId, hash: &str, must_change: bool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    let version = sqlx::query_scalar(
         "UPDATE users SET password_hash = $1, must_change_password = $2, auth_version = auth_version + 1 \
          WHERE id = $3 RETURNING auth_version",
     )
@@ -155,7 +159,14 @@ pub async fn set_password(tx: &mut Tx, id: UserId, hash: &str, must_change: bool
     .bind(i64::from(must_change))
     .bind(id)
     .fetch_one(&mut **tx)
-    .await
+    .await?;
+    // an account past (or back on) its initial password may change whether its union is active
+    let union: Option<UnionId> =
+        sqlx::query_scalar("SELECT union_id FROM users WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+    if let Some(union) = union {
+        unions::refresh_progress(tx, union).await?;
+    }
+    Ok(version)
 }
 
 pub async fn set_disabled(tx: &mut Tx, id: UserId, disabled: bool) -> Result<(), sqlx::Error> {

@@ -57,16 +57,17 @@ pub async fn figures(db: &Db, node: UnionId) -> Result<HashMap<FigureKey, i64>, 
 pub async fn figures_of_children(
     db: &Db,
     parent: UnionId,
-    kinds: [&str; 2],
+    kinds: [&str; 3],
 ) -> Result<HashMap<UnionId, HashMap<FigureKey, i64>>, sqlx::Error> {
     let rows: Vec<(UnionId, String, String, i64)> = sqlx::query_as(
         "SELECT s.node_id, s.kind, s.key, CAST(SUM(s.n) AS BIGINT) FROM unions u \
-         JOIN subtree_counts s ON s.node_id = u.id WHERE u.parent_id = $1 AND s.kind IN ($2, $3) \
+         JOIN subtree_counts s ON s.node_id = u.id WHERE u.parent_id = $1 AND s.kind IN ($2, $3, $4) \
          GROUP BY s.node_id, s.kind, s.key",
     )
     .bind(parent)
     .bind(kinds[0])
     .bind(kinds[1])
+    .bind(kinds[2])
     .fetch_all(&db.pool)
     .await?;
     let mut out: HashMap<UnionId, HashMap<FigureKey, i64>> = HashMap::new();
@@ -141,16 +142,18 @@ pub async fn compact(db: &Db) -> Result<u64, sqlx::Error> {
 }
 
 /// The kept per-union tables whose figures roll up.
-pub const KEPT: [KeptCount; 4] = [
+pub const KEPT: [KeptCount; 5] = [
     super::cards::CARD_COUNTS,
     super::member_portal::RECEIPT_COUNTS,
     super::deliveries::HANDOUT_COUNTS,
     super::cards::TALLIES,
+    super::unions::UNION_PROGRESS,
 ];
 
 /// Rebuilds every node's figures from the per-union kept counts, in one transaction: for data
 /// loaded in bulk past the writer (the city-sized benchmarks), never for the application's own.
 pub async fn rebuild(tx: &mut Tx) -> Result<(), sqlx::Error> {
+    super::unions::rebuild_progress(tx).await?;
     sqlx::query("DELETE FROM subtree_counts").execute(&mut **tx).await?;
     for KeptCount { table, column } in KEPT {
         sqlx::query(&format!(
@@ -181,6 +184,13 @@ pub fn figure_label(kind: &str, key: &str) -> String {
         "receipt_counts" => match key {
             "received" => Some("会员确认领到"),
             "not_received" => Some("会员反馈未收到"),
+            _ => None,
+        },
+        "union_progress" => match key {
+            "grassroots" => Some("基层工会"),
+            "activated" => Some("已激活账号的基层工会"),
+            "info_complete" => Some("已完善信息的基层工会"),
+            "agreement_signed" => Some("已签协议的基层工会"),
             _ => None,
         },
         "handout_counts" => Timeliness::ALL.into_iter().find(|t| t.as_str() == key).map(|t| match t {

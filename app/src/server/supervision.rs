@@ -13,7 +13,7 @@ use super::{
     imports,
     member_portal::RECEIPT_COUNTS,
     members, subtree,
-    unions::{self, UnionNode},
+    unions::{self, UnionNode, UNION_PROGRESS},
     xlsx::{table_workbook, XlsxCell},
     Db,
 };
@@ -67,6 +67,11 @@ impl Figures {
     }
 
     /// Cards in each state, in `CardState::ALL`'s order.
+    /// A facet of the set-up of the grassroots unions below (`union_progress`).
+    fn progress(&self, facet: &str) -> i64 {
+        self.get(UNION_PROGRESS.table, facet)
+    }
+
     fn states(&self) -> Vec<i64> {
         CardState::ALL.iter().map(|s| self.get(CARD_COUNTS.table, s.as_str())).collect()
     }
@@ -90,8 +95,9 @@ impl Figures {
 /// Every union directly below `node` with its figures, in `order`.
 pub async fn children(db: &Db, node: &UnionNode, order: ChildOrder) -> AppResult<Vec<ChildUnion>> {
     // the table's columns only: not the weekly tallies, which grow with time
-    let below = subtree::figures_of_children(db, node.id, [CARD_COUNTS.table, HANDOUT_COUNTS.table]).await?;
-    let grassroots = unions::grassroots_below_children(db, node.id).await?;
+    let below =
+        subtree::figures_of_children(db, node.id, [CARD_COUNTS.table, HANDOUT_COUNTS.table, UNION_PROGRESS.table])
+            .await?;
     let logins = unions::last_logins_of_children(db, node.id).await?;
     let mut children: Vec<ChildUnion> = unions::children(db, node.id, i64::MAX)
         .await?
@@ -99,12 +105,11 @@ pub async fn children(db: &Db, node: &UnionNode, order: ChildOrder) -> AppResult
         .map(|c| {
             let f = Figures(below.get(&c.id).cloned().unwrap_or_default());
             let by_state = f.states();
-            let below = grassroots.get(&c.id).copied().unwrap_or_default();
             ChildUnion {
                 id: c.id,
-                grassroots: below.total,
-                info_complete: below.info_complete,
-                agreement_signed: below.agreement_signed,
+                grassroots: f.progress("grassroots"),
+                info_complete: f.progress("info_complete"),
+                agreement_signed: f.progress("agreement_signed"),
                 last_login_at: logins.get(&c.id).copied(),
                 members: by_state.iter().sum(),
                 by_state,
@@ -177,7 +182,6 @@ pub async fn overview(
         confirmed: figures.get(RECEIPT_COUNTS.table, "received"),
         not_received: figures.get(RECEIPT_COUNTS.table, "not_received"),
     };
-    let progress = unions::grassroots_progress(db, &node).await?;
     let order = sort.map(ChildOrder::from_code).unwrap_or_default();
     let children = children(db, &node, order).await?;
     let children_total = children.len() as i64;
@@ -201,9 +205,9 @@ pub async fn overview(
         parent_id: if node.id == own { None } else { node.parent_id },
         name: node.name.clone(),
         level: node.level,
-        grassroots_total: progress.total,
-        grassroots_activated: progress.activated,
-        grassroots_info_complete: progress.info_complete,
+        grassroots_total: figures.progress("grassroots"),
+        grassroots_activated: figures.progress("activated"),
+        grassroots_info_complete: figures.progress("info_complete"),
         members_total,
         by_state,
         children,

@@ -1,6 +1,6 @@
 //! The union tree and a union's own information.
 
-use super::db::{now, Db, Tx};
+use super::db::{now, Db, KeptCount, Tx};
 use crate::domain::{
     ids::UnionId,
     role::UnionLevel,
@@ -67,40 +67,6 @@ pub async fn children(db: &Db, parent: UnionId, limit: i64) -> Result<Vec<UnionN
 /// collect cards at and the unit's credit code are what the first form leaves empty).
 const INFO_COMPLETE: &str = "g.pickup_branch IS NOT NULL AND g.credit_code IS NOT NULL";
 
-/// The grassroots unions of a subtree: how many, how many have completed their information,
-/// how many have signed the bank's batch card agreement.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GrassrootsBelow {
-    pub total: i64,
-    pub info_complete: i64,
-    pub agreement_signed: i64,
-}
-
-/// [`GrassrootsBelow`] for each union directly below `parent` (itself included); a union with
-/// no grassroots union is absent.
-pub async fn grassroots_below_children(
-    db: &Db,
-    parent: UnionId,
-) -> Result<std::collections::HashMap<UnionId, GrassrootsBelow>, sqlx::Error> {
-    let rows: Vec<(UnionId, i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT c.id, COUNT(g.id), \
-                COALESCE(SUM(CASE WHEN {INFO_COMPLETE} THEN 1 ELSE 0 END), 0), \
-                COALESCE(SUM(CASE WHEN g.agreement_signed_on IS NOT NULL THEN 1 ELSE 0 END), 0) \
-         FROM unions c JOIN unions g \
-         ON g.path >= c.path AND g.path < rtrim(c.path, '/') || '0' AND g.level = 'grassroots' \
-         WHERE c.parent_id = $1 GROUP BY c.id"
-    ))
-    .bind(parent)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, total, info_complete, agreement_signed)| {
-            (id, GrassrootsBelow { total, info_complete, agreement_signed })
-        })
-        .collect())
-}
-
 /// The latest sign-in of any account of each union directly below `parent` (unions whose
 /// accounts never signed in are absent).
 pub async fn last_logins_of_children(
@@ -156,36 +122,92 @@ pub async fn trail(db: &Db, root: &UnionNode, node: &UnionNode) -> Result<Vec<St
     Ok(names)
 }
 
-/// How the grassroots unions of a subtree stand: how many there are, how many have an account
-/// past its first login, how many have completed their information.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct GrassrootsProgress {
-    pub total: i64,
-    pub activated: i64,
-    pub info_complete: i64,
+/// The kept set-up of each grassroots union (`union_progress`): 1 or 0 for each facet, rolled
+/// up the tree like the card counts.
+pub const UNION_PROGRESS: KeptCount = KeptCount { table: "union_progress", column: "facet" };
+
+/// The facets of a grassroots union's set-up, in the order the figures show them.
+pub const FACETS: [&str; 4] = ["grassroots", "activated", "info_complete", "agreement_signed"];
+
+/// Each grassroots union's facets as the unions and users tables say now (`only`: one union).
+async fn recount_progress<'e, E>(exec: E, only: Option<UnionId>) -> Result<Vec<(UnionId, [i64; 4])>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows: Vec<(UnionId, i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT g.id, \
+                CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.union_id = g.id AND u.must_change_password = 0) \
+                     THEN 1 ELSE 0 END, \
+                CASE WHEN {INFO_COMPLETE} THEN 1 ELSE 0 END, \
+                CASE WHEN g.agreement_signed_on IS NOT NULL THEN 1 ELSE 0 END \
+         FROM unions g WHERE g.level = 'grassroots' AND ($1 < 0 OR g.id = $1)"
+    ))
+    .bind(only.map_or(-1, |u| u.0))
+    .fetch_all(exec)
+    .await?;
+    Ok(rows.into_iter().map(|(id, a, i, g)| (id, [1, a, i, g])).collect())
 }
 
-pub async fn grassroots_progress(db: &Db, root: &UnionNode) -> Result<GrassrootsProgress, sqlx::Error> {
-    let (lo, hi) = root.subtree_range();
-    let count = |sql: String| {
-        let (lo, hi, pool) = (lo.clone(), hi.clone(), db.pool.clone());
-        async move { sqlx::query_scalar::<_, i64>(&sql).bind(lo).bind(hi).fetch_one(&pool).await }
-    };
-    Ok(GrassrootsProgress {
-        total: count("SELECT COUNT(*) FROM unions WHERE path >= $1 AND path < $2 AND level = 'grassroots'".into())
-            .await?,
-        activated: count(
-            "SELECT COUNT(DISTINCT n.id) FROM unions n JOIN users u ON u.union_id = n.id \
-             WHERE n.path >= $1 AND n.path < $2 AND n.level = 'grassroots' AND u.must_change_password = 0"
-                .into(),
-        )
-        .await?,
-        info_complete: count(format!(
-            "SELECT COUNT(*) FROM unions g WHERE g.path >= $1 AND g.path < $2 AND g.level = 'grassroots' \
-                 AND {INFO_COMPLETE}"
+/// Brings `union`'s kept set-up in line with what it is now, in the caller's transaction: called
+/// by whatever may change a facet (the union made, its information saved, an account of it made
+/// or its password set). Unions above grassroots have none.
+pub async fn refresh_progress(tx: &mut Tx, union: UnionId) -> Result<(), sqlx::Error> {
+    let Some((_, now)) = recount_progress(&mut **tx, Some(union)).await?.into_iter().next() else { return Ok(()) };
+    let kept: Vec<(String, i64)> = sqlx::query_as("SELECT facet, n FROM union_progress WHERE union_id = $1")
+        .bind(union)
+        .fetch_all(&mut **tx)
+        .await?;
+    for (facet, n) in FACETS.iter().zip(now) {
+        let was = kept.iter().find(|(f, _)| f == facet).map_or(0, |(_, n)| *n);
+        super::db::bump_kept(tx, UNION_PROGRESS, union, facet, n - was).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes every union's kept set-up, for data loaded in bulk past the writers (the
+/// city-sized benchmarks); [`super::subtree::rebuild`] calls it before rolling up.
+pub async fn rebuild_progress(tx: &mut Tx) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM union_progress").execute(&mut **tx).await?;
+    for (i, facet) in FACETS.iter().enumerate() {
+        let condition = match i {
+            0 => "1 = 1".to_string(),
+            1 => "EXISTS (SELECT 1 FROM users u WHERE u.union_id = g.id AND u.must_change_password = 0)".to_string(),
+            2 => INFO_COMPLETE.to_string(),
+            _ => "g.agreement_signed_on IS NOT NULL".to_string(),
+        };
+        sqlx::query(&format!(
+            "INSERT INTO union_progress (union_id, facet, n) \
+             SELECT g.id, '{facet}', 1 FROM unions g WHERE g.level = 'grassroots' AND {condition}"
         ))
-        .await?,
-    })
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A grassroots union whose kept set-up differs from a recount: (union, facet, kept, counted).
+pub async fn check_progress(db: &Db) -> Result<Vec<(UnionId, &'static str, i64, i64)>, sqlx::Error> {
+    let kept: Vec<(UnionId, String, i64)> =
+        sqlx::query_as("SELECT union_id, facet, n FROM union_progress").fetch_all(&db.pool).await?;
+    let kept: std::collections::HashMap<(UnionId, String), i64> =
+        kept.into_iter().map(|(u, f, n)| ((u, f), n)).collect();
+    let mut out = Vec::new();
+    let counted = recount_progress(&db.pool, None).await?;
+    for (union, now) in &counted {
+        for (facet, n) in FACETS.iter().zip(now) {
+            let k = kept.get(&(*union, facet.to_string())).copied().unwrap_or(0);
+            if k != *n {
+                out.push((*union, *facet, k, *n));
+            }
+        }
+    }
+    // kept figures of unions that are not (or no longer) grassroots
+    for ((union, facet), n) in &kept {
+        if *n != 0 && !counted.iter().any(|(u, _)| u == union) {
+            out.push((*union, FACETS.iter().find(|f| *f == facet).copied().unwrap_or("?"), *n, 0));
+        }
+    }
+    Ok(out)
 }
 
 /// Non-grassroots unions in a subtree: the places a supervisor may open accounts under.
@@ -227,6 +249,7 @@ pub async fn create(
     .await?;
     let path = format!("{}{id}/", parent.map(|p| p.path.as_str()).unwrap_or("/"));
     sqlx::query("UPDATE unions SET path = $1 WHERE id = $2").bind(path).bind(id).execute(&mut **tx).await?;
+    refresh_progress(tx, id).await?;
     Ok(id)
 }
 
@@ -282,5 +305,5 @@ pub async fn save_info(tx: &mut Tx, union_id: UnionId, info: &UnionInfo) -> Resu
     .bind(union_id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    refresh_progress(tx, union_id).await
 }

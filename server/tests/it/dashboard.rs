@@ -35,6 +35,7 @@ on_both_engines!(
 async fn assert_figures_agree(app: &TestApp) {
     assert_eq!(check_counts(&app.db).await.unwrap(), vec![], "kept counts differ from a recount");
     assert_eq!(subtree::check(&app.db).await.unwrap(), vec![], "subtree figures differ from their unions");
+    assert_eq!(app::server::unions::check_progress(&app.db).await.unwrap(), vec![], "unions' set-up differs");
 }
 
 fn overview(union: Option<UnionId>, sort: &str, page: i64) -> GetSupervisorOverview {
@@ -416,6 +417,25 @@ async fn a_supervisor_finds_unions_by_name_in_its_subtree_and_sees_how_each_stan
     let accounts = profile["accounts"].as_array().unwrap();
     let shili = accounts.iter().find(|a| a["username"] == "shili").expect("the clerk's account is listed");
     assert!(shili["last_login_at"].as_i64().is_some(), "the clerk signed in above: {shili}");
+    assert_figures_agree(&app).await;
+
+    // the set-up figures are kept as it changes: a reset puts the clerk back on an initial
+    // password, so the union no longer counts as activated, up to the city
+    let activated = |body: &Value| body["grassroots_activated"].as_i64().unwrap();
+    let before = activated(&app.call_fn(&city, overview(None, "name", 1)).await.body);
+    let shili_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'shili'").fetch_one(&app.db.pool).await.unwrap();
+    let r =
+        app.call_fn(&district, app::api::accounts::ResetPassword { user_id: app::domain::ids::UserId(shili_id) }).await;
+    assert!(r.status.is_success(), "{:?}", r.body);
+    assert_eq!(activated(&app.call_fn(&city, overview(None, "name", 1)).await.body), before - 1);
+    assert_eq!(activated(&app.call_fn(&district, overview(None, "name", 1)).await.body), 1, "only 样板 is active");
+    assert_eq!(
+        app.call_fn(&city, overview(None, "name", 1)).await.body["grassroots_total"].as_i64(),
+        Some(3),
+        "the two demo unions and the one made above"
+    );
+    assert_figures_agree(&app).await;
     // and a district's overview has no profile
     assert!(app.call_fn(&district, overview(None, "name", 1)).await.body["profile"].is_null());
 }

@@ -13,6 +13,7 @@ mod calendar;
 mod cards;
 mod dashboard;
 mod deliveries;
+mod help;
 mod imports;
 mod lifecycle;
 mod member_portal;

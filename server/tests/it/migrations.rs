@@ -63,6 +63,7 @@ async fn cards_move_to_their_own_table_with_what_they_had(engine: Engine) {
     assert_eq!(events, 1, "the card's history stays");
     assert_eq!(check_counts(&db).await.unwrap(), vec![], "the kept counts agree with the cards");
     assert_eq!(app::server::subtree::check(&db).await.unwrap(), vec![], "subtree figures differ from their unions");
+    assert_eq!(app::server::unions::check_progress(&db).await.unwrap(), vec![], "unions' set-up differs");
     let gone = sqlx::query("SELECT card_state FROM members").execute(&db.pool).await;
     assert!(gone.is_err(), "members.card_state is gone");
     assert_eq!(app::server::cards::unpaired(&db, 10).await.unwrap(), (vec![], vec![]), "every member has its card");

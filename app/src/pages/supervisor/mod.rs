@@ -3,4 +3,5 @@
 pub mod accounts;
 pub mod audit;
 pub mod calendar;
+pub mod hotlines;
 pub mod overview;
