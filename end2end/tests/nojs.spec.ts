@@ -113,6 +113,7 @@ test.describe('pages without JavaScript', () => {
       { path: '/supervisor', heading: '深圳市总工会', content: table },
       { path: '/supervisor/accounts', heading: '账号管理', content: table },
       { path: '/supervisor/calendar', heading: '节假日日历', content: table },
+      { path: '/supervisor/hotlines', heading: '服务热线', content: async (p) => await expect(p.getByLabel('第1行 号码')).toHaveValue('12351') },
     ];
     for (const check of checks) await expectReadable(page, check);
     await context.close();

@@ -138,3 +138,64 @@ test('a supervisor searches the audit log of its district by account', async ({ 
   expect(new Set(accounts)).toEqual(new Set(['shili']));
   await auditPage(page, 'supervisor-audit');
 });
+
+test('a supervisor finds a union by name and sees how it stands', async ({ page }) => {
+  await loginAs(page, 'futian', DEMO_PASSWORD, '/supervisor');
+  await settle(page);
+  // the table of unions below says who has completed its information and when it last signed in
+  const table = page.getByRole('region', { name: '下属工会列表' });
+  const rowA = table.getByRole('row').filter({ hasText: UNION_A });
+  await expect(rowA.locator('td[data-label="已完善信息"]')).toHaveText('是');
+  await expect(rowA.locator('td[data-label="已签协议"]')).toHaveText('是');
+  await expect(rowA.locator('td[data-label="最近登录"]')).not.toHaveText('');
+
+  await page.getByRole('searchbox', { name: '查找工会' }).fill('示例电子');
+  await page.getByRole('button', { name: '查找' }).click();
+  await settle(page);
+  await expect(page).toHaveURL(/[?&]find=/);
+  const found = page.getByRole('region', { name: /查找结果/ });
+  await expect(found.getByRole('heading')).toHaveText('查找结果：1 个工会');
+  await found.getByRole('link', { name: UNION_A }).click();
+  await settle(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(UNION_A);
+  const profile = page.getByRole('region', { name: '工会情况' });
+  await expect(profile).toContainText('已完善');
+  await expect(profile).toContainText(/已签订（.+，2026-03-02）/);
+  await expect(profile.getByRole('listitem').filter({ hasText: 'shili' })).toContainText('最近登录');
+  await auditPage(page, 'supervisor-union-profile');
+
+  // nothing outside the subtree is found
+  await open(page, `/supervisor?find=${encodeURIComponent('市总工会')}`);
+  await settle(page);
+  await expect(page.getByText('没有名称包含“市总工会”的下属工会。')).toBeVisible();
+});
+
+test('the city supervisor edits the hotlines and the help centre shows them; a district reads them', async ({ page }) => {
+  await loginAs(page, 'szzgh', DEMO_PASSWORD, '/supervisor');
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '服务热线' }).click();
+  await settle(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('服务热线');
+  await expect(page.getByLabel('第1行 号码')).toHaveValue('12351');
+  // a number with words in it is refused with its row, and nothing is lost
+  await page.getByLabel('第4行 热线名称').fill('会员服务卡投诉');
+  await page.getByLabel('第4行 号码').fill('请拨打');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByRole('alert')).toContainText('第4行：号码只能填写数字');
+  await expect(page.getByLabel('第4行 热线名称')).toHaveValue('会员服务卡投诉');
+  await page.getByLabel('第4行 号码').fill('0755-83288060转9');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '服务热线已保存' })).toBeVisible();
+  await auditPage(page, 'supervisor-hotlines');
+
+  await open(page, '/help');
+  await expect(page.getByText('0755-83288060转9')).toBeVisible();
+  await expect(page.getByText('12351')).toBeVisible();
+
+  await page.context().clearCookies();
+  await loginAs(page, 'futian', DEMO_PASSWORD, '/supervisor');
+  await open(page, '/supervisor/hotlines');
+  await settle(page);
+  await expect(page.getByText('服务热线由深圳市总工会维护，您可以查看，不能修改。')).toBeVisible();
+  await expect(page.getByText('0755-83288060转9')).toBeVisible();
+  await expect(page.getByRole('button', { name: '保存' })).toHaveCount(0);
+});
