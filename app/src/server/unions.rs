@@ -134,17 +134,21 @@ async fn recount_progress<'e, E>(exec: E, only: Option<UnionId>) -> Result<Vec<(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let rows: Vec<(UnionId, i64, i64, i64)> = sqlx::query_as(&format!(
+    let sql = format!(
         "SELECT g.id, \
                 CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.union_id = g.id AND u.must_change_password = 0) \
                      THEN 1 ELSE 0 END, \
                 CASE WHEN {INFO_COMPLETE} THEN 1 ELSE 0 END, \
                 CASE WHEN g.agreement_signed_on IS NOT NULL THEN 1 ELSE 0 END \
-         FROM unions g WHERE g.level = 'grassroots' AND ($1 < 0 OR g.id = $1)"
-    ))
-    .bind(only.map_or(-1, |u| u.0))
-    .fetch_all(exec)
-    .await?;
+         FROM unions g WHERE g.level = 'grassroots'{}",
+        if only.is_some() { " AND g.id = $1" } else { "" }
+    );
+    // PostgreSQL refuses a parameter the statement does not use: bind only the one it names
+    let query = sqlx::query_as::<_, (UnionId, i64, i64, i64)>(&sql);
+    let rows = match only {
+        Some(union) => query.bind(union).fetch_all(exec).await?,
+        None => query.fetch_all(exec).await?,
+    };
     Ok(rows.into_iter().map(|(id, a, i, g)| (id, [1, a, i, g])).collect())
 }
 
@@ -152,6 +156,9 @@ where
 /// by whatever may change a facet (the union made, its information saved, an account of it made
 /// or its password set). Unions above grassroots have none.
 pub async fn refresh_progress(tx: &mut Tx, union: UnionId) -> Result<(), sqlx::Error> {
+    // one refresh of a union at a time: on PostgreSQL a second one waits here for the first to
+    // commit, then reads what it wrote (SQLite has one writer at a time anyway)
+    sqlx::query("UPDATE unions SET id = id WHERE id = $1").bind(union).execute(&mut **tx).await?;
     let Some((_, now)) = recount_progress(&mut **tx, Some(union)).await?.into_iter().next() else { return Ok(()) };
     let kept: Vec<(String, i64)> = sqlx::query_as("SELECT facet, n FROM union_progress WHERE union_id = $1")
         .bind(union)

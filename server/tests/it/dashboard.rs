@@ -30,6 +30,7 @@ on_both_engines!(
     exports_and_member_lists_stay_in_the_subtree_and_are_audited,
     the_audit_log_search_shows_a_district_its_own_subtree,
     a_supervisor_finds_unions_by_name_in_its_subtree_and_sees_how_each_stands,
+    two_accounts_of_a_union_activated_at_once_count_it_once,
 );
 
 async fn assert_figures_agree(app: &TestApp) {
@@ -438,4 +439,57 @@ async fn a_supervisor_finds_unions_by_name_in_its_subtree_and_sees_how_each_stan
     assert_figures_agree(&app).await;
     // and a district's overview has no profile
     assert!(app.call_fn(&district, overview(None, "name", 1)).await.body["profile"].is_null());
+}
+
+async fn two_accounts_of_a_union_activated_at_once_count_it_once(app: TestApp) {
+    use app::server::accounts::{self, NewAccount};
+    let a = app.union_id(UNION_A).await;
+    let mut tx = app.db.begin_write().await.unwrap();
+    let mut ids = Vec::new();
+    for name in ["shili2", "shili3"] {
+        let account = NewAccount {
+            username: name,
+            display_name: UNION_A,
+            role: app::domain::role::Role::Union,
+            union_id: Some(a),
+            bank_id: None,
+            member_id: None,
+            password_hash: "x",
+            must_change_password: true,
+            created_by: None,
+        };
+        ids.push(accounts::insert(&mut tx, &account).await.unwrap());
+    }
+    let shili: app::domain::ids::UserId =
+        sqlx::query_scalar("SELECT id FROM users WHERE username = 'shili'").fetch_one(&mut *tx).await.unwrap();
+    accounts::set_password(&mut tx, shili, "x", true).await.unwrap();
+    tx.commit().await.unwrap();
+    let activated = |db: app::server::Db| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM union_progress WHERE union_id = $1 AND facet = 'activated'",
+        )
+        .bind(a)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(activated(app.db.clone()).await, 0, "every account of the union on an initial password");
+    // both new accounts set their own password at the same moment
+    let tasks: Vec<_> = ids
+        .into_iter()
+        .map(|id| {
+            let db = app.db.clone();
+            tokio::spawn(async move {
+                let mut tx = db.begin_write().await.unwrap();
+                accounts::set_password(&mut tx, id, "y", false).await.unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                tx.commit().await.unwrap();
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(activated(app.db.clone()).await, 1, "the union counts once");
+    assert_figures_agree(&app).await;
 }
