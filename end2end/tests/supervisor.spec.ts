@@ -4,7 +4,7 @@
 // subtree. The help centre is one link away from every portal and from an import error.
 import { expect, test } from '@playwright/test';
 
-import { DEMO_PASSWORD, auditPage, loginAs, open, settle } from './helpers';
+import { DEMO_PASSWORD, auditPage, loginAs, open, settle, uniqueSuffix } from './helpers';
 import { downloadFrom, readWorkbook, cellText } from './workbook';
 
 const UNION_A = '深圳市示例电子有限公司工会委员会';
@@ -198,4 +198,34 @@ test('the city supervisor edits the hotlines and the help centre shows them; a d
   await expect(page.getByText('服务热线由深圳市总工会维护，您可以查看，不能修改。')).toBeVisible();
   await expect(page.getByText('0755-83288060转9')).toBeVisible();
   await expect(page.getByRole('button', { name: '保存' })).toHaveCount(0);
+});
+
+test('a district supervisor sees its own unions and nothing of a sibling district', async ({ page, browser }) => {
+  // the city opens a second district beside 福田
+  const sibling = `罗湖区${uniqueSuffix()}总工会`;
+  const city = await browser.newPage();
+  await loginAs(city, 'szzgh', DEMO_PASSWORD, '/supervisor');
+  await open(city, '/supervisor/accounts');
+  await city.locator('#level').selectOption('district');
+  await city.locator('#union_name').fill(sibling);
+  await city.locator('#new_username').fill(`lh_${uniqueSuffix()}`.slice(0, 32));
+  await city.getByRole('button', { name: '开设账号' }).click();
+  await expect(city.locator('.credentials').filter({ hasText: '账号已开设' })).toBeVisible();
+  await open(city, `/supervisor?find=${encodeURIComponent(sibling)}`);
+  const link = city.getByRole('region', { name: /查找结果/ }).getByRole('link', { name: sibling });
+  const siblingId = new URL((await link.getAttribute('href'))!, 'http://x').searchParams.get('union');
+  expect(siblingId).toBeTruthy();
+  await city.close();
+
+  await loginAs(page, 'futian', DEMO_PASSWORD, '/supervisor');
+  await settle(page);
+  const table = page.getByRole('region', { name: '下属工会列表' });
+  await expect(table.getByRole('link', { name: UNION_A })).toBeVisible();
+  await expect(page.getByText(sibling)).toHaveCount(0);
+  await open(page, `/supervisor?find=${encodeURIComponent('罗湖区')}`);
+  await expect(page.getByText('没有名称包含“罗湖区”的下属工会。')).toBeVisible();
+  await open(page, `/supervisor?union=${siblingId}`);
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('heading', { name: sibling })).toHaveCount(0);
+  expect((await page.request.get(`/supervisor/export/unions.xlsx?union=${siblingId}`)).status()).toBe(404);
 });
