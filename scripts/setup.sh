@@ -4,37 +4,38 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+say() { echo "==> $(date +%T) $*"; }
 
 for component in rustfmt clippy; do
   if ! rustup component list --installed | grep -q "^$component"; then
-    echo "==> adding the $component component"
+    say "adding the $component component"
     rustup component add "$component"
   fi
 done
 if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
-  echo "==> adding the wasm32-unknown-unknown target"
+  say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
 # cargo-leptos 0.3.11 needs a newer rustc; 0.3.10 builds on stable 1.95.
 if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos 0.3.10" ]; then
-  echo "==> building cargo-leptos 0.3.10 (about 12 minutes, once)"
+  say "building cargo-leptos 0.3.10 (about 12 minutes, once)"
   cargo install cargo-leptos --locked --version 0.3.10
 fi
 # cargo-leptos cannot download wasm-bindgen here: it must match the workspace's pinned version.
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen 0.2.130" ]; then
-  echo "==> building wasm-bindgen-cli 0.2.130"
+  say "building wasm-bindgen-cli 0.2.130"
   cargo install wasm-bindgen-cli --version 0.2.130
 fi
 
 # end2end's node packages carry binaryen (wasm-opt) for release builds, and Playwright.
 if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -nt end2end/node_modules/.installed ]; then
-  echo "==> installing end2end node packages"
+  say "installing end2end node packages"
   (cd end2end && npm ci --no-audit --no-fund && touch node_modules/.installed)
 fi
 
 if [ "${1:-}" = "--browser" ]; then
   if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then
-    echo "==> installing Chromium and CJK fonts"
+    say "installing Chromium and CJK fonts"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq chromium fonts-noto-cjk >/dev/null

@@ -3,12 +3,15 @@
 # PostgreSQL, and the browser tests in headless Chromium against a freshly built and seeded server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# each step says how long the run has taken so far, so a slow CI run shows where its time went
+step() { echo "==> [$((SECONDS / 60))m$((SECONDS % 60))s] $*"; }
+step "set-up"
 scripts/setup.sh --browser
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 # PostgreSQL runs on these machines; start it if it is down.
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
-  echo "==> starting PostgreSQL"
+  step "starting PostgreSQL"
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
 fi
@@ -17,7 +20,7 @@ fi
 # locale only once restarted).
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 if ! locale -a 2>/dev/null | grep -qix 'zh_CN.utf8'; then
-  echo "==> generating the zh_CN.UTF-8 locale"
+  step "generating the zh_CN.UTF-8 locale"
   command -v locale-gen >/dev/null || { as_root apt-get update -q && as_root apt-get install -y -q locales; }
   as_root sed -i 's/^# *zh_CN.UTF-8 UTF-8/zh_CN.UTF-8 UTF-8/' /etc/locale.gen
   grep -q '^zh_CN.UTF-8 UTF-8' /etc/locale.gen || echo 'zh_CN.UTF-8 UTF-8' | as_root tee -a /etc/locale.gen >/dev/null
@@ -26,7 +29,7 @@ fi
 probe=unioncard_locale_probe
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $probe" >/dev/null 2>&1 || true
 if ! psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $probe TEMPLATE template0 LC_COLLATE 'zh_CN.UTF-8' LC_CTYPE 'zh_CN.UTF-8'" >/dev/null 2>&1; then
-  echo "==> restarting PostgreSQL so that it sees zh_CN.UTF-8"
+  step "restarting PostgreSQL so that it sees zh_CN.UTF-8"
   as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main restart
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
 fi
@@ -37,18 +40,18 @@ psql -h 127.0.0.1 -U postgres -Atc "SELECT datname FROM pg_database WHERE datnam
 echo "==> disk: $(df -h . | awk 'NR==2 {print $4 " free of " $2}')"
 export UNIONCARD_TEST_POSTGRES="${UNIONCARD_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}"
 
-echo "==> format and lint (per package; app never with ssr and hydrate together)"
+step "format and lint (per package; app never with ssr and hydrate together)"
 cargo fmt --all --check
 cargo clippy -p app --features ssr --all-targets -- -D warnings
 cargo clippy -p server --all-targets -- -D warnings
 cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
-echo "==> unit tests (app, ssr)"
+step "unit tests (app, ssr)"
 cargo test -p app --features ssr
-echo "==> integration tests (server, SQLite and PostgreSQL)"
+step "integration tests (server, SQLite and PostgreSQL)"
 cargo test -p server
 
-echo "==> building the site for the browser tests: the release build users get (hashed, precompressed, split by page)"
+step "building the site for the browser tests: the release build users get (hashed, precompressed, split by page)"
 cargo leptos build --release --precompress --split
 
 E2E_DIR=target/e2e
@@ -62,7 +65,8 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
-echo "==> browser tests (Playwright, Chromium)"
+step "browser tests (Playwright, Chromium)"
 # the demo server has no SMS gateway: member.spec reads the sign-in codes from its log
 export SERVER_LOG="$PWD/$E2E_DIR/server.log"
 (cd end2end && BASE_URL="http://127.0.0.1:$PORT" npx playwright test)
+step "all tests passed"

@@ -126,17 +126,11 @@ mod convert {
     }
 }
 
-/// Only the city-level supervisor edits the calendar; a district one reads it.
-#[cfg(feature = "ssr")]
-fn may_edit(me: &crate::server::caller::Caller) -> Result<bool, AppError> {
-    Ok(me.subtree()?.level == crate::domain::role::UnionLevel::City)
-}
-
 #[cfg(feature = "ssr")]
 async fn editor() -> Result<(crate::server::Db, crate::domain::ids::UserId), AppError> {
     use crate::server::caller;
     let (db, me) = caller::require(&[crate::domain::role::Role::Supervisor]).await?;
-    if !may_edit(&me)? {
+    if !me.at_city_level()? {
         return Err(AppError::denied("calendar_city_only", "节假日日历由市总工会维护，您可以查看，不能修改。"));
     }
     Ok((db, me.id()))
@@ -177,7 +171,7 @@ pub async fn get_calendar(year: Option<i32>) -> Result<CalendarView, AppError> {
     } else {
         Vec::new()
     };
-    Ok(CalendarView { year, years, days, can_edit: may_edit(&me)?, today })
+    Ok(CalendarView { year, years, days, can_edit: me.at_city_level()?, today })
 }
 
 /// Makes a date a holiday (放假) or an adjusted working day (调休上班) named `name`, or changes

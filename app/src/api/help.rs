@@ -59,10 +59,7 @@ pub struct HotlinesView {
 pub async fn get_hotlines_view() -> Result<HotlinesView, AppError> {
     use crate::{domain::role::Role, server::caller};
     let (db, me) = caller::require(&[Role::Supervisor]).await?;
-    Ok(HotlinesView {
-        lines: hotlines::load(&db).await?,
-        editable: me.subtree()?.level == crate::domain::role::UnionLevel::City,
-    })
+    Ok(HotlinesView { lines: hotlines::load(&db).await?, editable: me.at_city_level()? })
 }
 
 /// Replaces the hotlines (the city-level supervisor only), in the audit log with the new lines.
@@ -73,7 +70,7 @@ pub async fn save_hotlines(lines: Vec<Hotline>) -> Result<(), AppError> {
         server::{audit, caller},
     };
     let (db, me) = caller::require(&[Role::Supervisor]).await?;
-    if me.subtree()?.level != crate::domain::role::UnionLevel::City {
+    if !me.at_city_level()? {
         return Err(AppError::denied("hotlines_city_only", "服务热线由市总工会维护，您可以查看，不能修改。"));
     }
     let lines = check_hotlines(&lines).map_err(|m| AppError::invalid("lines", m))?;

@@ -98,6 +98,11 @@ pub fn format_time(ts: i64) -> String {
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", rem / 3600, rem % 3600 / 60)
 }
 
+/// When an account last signed in, or 从未登录.
+pub fn last_login_label(at: Option<i64>) -> String {
+    at.map(format_time).unwrap_or_else(|| "从未登录".into())
+}
+
 /// A Beijing time as a date-time field gives it (`2026-12-05T10:00`, or with a space), as a
 /// timestamp; `None` when it is not one.
 pub fn parse_time(s: &str) -> Option<i64> {

@@ -151,9 +151,9 @@ pub async fn touch_login(db: &Db, id: UserId) -> Result<(), sqlx::Error> {
 
 /// Sets a new password; `must_change` for an initial one. Every session of the account ends.
 pub async fn set_password(tx: &mut Tx, id: UserId, hash: &str, must_change: bool) -> Result<i64, sqlx::Error> {
-    let version = sqlx::query_scalar(
+    let (version, union): (i64, Option<UnionId>) = sqlx::query_as(
         "UPDATE users SET password_hash = $1, must_change_password = $2, auth_version = auth_version + 1 \
-         WHERE id = $3 RETURNING auth_version",
+         WHERE id = $3 RETURNING auth_version, union_id",
     )
     .bind(hash)
     .bind(i64::from(must_change))
@@ -161,8 +161,6 @@ pub async fn set_password(tx: &mut Tx, id: UserId, hash: &str, must_change: bool
     .fetch_one(&mut **tx)
     .await?;
     // an account past (or back on) its initial password may change whether its union is active
-    let union: Option<UnionId> =
-        sqlx::query_scalar("SELECT union_id FROM users WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
     if let Some(union) = union {
         unions::refresh_progress(tx, union).await?;
     }

@@ -29,6 +29,12 @@ pub enum Caller {
 }
 
 impl Caller {
+    /// Whether this is the city-level supervisor, who keeps what the whole city shares (the
+    /// working-day calendar, the hotlines); any other supervisor reads them.
+    pub fn at_city_level(&self) -> AppResult<bool> {
+        Ok(self.subtree()?.level == crate::domain::role::UnionLevel::City)
+    }
+
     pub fn user(&self) -> &AuthUser {
         match self {
             Caller::Supervisor { user, .. }

@@ -297,8 +297,6 @@ pub async fn id_hit_unions(db: &Db, lo: &str, hi: &str) -> Result<Vec<(UnionId, 
 /// Days a committed upload's file is kept unless the operator says otherwise.
 pub const DEFAULT_UPLOAD_RETENTION_DAYS: i64 = 90;
 
-/// Drops upload files past their time: a committed upload's after `retention_days`, a
-/// never-committed one's (with its staged rows) after a day. The record stays. Returns how many.
 /// When the union last committed an import, and how many members it added.
 pub async fn last_committed(db: &Db, union_id: UnionId) -> Result<Option<(i64, i64)>, sqlx::Error> {
     sqlx::query_as(
@@ -310,6 +308,8 @@ pub async fn last_committed(db: &Db, union_id: UnionId) -> Result<Option<(i64, i
     .await
 }
 
+/// Drops upload files past their time: a committed upload's after `retention_days`, a
+/// never-committed one's (with its staged rows) after a day. The record stays. Returns how many.
 pub async fn purge_uploads(db: &Db, now: i64, retention_days: i64) -> Result<u64, sqlx::Error> {
     let empty: &[u8] = &[];
     let done = sqlx::query(

@@ -29,9 +29,8 @@ use crate::{
     domain::{
         calendar::{Date, Timeliness, DISTRIBUTION_WORKING_DAYS},
         card::CardState,
-        format_time,
         ids::UnionId,
-        mask_id,
+        last_login_label, mask_id,
         phone::mask,
         role::UnionLevel,
         search::MemberQuery,
@@ -66,12 +65,12 @@ impl Figures {
         self.0.get(&(kind.to_string(), key.to_string())).copied().unwrap_or(0)
     }
 
-    /// Cards in each state, in `CardState::ALL`'s order.
     /// A facet of the set-up of the grassroots unions below (`union_progress`).
     fn progress(&self, facet: &str) -> i64 {
         self.get(UNION_PROGRESS.table, facet)
     }
 
+    /// Cards in each state, in `CardState::ALL`'s order.
     fn states(&self) -> Vec<i64> {
         CardState::ALL.iter().map(|s| self.get(CARD_COUNTS.table, s.as_str())).collect()
     }
@@ -221,12 +220,17 @@ pub async fn overview(
         import_causes,
         rejection_causes,
         receipts,
-        profile: if node.level == UnionLevel::Grassroots { Some(profile(db, &node).await?) } else { None },
+        profile: if node.level == UnionLevel::Grassroots {
+            Some(profile(db, &node, figures.progress("info_complete") > 0).await?)
+        } else {
+            None
+        },
     })
 }
 
-/// A grassroots union's set-up, for the supervisor looking at it.
-async fn profile(db: &Db, node: &UnionNode) -> AppResult<UnionProfile> {
+/// A grassroots union's set-up, for the supervisor looking at it (`info_complete`: its kept
+/// facet, the one rule the figures count by).
+async fn profile(db: &Db, node: &UnionNode, info_complete: bool) -> AppResult<UnionProfile> {
     let info = unions::info(db, node.id).await?;
     let branches = banks::branches(db).await?;
     let branch_name = |code: &str| {
@@ -243,7 +247,7 @@ async fn profile(db: &Db, node: &UnionNode) -> AppResult<UnionProfile> {
         })
         .collect();
     Ok(UnionProfile {
-        info_complete: !info.pickup_branch.is_empty() && !info.credit_code.is_empty(),
+        info_complete,
         pickup_branch: if info.pickup_branch.is_empty() { String::new() } else { branch_name(&info.pickup_branch) },
         agreement: (!info.agreement_signed_on.is_empty())
             .then(|| (branch_name(&info.agreement_branch), info.agreement_signed_on.clone())),
@@ -262,14 +266,21 @@ pub async fn find(db: &Db, me: &Caller, query: &str) -> AppResult<Vec<FoundUnion
     if query.trim().is_empty() {
         return Ok(Vec::new());
     }
+    // the unions between are few and shared by most of what is found: each read once
+    let mut names: HashMap<UnionId, String> = HashMap::new();
     let mut found = Vec::new();
     for node in unions::find_in_subtree(db, root, query, FOUND_SHOWN).await? {
-        found.push(FoundUnion {
-            trail: unions::trail(db, root, &node).await?,
-            id: node.id,
-            name: node.name,
-            level: node.level,
-        });
+        let mut trail = Vec::new();
+        for id in unions::between(root, &node) {
+            let name = match names.entry(id) {
+                std::collections::hash_map::Entry::Occupied(known) => known.get().clone(),
+                std::collections::hash_map::Entry::Vacant(new) => {
+                    new.insert(unions::node(db, id).await?.map(|n| n.name).unwrap_or_default()).clone()
+                }
+            };
+            trail.push(name);
+        }
+        found.push(FoundUnion { trail, id: node.id, name: node.name, level: node.level });
     }
     Ok(found)
 }
@@ -308,7 +319,7 @@ pub async fn export(db: &Db, me: &Caller, union_id: Option<UnionId>, what: Expor
                     row.push(text(&c.handouts.label()));
                     row.push(text(&c.share(c.info_complete)));
                     row.push(text(&c.share(c.agreement_signed)));
-                    row.push(text(&c.last_login_at.map(format_time).unwrap_or_else(|| "从未登录".into())));
+                    row.push(text(&last_login_label(c.last_login_at)));
                     row
                 })
                 .collect();

@@ -105,51 +105,45 @@ pub async fn find_in_subtree(
     .await
 }
 
-/// The names of the unions on the way from `root` (excluded) down to `node` (excluded).
-pub async fn trail(db: &Db, root: &UnionNode, node: &UnionNode) -> Result<Vec<String>, sqlx::Error> {
-    let ids: Vec<i64> =
-        node.path.trim_matches('/').split('/').filter_map(|s| s.parse().ok()).filter(|id| *id != node.id.0).collect();
-    let mut names = Vec::new();
-    let mut below = false;
-    for id in ids {
-        if below {
-            if let Some(n) = self::node(db, UnionId(id)).await? {
-                names.push(n.name);
-            }
-        }
-        below |= id == root.id.0;
-    }
-    Ok(names)
+/// The ids of the unions on the way from `root` (excluded) down to `node` (excluded).
+pub fn between(root: &UnionNode, node: &UnionNode) -> Vec<UnionId> {
+    let ids = super::subtree::path_ids(&node.path);
+    let below_root = ids.iter().position(|id| *id == root.id).map_or(0, |i| i + 1);
+    ids[below_root.min(ids.len())..].iter().copied().filter(|id| *id != node.id).collect()
 }
 
 /// The kept set-up of each grassroots union (`union_progress`): 1 or 0 for each facet, rolled
 /// up the tree like the card counts.
 pub const UNION_PROGRESS: KeptCount = KeptCount { table: "union_progress", column: "facet" };
 
-/// The facets of a grassroots union's set-up, in the order the figures show them.
-pub const FACETS: [&str; 4] = ["grassroots", "activated", "info_complete", "agreement_signed"];
+/// The facets of a grassroots union's set-up, in the order the figures show them, each with
+/// the condition on the union (`g`) that makes it 1: the one definition the recount, the
+/// rebuild and the check share (migration 0020 wrote the same conditions once).
+const FACETS: [(&str, &str); 4] = [
+    ("grassroots", "1 = 1"),
+    ("activated", "EXISTS (SELECT 1 FROM users u WHERE u.union_id = g.id AND u.must_change_password = 0)"),
+    ("info_complete", INFO_COMPLETE),
+    ("agreement_signed", "g.agreement_signed_on IS NOT NULL"),
+];
 
 /// Each grassroots union's facets as the unions and users tables say now (`only`: one union).
 async fn recount_progress<'e, E>(exec: E, only: Option<UnionId>) -> Result<Vec<(UnionId, [i64; 4])>, sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
+    let columns: Vec<String> = FACETS.iter().map(|(_, when)| format!("CASE WHEN {when} THEN 1 ELSE 0 END")).collect();
     let sql = format!(
-        "SELECT g.id, \
-                CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.union_id = g.id AND u.must_change_password = 0) \
-                     THEN 1 ELSE 0 END, \
-                CASE WHEN {INFO_COMPLETE} THEN 1 ELSE 0 END, \
-                CASE WHEN g.agreement_signed_on IS NOT NULL THEN 1 ELSE 0 END \
-         FROM unions g WHERE g.level = 'grassroots'{}",
+        "SELECT g.id, {} FROM unions g WHERE g.level = 'grassroots'{}",
+        columns.join(", "),
         if only.is_some() { " AND g.id = $1" } else { "" }
     );
     // PostgreSQL refuses a parameter the statement does not use: bind only the one it names
-    let query = sqlx::query_as::<_, (UnionId, i64, i64, i64)>(&sql);
+    let query = sqlx::query_as::<_, (UnionId, i64, i64, i64, i64)>(&sql);
     let rows = match only {
         Some(union) => query.bind(union).fetch_all(exec).await?,
         None => query.fetch_all(exec).await?,
     };
-    Ok(rows.into_iter().map(|(id, a, i, g)| (id, [1, a, i, g])).collect())
+    Ok(rows.into_iter().map(|(id, g, a, i, s)| (id, [g, a, i, s])).collect())
 }
 
 /// Brings `union`'s kept set-up in line with what it is now, in the caller's transaction: called
@@ -164,7 +158,7 @@ pub async fn refresh_progress(tx: &mut Tx, union: UnionId) -> Result<(), sqlx::E
         .bind(union)
         .fetch_all(&mut **tx)
         .await?;
-    for (facet, n) in FACETS.iter().zip(now) {
+    for ((facet, _), n) in FACETS.iter().zip(now) {
         let was = kept.iter().find(|(f, _)| f == facet).map_or(0, |(_, n)| *n);
         super::db::bump_kept(tx, UNION_PROGRESS, union, facet, n - was).await?;
     }
@@ -175,16 +169,10 @@ pub async fn refresh_progress(tx: &mut Tx, union: UnionId) -> Result<(), sqlx::E
 /// city-sized benchmarks); [`super::subtree::rebuild`] calls it before rolling up.
 pub async fn rebuild_progress(tx: &mut Tx) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM union_progress").execute(&mut **tx).await?;
-    for (i, facet) in FACETS.iter().enumerate() {
-        let condition = match i {
-            0 => "1 = 1".to_string(),
-            1 => "EXISTS (SELECT 1 FROM users u WHERE u.union_id = g.id AND u.must_change_password = 0)".to_string(),
-            2 => INFO_COMPLETE.to_string(),
-            _ => "g.agreement_signed_on IS NOT NULL".to_string(),
-        };
+    for (facet, when) in FACETS {
         sqlx::query(&format!(
             "INSERT INTO union_progress (union_id, facet, n) \
-             SELECT g.id, '{facet}', 1 FROM unions g WHERE g.level = 'grassroots' AND {condition}"
+             SELECT g.id, '{facet}', 1 FROM unions g WHERE g.level = 'grassroots' AND {when}"
         ))
         .execute(&mut **tx)
         .await?;
@@ -201,7 +189,7 @@ pub async fn check_progress(db: &Db) -> Result<Vec<(UnionId, &'static str, i64, 
     let mut out = Vec::new();
     let counted = recount_progress(&db.pool, None).await?;
     for (union, now) in &counted {
-        for (facet, n) in FACETS.iter().zip(now) {
+        for ((facet, _), n) in FACETS.iter().zip(now) {
             let k = kept.get(&(*union, facet.to_string())).copied().unwrap_or(0);
             if k != *n {
                 out.push((*union, *facet, k, *n));
@@ -211,7 +199,7 @@ pub async fn check_progress(db: &Db) -> Result<Vec<(UnionId, &'static str, i64, 
     // kept figures of unions that are not (or no longer) grassroots
     for ((union, facet), n) in &kept {
         if *n != 0 && !counted.iter().any(|(u, _)| u == union) {
-            out.push((*union, FACETS.iter().find(|f| *f == facet).copied().unwrap_or("?"), *n, 0));
+            out.push((*union, FACETS.iter().map(|(f, _)| *f).find(|f| f == facet).unwrap_or("?"), *n, 0));
         }
     }
     Ok(out)

@@ -34,7 +34,8 @@ pub struct ChildUnion {
 }
 
 impl ChildUnion {
-    /// "已完善" / "未完善" for a grassroots union, "n/m" of the grassroots unions below otherwise.
+    /// Of a count of `n` grassroots unions: 是 / 否 for a grassroots union itself, "n/m" of the
+    /// grassroots unions below otherwise.
     pub fn share(&self, n: i64) -> String {
         match (self.level, n) {
             (UnionLevel::Grassroots, 0) => "否".into(),

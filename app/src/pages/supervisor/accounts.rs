@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::{
     api::accounts::{list_accounts, parent_options, CreateAccount, Credentials, ResetPassword, SetAccountDisabled},
     components::{ErrorNotice, FieldMessage, Pager, Portal, TableRegion},
-    domain::{format_time, role::Role},
+    domain::{last_login_label, role::Role},
     pages::action_error,
 };
 
@@ -140,7 +140,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                         <td data-label="工会名称">{a.union_name.clone()}</td>
                                                         <td data-label="类型">{a.level.label()}</td>
                                                         <td data-label="状态"><span class=format!("badge {}", if disabled { "off" } else if a.pending_activation { "wait" } else { "ok" })>{status}</span></td>
-                                                        <td data-label="最近登录">{a.last_login_at.map(format_time).unwrap_or_else(|| "从未登录".into())}</td>
+                                                        <td data-label="最近登录">{last_login_label(a.last_login_at)}</td>
                                                         <td class="row-actions">
                                                             <button type="button" aria-label=format!("重置 {} 的密码", a.username)
                                                                 on:click=move |_| { reset.dispatch(ResetPassword { user_id: id }); }>"重置密码"</button>

@@ -9,7 +9,7 @@ use crate::{
         FOUND_SHOWN,
     },
     components::{Bar, BarChart, Column, ColumnChart, Portal, StateCounts, TableRegion},
-    domain::{card::CardState, format_time, role::Role},
+    domain::{card::CardState, format_time, last_login_label, role::Role},
 };
 
 /// A ranking of causes: each with how often, an import error linking to its FAQ entry.
@@ -231,7 +231,7 @@ pub fn OverviewPage() -> impl IntoView {
                                                                 <td data-label="按时发放率">{c.handouts.label()}</td>
                                                                 <td data-label="已完善信息">{c.share(c.info_complete)}</td>
                                                                 <td data-label="已签协议">{c.share(c.agreement_signed)}</td>
-                                                                <td data-label="最近登录">{c.last_login_at.map(format_time).unwrap_or_else(|| "从未登录".into())}</td>
+                                                                <td data-label="最近登录">{last_login_label(c.last_login_at)}</td>
                                                             </tr>
                                                         }
                                                     }).collect_view()}
@@ -342,7 +342,7 @@ fn Profile(profile: UnionProfile) -> impl IntoView {
                             <li>
                                 <code>{a.username}</code>" "
                                 {if a.disabled { "已停用" } else if a.pending_activation { "待激活" } else { "正常" }}
-                                "，最近登录："{a.last_login_at.map(format_time).unwrap_or_else(|| "从未登录".into())}
+                                "，最近登录："{last_login_label(a.last_login_at)}
                             </li>
                         }).collect_view()}
                     </ul>
