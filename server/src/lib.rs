@@ -153,6 +153,15 @@ fn request_span(req: &Request) -> tracing::Span {
     tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), caller = tracing::field::Empty)
 }
 
+/// The app's routes, generated once per process. Generating them runs the app with resource
+/// loading suppressed by a process-wide flag, and a resource first polled meanwhile by a page
+/// being served waits forever (leptos issue #4773): a second server started in the same process,
+/// as the integration tests and `another_instance` do, must not generate them again.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application as a router.
 pub fn router(db: Db, settings: Settings) -> Router {
     let options = settings.leptos_options.clone();
@@ -160,7 +169,7 @@ pub fn router(db: Db, settings: Settings) -> Router {
         sms: app::server::sms::Gateway::from_url(settings.sms_url.clone()),
         ..AppState::new(db.clone(), options.clone(), settings.trusted_proxy.clone())
     };
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let store = DbSessionStore::new(db.clone());
     let sessions = SessionManagerLayer::new(store)
         .with_name(SESSION_COOKIE)

@@ -205,3 +205,38 @@ async fn a_session_opened_on_one_instance_is_honoured_by_another() {
     second.call_fn(&c, Logout {}).await;
     assert_eq!(first.call_fn(&c, WhoAmI {}).await.body, serde_json::Value::Null);
 }
+
+/// A server started beside one that is serving pages (a second instance in the same process, as
+/// here and in the tests) leaves those pages alone. Generating the app's routes runs the app with
+/// every resource held back by a flag of the whole process, and a page's resource first polled in
+/// that moment never loaded: the page's answer never came (a CI run once waited on it until it
+/// was stopped). The routes are now generated once per process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_being_served_finish_while_another_server_starts() {
+    use std::time::Duration;
+    let app = common::spawn(Engine::Sqlite).await;
+    let c = app.login_ok("futian", DEMO_PASSWORD).await;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let starting = {
+        let (db, done) = (app.db.clone(), done.clone());
+        tokio::spawn(async move {
+            let options = leptos::prelude::LeptosOptions::builder().output_name("unioncard").build();
+            let mut started = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                drop(unioncard_server::router(db.clone(), unioncard_server::Settings::new(options.clone())));
+                started += 1;
+                tokio::task::yield_now().await;
+            }
+            started
+        })
+    };
+    for round in 0..40 {
+        for path in ["/supervisor", "/supervisor/accounts"] {
+            let page = tokio::time::timeout(Duration::from_secs(30), app.get_page(&c, path)).await;
+            let (status, html) = page.unwrap_or_else(|_| panic!("{path} never finished (round {round})"));
+            assert!(status.is_success() && html.contains("会员服务卡"), "{path}: {status}");
+        }
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(starting.await.unwrap() > 0, "servers were started meanwhile");
+}

@@ -105,7 +105,13 @@ pub async fn spawn_with_sms(engine: Engine, sms_url: String) -> TestApp {
 
 /// A browser-like client: keeps cookies, does not follow redirects.
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        // an answer that never comes fails its test instead of holding the whole run
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .unwrap()
 }
 
 pub struct Reply {
