@@ -18,8 +18,11 @@ if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
 fi
 # cargo-leptos 0.3.11 needs a newer rustc; 0.3.10 builds on stable 1.95.
 if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos 0.3.10" ]; then
-  say "building cargo-leptos 0.3.10 (about 12 minutes, once)"
-  cargo install cargo-leptos --locked --version 0.3.10
+  say "building cargo-leptos 0.3.10 (several minutes, once)"
+  # Its own release profile links with fat LTO in one codegen unit, which makes the build
+  # several minutes longer for no speed that matters to what it does here: turned off.
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install cargo-leptos --locked --version 0.3.10
 fi
 # cargo-leptos cannot download wasm-bindgen here: it must match the workspace's pinned version.
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen 0.2.130" ]; then

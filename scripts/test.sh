@@ -52,7 +52,9 @@ step "integration tests (server, SQLite and PostgreSQL)"
 cargo test -p server
 
 step "building the site for the browser tests: the release build users get (hashed, precompressed, split by page)"
-cargo leptos build --release --precompress --split
+# The server here is built at opt-level 1 rather than 3 (several minutes less; the wasm's own
+# profile, wasm-release, sets its level itself and is what users get).
+CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo leptos build --release --precompress --split
 
 E2E_DIR=target/e2e
 rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
