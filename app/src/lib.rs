@@ -73,6 +73,20 @@ fn script_free_page() -> bool {
     }
 }
 
+/// Marks the page's body once its route (a lazily loaded chunk) has hydrated, a frame after the
+/// route's first effects, so that the browser tests click and type only into a live page: a field
+/// filled before hydration takes the form's own value again, and a click does nothing.
+fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        request_animation_frame(|| {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-hydrated", "");
+            }
+        })
+    });
+}
+
 /// A page loaded with its own wasm chunk (`cargo leptos build --split`): the route's code
 /// arrives only when the route is shown.
 macro_rules! lazy_page {
@@ -84,6 +98,7 @@ macro_rules! lazy_page {
                 $name
             }
             fn view(_this: Self) -> AnyView {
+                mark_hydrated();
                 view! { <$page/> }.into_any()
             }
         }

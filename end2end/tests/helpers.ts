@@ -48,12 +48,17 @@ export function uniqueSuffix(): string {
 }
 
 /**
- * Waits until the page has finished loading, the wasm bundle has hydrated it (no request in
- * flight for 500 ms) and no Suspense fallback (正在加载… / 正在统计…) is left on screen.
+ * Waits until the page has finished loading, the wasm bundle has hydrated it (the body's
+ * `data-hydrated` mark, no request in flight for 500 ms) and no Suspense fallback (正在加载… /
+ * 正在统计…) is left on screen.
  */
 export async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('load');
   await page.waitForLoadState('networkidle');
+  // a page that hydrates marks its body once it has (the member's script-free pages do not)
+  if ((await page.locator('script[type="module"], link[rel="modulepreload"]').count()) > 0) {
+    await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  }
   await expect(page.getByText(/^正在(加载|统计)…$/)).toHaveCount(0);
   expect(cspViolations.get(page) ?? [], 'the page ran within its Content Security Policy').toEqual([]);
 }
