@@ -113,6 +113,43 @@ impl Staged {
     }
 }
 
+/// The staged rows of this instance's latest clean previews, so that a commit reaching the
+/// instance that previewed need not read 100,000 rows back out of the database and parse them
+/// (a commit on another instance, or after a restart, reads them from `imports.staged`). Held
+/// for an hour at most, and never more than `KEPT_ROWS` rows in all: the oldest go first.
+static KEPT: std::sync::Mutex<Vec<KeptStage>> = std::sync::Mutex::new(Vec::new());
+
+/// Rows kept in memory for commits, across every kept preview (about 45 MB at 100,000).
+const KEPT_ROWS: usize = 120_000;
+
+/// How long a preview's rows are kept in memory for its commit.
+const KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(3600);
+
+struct KeptStage {
+    import_id: String,
+    union_id: UnionId,
+    at: std::time::Instant,
+    staged: Arc<Staged>,
+}
+
+/// Keeps a preview's staged rows for its commit (see `KEPT`).
+fn keep_staged(import_id: &str, union_id: UnionId, staged: Arc<Staged>) {
+    let Ok(mut kept) = KEPT.lock() else { return };
+    kept.retain(|k| k.at.elapsed() < KEPT_FOR);
+    kept.push(KeptStage { import_id: import_id.to_string(), union_id, at: std::time::Instant::now(), staged });
+    while kept.iter().map(|k| k.staged.members.len()).sum::<usize>() > KEPT_ROWS {
+        kept.remove(0);
+    }
+}
+
+/// Takes a preview's kept rows out of memory, if this instance still holds them.
+fn take_staged(import_id: &str, union_id: UnionId) -> Option<Arc<Staged>> {
+    let mut kept = KEPT.lock().ok()?;
+    let at = kept.iter().position(|k| k.import_id == import_id && k.union_id == union_id)?;
+    let k = kept.remove(at);
+    (k.at.elapsed() < KEPT_FOR).then_some(k.staged)
+}
+
 /// What normalisation changed, counted by kind.
 fn normalised(report: &SheetReport) -> Vec<NormCount> {
     let mut counts: HashMap<NormKind, usize> = HashMap::new();
@@ -369,14 +406,17 @@ pub async fn preview(
     let staged = if checked.issues.is_empty() && !checked.report.members.is_empty() {
         let Checked { sheet, report, context, .. } = checked;
         drop(sheet); // the largest part, no longer needed
-        let staged = Staged::new(&report, context);
-        Some(serde_json::to_string(&staged).map_err(|e| {
+        let staged = Arc::new(Staged::new(&report, context));
+        drop(report);
+        let json = serde_json::to_string(&*staged).map_err(|e| {
             tracing::error!(error = %e, "staging failed");
             CheckError::App(AppError::Internal)
-        })?)
+        })?;
+        Some((json, staged))
     } else {
         None
     };
+    let (staged, kept) = staged.unzip();
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO imports (id, union_id, user_id, file_name, file_sha256, file, rows_read, error_count, status, created_at, staged) \
@@ -404,6 +444,9 @@ pub async fn preview(
         super::cards::tally(&mut tx, union_id, &t, n).await?;
     }
     tx.commit().await?;
+    if let Some(kept) = kept {
+        keep_staged(&id, union_id, kept);
+    }
     record_id_hits(db, actor, union_id, &format!("import:{id}"), &checked_holders).await?;
     audit::record(
         &db.pool,
@@ -461,20 +504,34 @@ pub async fn commit_as(
     import_id: &str,
 ) -> Result<ImportPreview, AppError> {
     let started = std::time::Instant::now();
-    let row: Option<(String, String, Option<String>)> =
-        sqlx::query_as("SELECT file_name, status, staged FROM imports WHERE id = $1 AND union_id = $2")
-            .bind(import_id)
-            .bind(union_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    let (file_name, status, staged) = row.ok_or(AppError::NotFound)?;
+    let row: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT file_name, status, CAST(CASE WHEN staged IS NULL THEN 0 ELSE 1 END AS BIGINT) \
+         FROM imports WHERE id = $1 AND union_id = $2",
+    )
+    .bind(import_id)
+    .bind(union_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let (file_name, status, has_staged) = row.ok_or(AppError::NotFound)?;
     if status == "committed" {
         return Err(AppError::conflict("import_already_committed", "该文件已导入，请勿重复提交。"));
     }
     let ctx = context_key(&context(db, union_id).await?);
-    let staged = staged
-        .and_then(|json| serde_json::from_str::<Staged>(&json).ok())
-        .filter(|s| s.version == STAGE_VERSION && s.context == ctx);
+    // the rows the preview staged: from memory on the instance that previewed, else as stored;
+    // none once the record has let them go (a purged upload, a preview of another day)
+    let kept = take_staged(import_id, union_id);
+    let staged = match kept {
+        _ if has_staged == 0 => None,
+        Some(kept) => Some(kept),
+        None => sqlx::query_scalar::<_, Option<String>>("SELECT staged FROM imports WHERE id = $1")
+            .bind(import_id)
+            .fetch_optional(&db.pool)
+            .await?
+            .flatten()
+            .and_then(|json| serde_json::from_str::<Staged>(&json).ok())
+            .map(Arc::new),
+    }
+    .filter(|s| s.version == STAGE_VERSION && s.context == ctx);
     let staged = match staged {
         Some(s) => s,
         None => {
@@ -484,7 +541,7 @@ pub async fn commit_as(
             if !checked.issues.is_empty() || checked.report.members.is_empty() {
                 return Ok(checked.preview(import_id, &file_name, None));
             }
-            Staged::new(&checked.report, checked.context)
+            Arc::new(Staged::new(&checked.report, checked.context))
         }
     };
     let loaded_at = started.elapsed();
@@ -539,7 +596,7 @@ pub async fn commit_as(
         ok_rows: staged.rows_read,
         issue_count: 0,
         issues: Vec::new(),
-        normalised: staged.normalised,
+        normalised: staged.normalised.clone(),
         imported: Some(count),
     })
 }

@@ -333,8 +333,11 @@ const MEMBER_COLUMNS: [&str; 14] = [
     "phone_rev",
 ];
 
-/// Rows per INSERT statement.
+/// Rows per INSERT statement on PostgreSQL (one JSON parameter each).
 const INSERT_CHUNK: usize = 5_000;
+
+/// Rows per INSERT statement on SQLite (18 parameters a row, well under SQLite's 32,766).
+const SQLITE_INSERT_CHUNK: usize = 500;
 
 /// One JSON array of `[name, id_type, …, id_rev, phone_rev]` arrays.
 fn member_rows(chunk: &[StoredMember]) -> String {
@@ -363,10 +366,17 @@ fn member_rows(chunk: &[StoredMember]) -> String {
 }
 
 /// Inserts members, each with a card in 未办卡—待办卡 (`import_id` names the upload they came
-/// from), in the caller's transaction. Only `cards::enroll` calls this: it also counts them. Each
-/// statement reads its rows from one JSON parameter, so the engine parses them in one go instead
-/// of binding 14 parameters a row; rows keep the given order. The cards follow from the ids the
-/// member INSERT returns, again as one parameter.
+/// from), in the caller's transaction. Only `cards::enroll` calls this: it also counts them. Rows
+/// keep the given order.
+///
+/// PostgreSQL reads each statement's rows from one JSON parameter (binding 14 parameters a row
+/// was slower there) and their cards follow from the ids the INSERT returns. SQLite binds the
+/// values themselves, 500 rows a statement, with plain `?` placeholders (it finds a numbered
+/// `$N` by a scan of every parameter's name, which is what made binding slow, and parsing rows
+/// out of JSON cost it more than binding them); the cards follow in one statement from the new
+/// rows' ids, all above the largest id before the first insert: SQLite has one writer, and this
+/// transaction is it from its first write on (a writer committing in between would make that
+/// write fail, not interleave).
 pub(super) async fn insert(
     tx: &mut Tx,
     backend: Backend,
@@ -375,40 +385,87 @@ pub(super) async fn insert(
     members: &[StoredMember],
 ) -> Result<(), sqlx::Error> {
     let at = now();
-    let columns = MEMBER_COLUMNS.join(", ");
-    let values = |row: &str| (0..MEMBER_COLUMNS.len()).map(|i| format!("{row}->>{i}")).collect::<Vec<_>>().join(", ");
-    let rows = match backend {
-        Backend::Sqlite => format!("{} FROM json_each($4) ORDER BY key", values("value")),
-        // jsonb: parsed once, then each ->> is a look-up (json would re-parse every row 14 times)
-        Backend::Postgres => {
-            format!("{} FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n", values("r"))
-        }
-    };
-    let sql = format!(
-        "INSERT INTO members (union_id, import_id, created_at, updated_at, {columns}) SELECT $1, $2, $3, $3, {rows} \
-         RETURNING id"
-    );
-    let ids = match backend {
-        Backend::Sqlite => "SELECT $1, value, $2, $3 FROM json_each($4)",
-        Backend::Postgres => "SELECT $1, id::bigint, $2, $3 FROM jsonb_array_elements_text($4::jsonb) AS t(id)",
-    };
-    let cards = format!("INSERT INTO cards (union_id, member_id, state, updated_at) {ids}");
     let started = std::time::Instant::now();
-    for chunk in members.chunks(INSERT_CHUNK) {
-        let ids: Vec<MemberId> = sqlx::query_scalar(&sql)
-            .bind(union)
-            .bind(import_id)
-            .bind(at)
-            .bind(member_rows(chunk))
-            .fetch_all(&mut **tx)
-            .await?;
-        sqlx::query(&cards)
-            .bind(union)
+    let head =
+        format!("INSERT INTO members (union_id, import_id, created_at, updated_at, {})", MEMBER_COLUMNS.join(", "));
+    match backend {
+        Backend::Sqlite => {
+            let before: i64 =
+                sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM members").fetch_one(&mut **tx).await?;
+            let statement = |rows: usize| {
+                let row = format!("({})", vec!["?"; 4 + MEMBER_COLUMNS.len()].join(", "));
+                format!("{head} VALUES {}", vec![row; rows].join(", "))
+            };
+            let full = statement(SQLITE_INSERT_CHUNK);
+            for chunk in members.chunks(SQLITE_INSERT_CHUNK) {
+                let short;
+                let sql = if chunk.len() == SQLITE_INSERT_CHUNK {
+                    &full
+                } else {
+                    short = statement(chunk.len());
+                    &short
+                };
+                let mut q = sqlx::query(sql);
+                for m in chunk {
+                    q = q
+                        .bind(union)
+                        .bind(import_id)
+                        .bind(at)
+                        .bind(at)
+                        .bind(m.name.as_str())
+                        .bind(m.id_type.as_str())
+                        .bind(m.id_number.as_str())
+                        .bind(m.country.as_deref())
+                        .bind(m.sex.as_deref())
+                        .bind(m.birth_date.as_deref())
+                        .bind(m.phone.as_str())
+                        .bind(m.ethnicity.as_deref())
+                        .bind(m.education.as_deref())
+                        .bind(m.migrant_worker.as_deref())
+                        .bind(m.department.as_deref())
+                        .bind(m.remark.as_deref())
+                        .bind(reversed(&m.id_number))
+                        .bind(reversed(&m.phone));
+                }
+                q.execute(&mut **tx).await?;
+            }
+            sqlx::query(
+                "INSERT INTO cards (union_id, member_id, state, updated_at) \
+                 SELECT union_id, id, $1, $2 FROM members WHERE id > $3 AND union_id = $4",
+            )
             .bind(CardState::Pending)
             .bind(at)
-            .bind(super::cards::json_ids(&ids))
+            .bind(before)
+            .bind(union)
             .execute(&mut **tx)
             .await?;
+        }
+        Backend::Postgres => {
+            let values = (0..MEMBER_COLUMNS.len()).map(|i| format!("r->>{i}")).collect::<Vec<_>>().join(", ");
+            // jsonb: parsed once, then each ->> is a look-up (json would re-parse every row 14 times)
+            let sql = format!(
+                "{head} SELECT $1, $2, $3, $3, {values} FROM jsonb_array_elements($4::jsonb) \
+                 WITH ORDINALITY AS t(r, n) ORDER BY n RETURNING id"
+            );
+            let cards = "INSERT INTO cards (union_id, member_id, state, updated_at) \
+                         SELECT $1, id::bigint, $2, $3 FROM jsonb_array_elements_text($4::jsonb) AS t(id)";
+            for chunk in members.chunks(INSERT_CHUNK) {
+                let ids: Vec<MemberId> = sqlx::query_scalar(&sql)
+                    .bind(union)
+                    .bind(import_id)
+                    .bind(at)
+                    .bind(member_rows(chunk))
+                    .fetch_all(&mut **tx)
+                    .await?;
+                sqlx::query(cards)
+                    .bind(union)
+                    .bind(CardState::Pending)
+                    .bind(at)
+                    .bind(super::cards::json_ids(&ids))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
     }
     tracing::debug!(members = members.len(), ms = started.elapsed().as_millis() as u64, "members written");
     Ok(())
