@@ -21,6 +21,7 @@ on_both_engines!(
     the_template_carries_the_unions_registered_name,
     a_clean_file_previews_then_commits_once_and_only_once,
     a_commit_checks_again_what_changed_since_the_preview,
+    a_commit_on_the_instance_that_previewed_writes_the_rows_it_kept,
     a_file_with_mistakes_reports_every_error_and_writes_nothing,
     a_file_wrong_on_every_row_sends_the_browser_its_first_errors_and_their_count,
     a_refused_file_gets_a_plain_chinese_message,
@@ -119,6 +120,40 @@ async fn a_clean_file_previews_then_commits_once_and_only_once(app: TestApp) {
     let messages: Vec<_> =
         p2["issues"].as_array().unwrap().iter().map(|i| i["message"].as_str().unwrap().to_string()).collect();
     assert_eq!(messages, vec![format!("该证件号码在【{UNION_A}】中已存在！"); 2]);
+}
+
+/// The instance that previewed a clean upload keeps its checked rows in memory for the commit:
+/// the commit needs neither the stored copy of those rows nor the file.
+async fn a_commit_on_the_instance_that_previewed_writes_the_rows_it_kept(app: TestApp) {
+    let a = app.login_ok("shili", DEMO_PASSWORD).await;
+    let id_number = resident_id("44030519920303345");
+    let file = workbook(UNION_A, &[["王五", &id_number, "13912345688", "仓储部"]]);
+    let (_, p) = app.upload(&a, "kept.xlsx", file).await;
+    assert!(p["issues"].as_array().unwrap().is_empty(), "{p}");
+    let id = p["import_id"].as_str().unwrap().to_string();
+    // both stored copies spoilt: a commit that read either would fail or find nothing to write
+    let empty: &[u8] = &[];
+    sqlx::query("UPDATE imports SET staged = $1, file = $2 WHERE id = $3")
+        .bind("{}")
+        .bind(empty)
+        .bind(&id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let before = app.member_count().await;
+    let r = app.call_fn(&a, CommitImport { import_id: id.clone() }).await;
+    assert_eq!(r.body["imported"], 1, "{:?}", r.body);
+    assert_eq!(app.member_count().await, before + 1);
+    let (name, department): (String, Option<String>) =
+        sqlx::query_as("SELECT name, department FROM members WHERE id_number = $1")
+            .bind(&id_number)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((name.as_str(), department.as_deref()), ("王五", Some("仓储部")));
+    // taken once: the same upload again is refused as already imported
+    let again = app.call_fn(&a, CommitImport { import_id: id }).await;
+    assert_eq!(again.body["code"], "import_already_committed", "{:?}", again.body);
 }
 
 async fn a_commit_checks_again_what_changed_since_the_preview(app: TestApp) {

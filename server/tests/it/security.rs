@@ -487,7 +487,8 @@ async fn upload_files_are_dropped_after_their_time_and_the_record_stays(app: Tes
             assert!(staged.is_some(), "a preview of today keeps its staged rows");
         }
     }
-    // the dropped preview cannot be committed, nor its report downloaded: said plainly
+    // the dropped preview cannot be committed (though this instance still holds its checked rows
+    // in memory), nor its report downloaded: said plainly
     let r = app.call_fn(&c, CommitImport { import_id: ids[2].clone() }).await;
     assert_eq!(r.body["message"], UPLOAD_DROPPED, "{:?}", r.body);
     let page = c.get(format!("{}/union/imports/{}/report.xlsx", app.base, ids[2])).send().await.unwrap();
