@@ -145,9 +145,9 @@ fn keep_staged(import_id: &str, union_id: UnionId, staged: Arc<Staged>) {
 /// Takes a preview's kept rows out of memory, if this instance still holds them.
 fn take_staged(import_id: &str, union_id: UnionId) -> Option<Arc<Staged>> {
     let mut kept = KEPT.lock().ok()?;
+    kept.retain(|k| k.at.elapsed() < KEPT_FOR);
     let at = kept.iter().position(|k| k.import_id == import_id && k.union_id == union_id)?;
-    let k = kept.remove(at);
-    (k.at.elapsed() < KEPT_FOR).then_some(k.staged)
+    Some(kept.remove(at).staged)
 }
 
 /// What normalisation changed, counted by kind.
