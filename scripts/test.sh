@@ -70,10 +70,14 @@ export DATABASE_URL="sqlite://$E2E_DIR/e2e.db"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=unioncard
 "$SERVER_BIN" seed-demo
 PORT="${E2E_PORT:-3100}"
+# a port something already answers on (a server left by an earlier run, with its own data) is
+# passed over: the tests must reach the server seeded just now
+while curl -s -o /dev/null "http://127.0.0.1:$PORT/"; do PORT=$((PORT + 1)); done
 "$SERVER_BIN" serve --addr "127.0.0.1:$PORT" >"$E2E_DIR/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+kill -0 "$SERVER" 2>/dev/null || { echo "the test server did not start:"; cat "$E2E_DIR/server.log"; exit 1; }
 
 step "browser tests (Playwright, Chromium)"
 # the demo server has no SMS gateway: member.spec reads the sign-in codes from its log
