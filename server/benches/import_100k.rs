@@ -207,6 +207,19 @@ async fn floor(engine: &str, db: &Db, file: &[u8], rows: &[[String; 13]]) -> (Du
     (read, insert)
 }
 
+/// The parameters of a multi-row VALUES list: `rows` rows of `width`. SQLite looks a numbered
+/// parameter up by a scan of every name, so there each is a plain `?`, bound by place.
+fn placeholders(sqlite: bool, rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> =
+                (1..=width).map(|c| if sqlite { "?".to_string() } else { format!("${}", r * width + c) }).collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The floor of the same rows on the product's own tables: bare multi-row INSERTs (500 rows a
 /// statement) into `members`, with its indexes, then one set-based INSERT of their cards, in a
 /// transaction that is rolled back. What the engine itself needs to store these members as the
@@ -215,16 +228,7 @@ async fn floor_schema(db: &Db, union_id: app::domain::ids::UnionId, rows: &[[Str
     let sqlite = db.backend == app::server::Backend::Sqlite;
     let columns = "union_id, created_at, updated_at, name, id_type, id_number, country, sex, birth_date, phone, \
                    ethnicity, education, migrant_worker, department, remark, id_rev, phone_rev";
-    let statement = |n: usize| {
-        let values: Vec<String> = (0..n)
-            .map(|r| {
-                let p: Vec<String> =
-                    (1..=17).map(|c| if sqlite { "?".to_string() } else { format!("${}", r * 17 + c) }).collect();
-                format!("({})", p.join(", "))
-            })
-            .collect();
-        format!("INSERT INTO members ({columns}) VALUES {}", values.join(", "))
-    };
+    let statement = |n: usize| format!("INSERT INTO members ({columns}) VALUES {}", placeholders(sqlite, n, 17));
     let full = statement(500);
     let reversed = |s: &str| s.chars().rev().collect::<String>();
     let t = Instant::now();
@@ -271,30 +275,16 @@ async fn floor_schema(db: &Db, union_id: app::domain::ids::UnionId, rows: &[[Str
 /// Inserts `rows` into `floor_members` in one transaction, `per_statement` rows a statement (one
 /// prepared statement, reused for every full chunk).
 async fn floor_insert(db: &Db, columns: &str, rows: &[[String; 13]], per_statement: usize) -> Duration {
-    // SQLite looks a numbered parameter up by a scan of every name: plain `?` is bound by place
     let sqlite = db.backend == app::server::Backend::Sqlite;
-    let placeholders = |n: usize| {
-        (0..n)
-            .map(|r| {
-                format!(
-                    "({})",
-                    (1..=13)
-                        .map(|c| if sqlite { "?".to_string() } else { format!("${}", r * 13 + c) })
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let full = format!("INSERT INTO floor_members ({columns}) VALUES {}", placeholders(per_statement));
+    let values = |n: usize| placeholders(sqlite, n, 13);
+    let full = format!("INSERT INTO floor_members ({columns}) VALUES {}", values(per_statement));
     let t = Instant::now();
     let mut tx = db.pool.begin().await.unwrap();
     for chunk in rows.chunks(per_statement) {
         let sql = if chunk.len() == per_statement {
             full.clone()
         } else {
-            format!("INSERT INTO floor_members ({columns}) VALUES {}", placeholders(chunk.len()))
+            format!("INSERT INTO floor_members ({columns}) VALUES {}", values(chunk.len()))
         };
         let mut q = sqlx::query(&sql);
         for row in chunk {
