@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -87,51 +87,178 @@ fn mark_hydrated() {
     });
 }
 
-/// A page loaded with its own wasm chunk (`cargo leptos build --split`): the route's code
-/// arrives only when the route is shown.
-macro_rules! lazy_page {
-    ($($name:ident => $page:path),* $(,)?) => {$(
-        pub struct $name;
-        #[leptos_router::lazy_route]
-        impl leptos_router::LazyRoute for $name {
-            fn data() -> Self {
-                $name
-            }
-            fn view(_this: Self) -> AnyView {
-                mark_hydrated();
-                view! { <$page/> }.into_any()
-            }
-        }
-    )*};
+/// Every page of the app, named so that a route can say which one it shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    Login,
+    ChangePassword,
+    SupervisorOverview,
+    SupervisorAccounts,
+    SupervisorCalendar,
+    SupervisorAudit,
+    SupervisorHotlines,
+    UnionHome,
+    UnionInfo,
+    UnionMembers,
+    UnionImport,
+    UnionMember,
+    UnionCards,
+    UnionFeedback,
+    BankHome,
+    BankBatches,
+    BankBatch,
+    BankDeliveries,
+    BankCards,
+    BankTokens,
+    MyCard,
+    MemberLogin,
+    Help,
+    Manual,
+    Faq,
 }
 
-lazy_page! {
-    HomeRoute => pages::home::HomeRedirect,
-    LoginRoute => pages::login::LoginPage,
-    ChangePasswordRoute => pages::change_password::ChangePasswordPage,
-    SupervisorOverviewRoute => pages::supervisor::overview::OverviewPage,
-    SupervisorAccountsRoute => pages::supervisor::accounts::AccountsPage,
-    SupervisorCalendarRoute => pages::supervisor::calendar::CalendarPage,
-    SupervisorAuditRoute => pages::supervisor::audit::AuditPage,
-    SupervisorHotlinesRoute => pages::supervisor::hotlines::HotlinesPage,
-    UnionHomeRoute => pages::union::home::HomePage,
-    UnionInfoRoute => pages::union::info::InfoPage,
-    UnionMembersRoute => pages::union::members::MembersPage,
-    UnionImportRoute => pages::union::import::ImportPage,
-    UnionMemberRoute => pages::union::member::MemberPage,
-    UnionCardsRoute => pages::union::cards::CardsPage,
-    UnionFeedbackRoute => pages::union::feedback::FeedbackPage,
-    BankHomeRoute => pages::bank::home::BankHomePage,
-    BankBatchesRoute => pages::bank::batches::BatchesPage,
-    BankBatchRoute => pages::bank::batch::BatchPage,
-    BankDeliveriesRoute => pages::bank::deliveries::DeliveriesPage,
-    BankCardsRoute => pages::bank::cards::BankCardsPage,
-    BankTokensRoute => pages::bank::tokens::TokensPage,
-    MyCardRoute => pages::me::card::MyCardPage,
-    MemberLoginRoute => pages::me::login::MemberLoginPage,
-    HelpRoute => pages::help::HelpPage,
-    ManualRoute => pages::help::ManualPage,
-    FaqRoute => pages::help::FaqPage,
+/// Which wasm chunk carries a page's code (`cargo leptos build --split`). The app is split by
+/// portal: a clerk's first union page brings every union page along, and a bank officer never
+/// downloads the union's import or the supervisor's charts. One chunk per page made 571 files
+/// whose shared code wasm-split cut into ever smaller pieces, each compressed on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Chunk {
+    /// sign-in, the password change and the start page's redirect
+    Common,
+    Supervisor,
+    Union,
+    Bank,
+    /// the member's pages and the help centre: sent without scripts, so not in the wasm at all
+    ScriptFree,
+}
+
+impl Page {
+    fn chunk(self) -> Chunk {
+        use Page::*;
+        match self {
+            Home | Login | ChangePassword => Chunk::Common,
+            SupervisorOverview | SupervisorAccounts | SupervisorCalendar | SupervisorAudit
+            | SupervisorHotlines => Chunk::Supervisor,
+            UnionHome | UnionInfo | UnionMembers | UnionImport | UnionMember | UnionCards
+            | UnionFeedback => Chunk::Union,
+            BankHome | BankBatches | BankBatch | BankDeliveries | BankCards | BankTokens => {
+                Chunk::Bank
+            }
+            MyCard | MemberLogin | Help | Manual | Faq => Chunk::ScriptFree,
+        }
+    }
+}
+
+/// A route's view: the page, its code loaded with its portal's chunk.
+#[derive(Clone, Copy, Debug)]
+struct PageView(Page);
+
+impl leptos_router::ChooseView for PageView {
+    async fn choose(self) -> AnyView {
+        let page = self.0;
+        match page.chunk() {
+            Chunk::Common => common_pages(page).await,
+            Chunk::Supervisor => supervisor_pages(page).await,
+            Chunk::Union => union_pages(page).await,
+            Chunk::Bank => bank_pages(page).await,
+            Chunk::ScriptFree => script_free_pages(page),
+        }
+    }
+
+    async fn preload(&self) {
+        #[cfg(feature = "hydrate")]
+        match self.0.chunk() {
+            Chunk::Common => __preload_common_pages().await,
+            Chunk::Supervisor => __preload_supervisor_pages().await,
+            Chunk::Union => __preload_union_pages().await,
+            Chunk::Bank => __preload_bank_pages().await,
+            Chunk::ScriptFree => {}
+        }
+    }
+}
+
+#[leptos::lazy]
+fn common_pages(page: Page) -> AnyView {
+    mark_hydrated();
+    match page {
+        Page::Login => view! { <pages::login::LoginPage/> }.into_any(),
+        Page::ChangePassword => view! { <pages::change_password::ChangePasswordPage/> }.into_any(),
+        _ => view! { <pages::home::HomeRedirect/> }.into_any(),
+    }
+}
+
+#[leptos::lazy]
+fn supervisor_pages(page: Page) -> AnyView {
+    use pages::supervisor::*;
+    mark_hydrated();
+    match page {
+        Page::SupervisorAccounts => view! { <accounts::AccountsPage/> }.into_any(),
+        Page::SupervisorCalendar => view! { <calendar::CalendarPage/> }.into_any(),
+        Page::SupervisorAudit => view! { <audit::AuditPage/> }.into_any(),
+        Page::SupervisorHotlines => view! { <hotlines::HotlinesPage/> }.into_any(),
+        _ => view! { <overview::OverviewPage/> }.into_any(),
+    }
+}
+
+#[leptos::lazy]
+fn union_pages(page: Page) -> AnyView {
+    use pages::union::*;
+    mark_hydrated();
+    match page {
+        Page::UnionInfo => view! { <info::InfoPage/> }.into_any(),
+        Page::UnionMembers => view! { <members::MembersPage/> }.into_any(),
+        Page::UnionImport => view! { <import::ImportPage/> }.into_any(),
+        Page::UnionMember => view! { <member::MemberPage/> }.into_any(),
+        Page::UnionCards => view! { <cards::CardsPage/> }.into_any(),
+        Page::UnionFeedback => view! { <feedback::FeedbackPage/> }.into_any(),
+        _ => view! { <home::HomePage/> }.into_any(),
+    }
+}
+
+#[leptos::lazy]
+fn bank_pages(page: Page) -> AnyView {
+    use pages::bank::*;
+    mark_hydrated();
+    match page {
+        Page::BankBatches => view! { <batches::BatchesPage/> }.into_any(),
+        Page::BankBatch => view! { <batch::BatchPage/> }.into_any(),
+        Page::BankDeliveries => view! { <deliveries::DeliveriesPage/> }.into_any(),
+        Page::BankCards => view! { <cards::BankCardsPage/> }.into_any(),
+        Page::BankTokens => view! { <tokens::TokensPage/> }.into_any(),
+        _ => view! { <home::BankHomePage/> }.into_any(),
+    }
+}
+
+/// The member's pages and the help centre, rendered by the server only. A hydrated page that
+/// navigates to one in the browser loads it from the server instead.
+#[cfg(feature = "ssr")]
+fn script_free_pages(page: Page) -> AnyView {
+    match page {
+        Page::MyCard => view! { <pages::me::card::MyCardPage/> }.into_any(),
+        Page::MemberLogin => view! { <pages::me::login::MemberLoginPage/> }.into_any(),
+        Page::Manual => view! { <pages::help::ManualPage/> }.into_any(),
+        Page::Faq => view! { <pages::help::FaqPage/> }.into_any(),
+        _ => view! { <pages::help::HelpPage/> }.into_any(),
+    }
+}
+
+/// In the browser: links to those pages are `rel="external"` (see `external_rel`), so the
+/// router leaves them to the browser and the server sends the page. Anything else that routes
+/// there (a redirect from `/`) loads the window's address again, which the server answers.
+/// Deliberately no address here: with one, the main module took the whole block of the app's
+/// constant data (260 KB more), which every clerk would download first.
+#[cfg(not(feature = "ssr"))]
+fn script_free_pages(_page: Page) -> AnyView {
+    #[cfg(feature = "hydrate")]
+    let _ = window().location().reload();
+    ().into_any()
+}
+
+/// `rel="external"` for a link to a page sent without scripts (`script_free_path`): the browser,
+/// not the router, follows it and the server sends the page.
+pub fn external_rel(href: &str) -> Option<&'static str> {
+    script_free_path(href.split(['?', '#']).next().unwrap_or(href)).then_some("external")
 }
 
 #[component]
@@ -142,32 +269,32 @@ pub fn App() -> impl IntoView {
         <Title text="会员服务卡"/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/change-password") view={Lazy::<ChangePasswordRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor") view={Lazy::<SupervisorOverviewRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor/accounts") view={Lazy::<SupervisorAccountsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor/calendar") view={Lazy::<SupervisorCalendarRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor/audit") view={Lazy::<SupervisorAuditRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor/hotlines") view={Lazy::<SupervisorHotlinesRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union") view={Lazy::<UnionHomeRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union/info") view={Lazy::<UnionInfoRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union/members") view={Lazy::<UnionMembersRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union/import") view={Lazy::<UnionImportRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union/members/:id") view={Lazy::<UnionMemberRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union/cards") view={Lazy::<UnionCardsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/union/feedback") view={Lazy::<UnionFeedbackRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/bank") view={Lazy::<BankHomeRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/bank/batches") view={Lazy::<BankBatchesRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/bank/batches/:id") view={Lazy::<BankBatchRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/bank/deliveries") view={Lazy::<BankDeliveriesRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/bank/cards") view={Lazy::<BankCardsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/bank/tokens") view={Lazy::<BankTokensRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/me") view={Lazy::<MyCardRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/me/login") view={Lazy::<MemberLoginRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/help") view={Lazy::<HelpRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/help/manual") view={Lazy::<ManualRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/help/faq") view={Lazy::<FaqRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/") view=PageView(Page::Home) ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=PageView(Page::Login) ssr=SsrMode::Async/>
+                <Route path=path!("/change-password") view=PageView(Page::ChangePassword) ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor") view=PageView(Page::SupervisorOverview) ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor/accounts") view=PageView(Page::SupervisorAccounts) ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor/calendar") view=PageView(Page::SupervisorCalendar) ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor/audit") view=PageView(Page::SupervisorAudit) ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor/hotlines") view=PageView(Page::SupervisorHotlines) ssr=SsrMode::Async/>
+                <Route path=path!("/union") view=PageView(Page::UnionHome) ssr=SsrMode::Async/>
+                <Route path=path!("/union/info") view=PageView(Page::UnionInfo) ssr=SsrMode::Async/>
+                <Route path=path!("/union/members") view=PageView(Page::UnionMembers) ssr=SsrMode::Async/>
+                <Route path=path!("/union/import") view=PageView(Page::UnionImport) ssr=SsrMode::Async/>
+                <Route path=path!("/union/members/:id") view=PageView(Page::UnionMember) ssr=SsrMode::Async/>
+                <Route path=path!("/union/cards") view=PageView(Page::UnionCards) ssr=SsrMode::Async/>
+                <Route path=path!("/union/feedback") view=PageView(Page::UnionFeedback) ssr=SsrMode::Async/>
+                <Route path=path!("/bank") view=PageView(Page::BankHome) ssr=SsrMode::Async/>
+                <Route path=path!("/bank/batches") view=PageView(Page::BankBatches) ssr=SsrMode::Async/>
+                <Route path=path!("/bank/batches/:id") view=PageView(Page::BankBatch) ssr=SsrMode::Async/>
+                <Route path=path!("/bank/deliveries") view=PageView(Page::BankDeliveries) ssr=SsrMode::Async/>
+                <Route path=path!("/bank/cards") view=PageView(Page::BankCards) ssr=SsrMode::Async/>
+                <Route path=path!("/bank/tokens") view=PageView(Page::BankTokens) ssr=SsrMode::Async/>
+                <Route path=path!("/me") view=PageView(Page::MyCard) ssr=SsrMode::Async/>
+                <Route path=path!("/me/login") view=PageView(Page::MemberLogin) ssr=SsrMode::Async/>
+                <Route path=path!("/help") view=PageView(Page::Help) ssr=SsrMode::Async/>
+                <Route path=path!("/help/manual") view=PageView(Page::Manual) ssr=SsrMode::Async/>
+                <Route path=path!("/help/faq") view=PageView(Page::Faq) ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

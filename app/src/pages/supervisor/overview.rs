@@ -24,7 +24,7 @@ fn causes_table(causes: Vec<Cause>, what: &'static str, none: &'static str) -> i
                 {causes.into_iter().map(|c| view! {
                     <tr>
                         <td class="title">{match c.faq {
-                            Some(slug) => view! { <A href=format!("/help/faq#{slug}")>{c.label}</A> }.into_any(),
+                            Some(slug) => view! { <a href=format!("/help/faq#{slug}") rel="external">{c.label}</a> }.into_any(),
                             None => c.label.into_any(),
                         }}</td>
                         <td data-label="次数">{c.n}</td>
