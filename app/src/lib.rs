@@ -138,13 +138,13 @@ impl Page {
         use Page::*;
         match self {
             Home | Login | ChangePassword => Chunk::Common,
-            SupervisorOverview | SupervisorAccounts | SupervisorCalendar | SupervisorAudit
-            | SupervisorHotlines => Chunk::Supervisor,
-            UnionHome | UnionInfo | UnionMembers | UnionImport | UnionMember | UnionCards
-            | UnionFeedback => Chunk::Union,
-            BankHome | BankBatches | BankBatch | BankDeliveries | BankCards | BankTokens => {
-                Chunk::Bank
+            SupervisorOverview | SupervisorAccounts | SupervisorCalendar | SupervisorAudit | SupervisorHotlines => {
+                Chunk::Supervisor
             }
+            UnionHome | UnionInfo | UnionMembers | UnionImport | UnionMember | UnionCards | UnionFeedback => {
+                Chunk::Union
+            }
+            BankHome | BankBatches | BankBatch | BankDeliveries | BankCards | BankTokens => Chunk::Bank,
             MyCard | MemberLogin | Help | Manual | Faq => Chunk::ScriptFree,
         }
     }
@@ -157,28 +157,68 @@ struct PageView(Page);
 impl leptos_router::ChooseView for PageView {
     async fn choose(self) -> AnyView {
         let page = self.0;
-        match page.chunk() {
-            Chunk::Common => common_pages(page).await,
-            Chunk::Supervisor => supervisor_pages(page).await,
-            Chunk::Union => union_pages(page).await,
-            Chunk::Bank => bank_pages(page).await,
+        // In the browser each portal's pages arrive with their chunk. The server renders them
+        // directly: had it called the lazy functions, it would announce their chunks in the
+        // page's head as preloads at high priority (leptos_integration_utils), 330–440 KB of
+        // wasm competing on a slow link with the page and its stylesheet. The browser fetches
+        // them when it hydrates, once the page is idle and read.
+        #[cfg(feature = "hydrate")]
+        let view = match page.chunk() {
+            Chunk::Common => chunks::common_pages(page).await,
+            Chunk::Supervisor => chunks::supervisor_pages(page).await,
+            Chunk::Union => chunks::union_pages(page).await,
+            Chunk::Bank => chunks::bank_pages(page).await,
             Chunk::ScriptFree => script_free_pages(page),
-        }
+        };
+        #[cfg(not(feature = "hydrate"))]
+        let view = match page.chunk() {
+            Chunk::Common => common_pages(page),
+            Chunk::Supervisor => supervisor_pages(page),
+            Chunk::Union => union_pages(page),
+            Chunk::Bank => bank_pages(page),
+            Chunk::ScriptFree => script_free_pages(page),
+        };
+        view
     }
 
     async fn preload(&self) {
         #[cfg(feature = "hydrate")]
         match self.0.chunk() {
-            Chunk::Common => __preload_common_pages().await,
-            Chunk::Supervisor => __preload_supervisor_pages().await,
-            Chunk::Union => __preload_union_pages().await,
-            Chunk::Bank => __preload_bank_pages().await,
+            Chunk::Common => chunks::__preload_common_pages().await,
+            Chunk::Supervisor => chunks::__preload_supervisor_pages().await,
+            Chunk::Union => chunks::__preload_union_pages().await,
+            Chunk::Bank => chunks::__preload_bank_pages().await,
             Chunk::ScriptFree => {}
         }
     }
 }
 
-#[leptos::lazy]
+/// The browser's split points: one lazily loaded chunk per portal (`cargo leptos build --split`).
+#[cfg(feature = "hydrate")]
+mod chunks {
+    use super::{AnyView, Page};
+
+    #[leptos::lazy]
+    pub fn common_pages(page: Page) -> AnyView {
+        super::common_pages(page)
+    }
+
+    #[leptos::lazy]
+    pub fn supervisor_pages(page: Page) -> AnyView {
+        super::supervisor_pages(page)
+    }
+
+    #[leptos::lazy]
+    pub fn union_pages(page: Page) -> AnyView {
+        super::union_pages(page)
+    }
+
+    #[leptos::lazy]
+    pub fn bank_pages(page: Page) -> AnyView {
+        super::bank_pages(page)
+    }
+}
+
 fn common_pages(page: Page) -> AnyView {
     mark_hydrated();
     match page {
@@ -188,7 +228,6 @@ fn common_pages(page: Page) -> AnyView {
     }
 }
 
-#[leptos::lazy]
 fn supervisor_pages(page: Page) -> AnyView {
     use pages::supervisor::*;
     mark_hydrated();
@@ -201,7 +240,6 @@ fn supervisor_pages(page: Page) -> AnyView {
     }
 }
 
-#[leptos::lazy]
 fn union_pages(page: Page) -> AnyView {
     use pages::union::*;
     mark_hydrated();
@@ -216,7 +254,6 @@ fn union_pages(page: Page) -> AnyView {
     }
 }
 
-#[leptos::lazy]
 fn bank_pages(page: Page) -> AnyView {
     use pages::bank::*;
     mark_hydrated();
