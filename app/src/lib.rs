@@ -336,3 +336,30 @@ pub fn App() -> impl IntoView {
         </Router>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_to_pages_sent_without_scripts_are_left_to_the_browser() {
+        for href in ["/me", "/me/login", "/help", "/help/manual", "/help/faq#id-invalid", "/me/login?__err=x"] {
+            assert_eq!(external_rel(href), Some("external"), "{href}");
+        }
+        for href in ["/", "/login", "/union", "/union/members", "/bank/batches/3", "/member", "/helpdesk"] {
+            assert_eq!(external_rel(href), None, "{href}");
+        }
+    }
+
+    #[test]
+    fn the_pages_sent_without_scripts_are_the_ones_in_no_chunk() {
+        let script_free = [Page::MyCard, Page::MemberLogin, Page::Help, Page::Manual, Page::Faq];
+        for page in script_free {
+            assert_eq!(page.chunk(), Chunk::ScriptFree, "{page:?}");
+        }
+        assert_eq!(Page::Login.chunk(), Chunk::Common);
+        assert_eq!(Page::UnionImport.chunk(), Chunk::Union);
+        assert_eq!(Page::BankBatch.chunk(), Chunk::Bank);
+        assert_eq!(Page::SupervisorOverview.chunk(), Chunk::Supervisor);
+    }
+}
