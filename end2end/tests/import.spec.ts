@@ -291,6 +291,15 @@ test('a clerk corrects an imported member’s phone number, and the page refuses
   await auditPage(page, 'union-member-phone-error');
 
   const newPhone = mobile();
+  // Typed full width, and with a circled one (①): the rule reads them after Unicode NFKC, which
+  // the browser computes itself (String.prototype.normalize), as the server does with its tables.
+  const wide = newPhone.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+  await phone.fill(`①${wide.slice(1)}`);
+  await expect(phoneError).toHaveCount(0);
+  await expect(save).toBeEnabled();
+  await phone.fill(`①${wide.slice(2)}`);
+  await expect(phoneError).toHaveText(phoneMessage(`①${wide.slice(2)}`));
+  await expect(save).toBeDisabled();
   await phone.fill(newPhone);
   await expect(phoneError).toHaveCount(0);
   await expect(save).toBeEnabled();

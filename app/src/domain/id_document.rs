@@ -6,7 +6,6 @@
 //! on old cards, and 外国人永久居留身份证 (2023) starts with `9`, which is no address code.
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 use super::id_number::{check_char, is_real_date, is_valid_resident_id};
 use super::sheet::NormKind;
@@ -88,7 +87,7 @@ impl IdType {
         if let Some(found) = IdType::ALL.into_iter().find(|x| x.label() == t) {
             return Some(found);
         }
-        let squashed = |x: &str| -> String { x.nfkc().filter(|c| !is_invisible_space(*c)).collect() };
+        let squashed = |x: &str| -> String { nfkc(x).chars().filter(|c| !is_invisible_space(*c)).collect() };
         let t = squashed(t);
         if t.is_empty() {
             return Some(IdType::ResidentId);
@@ -130,6 +129,20 @@ impl Sex {
     }
 }
 
+/// Unicode normalisation form KC. On the server, the `unicode-normalization` crate; in the
+/// browser, the browser's own `String.prototype.normalize("NFKC")` (ICU), the same standard, so
+/// the crate's tables (about 100 KB) are not in the wasm.
+#[cfg(not(target_arch = "wasm32"))]
+fn nfkc(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkc().collect()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn nfkc(s: &str) -> String {
+    js_sys::JsString::from(s).normalize("NFKC").into()
+}
+
 /// White space of any kind, and the invisible characters that arrive with copied text:
 /// U+200B–U+200D, U+FEFF (BOM), U+2060 (word joiner). U+00A0 and U+3000 are white space.
 pub fn is_invisible_space(c: char) -> bool {
@@ -154,7 +167,7 @@ pub fn compact_half_width(raw: &str) -> (String, Vec<NormKind>) {
     if stripped.is_ascii() {
         return (stripped, applied);
     }
-    let half: String = stripped.nfkc().collect();
+    let half = nfkc(&stripped);
     if half != stripped {
         applied.push(NormKind::FullWidth);
     }
