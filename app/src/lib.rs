@@ -56,8 +56,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// on a phone downloads the page and its stylesheet, nothing else. Every control there is a plain
 /// HTML form whose POST the server answers with a redirect back to the page (server_fn's form
 /// redirects; an error comes back in the address and shows beside its field), and the sign-in
-/// keeps its step in the session, so nothing on them needs a script. A hydrated page that links
-/// to them still navigates in the browser as before.
+/// keeps its step in the session, so nothing on them needs a script. They are not in the browser's
+/// build either: a hydrated page links to them with `rel="external"` (`external_rel`), so the
+/// browser loads them from the server.
 pub fn script_free_path(path: &str) -> bool {
     path == "/me" || path.starts_with("/me/") || path == "/help" || path.starts_with("/help/")
 }

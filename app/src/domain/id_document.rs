@@ -131,7 +131,7 @@ impl Sex {
 
 /// Unicode normalisation form KC. On the server, the `unicode-normalization` crate; in the
 /// browser, the browser's own `String.prototype.normalize("NFKC")` (ICU), the same standard, so
-/// the crate's tables (about 100 KB) are not in the wasm.
+/// the crate's tables (about 110 KB) are not in the wasm.
 #[cfg(not(target_arch = "wasm32"))]
 fn nfkc(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
