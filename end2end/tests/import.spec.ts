@@ -303,6 +303,17 @@ test('a clerk corrects an imported member’s phone number, and the page refuses
   await phone.fill(newPhone);
   await expect(phoneError).toHaveCount(0);
   await expect(save).toBeEnabled();
+  // The same for the ID number, typed full width (its check digit X too).
+  const idField = page.getByLabel('证件号码');
+  await idField.fill(member.id.replace(/[0-9X]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)));
+  await expect(page.locator('#id_number-error')).toHaveCount(0);
+  await expect(save).toBeEnabled();
+  const wideId = await idField.inputValue();
+  const wrongDigit = wideId[16] === '０' ? '１' : '０';
+  await idField.fill(`${wideId.slice(0, 16)}${wrongDigit}${wideId.slice(17)}`);
+  await expect(page.locator('#id_number-error')).toBeVisible();
+  await expect(save).toBeDisabled();
+  await idField.fill(member.id);
   await save.click();
   await expect(page.getByRole('status').filter({ hasText: '已保存。' })).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
