@@ -324,14 +324,18 @@ fn status_mb(field: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// Where the bench creates and drops its PostgreSQL databases.
+fn admin_url() -> String {
+    std::env::var("UNIONCARD_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
 async fn fresh(engine: &str) -> (String, Option<tempfile::TempDir>) {
     if engine == "sqlite" {
         let dir = tempfile::tempdir().unwrap();
         (format!("sqlite://{}/bench.db", dir.path().display()), Some(dir))
     } else {
         install_default_drivers();
-        let admin = std::env::var("UNIONCARD_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let admin = admin_url();
         let name = format!("unioncard_test_bench_{:08x}", rand::random::<u32>());
         let mut c = AnyConnection::connect(&admin).await.unwrap();
         c.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
@@ -442,9 +446,19 @@ async fn fill_city(db: &Db, postgres: bool) {
 
 /// `file` was written by the parent process, so this process's peak memory is the import's.
 async fn run(engine: &str, path: &std::path::Path, city: bool, simple: bool, import_only: bool) {
-    let file = std::fs::read(path).unwrap();
     let (url, _dir) = fresh(engine).await;
-    let db = Db::connect(&url).await.unwrap();
+    measure(engine, &url, path, city, simple, import_only).await;
+    if engine == "postgres" {
+        // the bench's database goes with it (a city-sized one holds gigabytes)
+        let name = url.rsplit_once('/').unwrap().1;
+        let mut c = AnyConnection::connect(&admin_url()).await.unwrap();
+        c.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.unwrap();
+    }
+}
+
+async fn measure(engine: &str, url: &str, path: &std::path::Path, city: bool, simple: bool, import_only: bool) {
+    let file = std::fs::read(path).unwrap();
+    let db = Db::connect(url).await.unwrap();
     db.migrate().await.unwrap();
     seed::seed_demo(&db).await.unwrap();
     if city {

@@ -370,7 +370,8 @@ fn member_rows(chunk: &[StoredMember]) -> String {
 /// keep the given order.
 ///
 /// PostgreSQL reads each statement's rows from one JSON parameter (binding 14 parameters a row
-/// was slower there) and their cards follow from the ids the INSERT returns. SQLite binds the
+/// was slower there) and writes their cards in the same statement from the ids the INSERT
+/// returns. SQLite binds the
 /// values themselves, 500 rows a statement, with plain `?` placeholders (it finds a numbered
 /// `$N` by a scan of every parameter's name, which is what made binding slow, and parsing rows
 /// out of JSON cost it more than binding them); the cards follow in one statement from the new
@@ -442,26 +443,21 @@ pub(super) async fn insert(
         }
         Backend::Postgres => {
             let values = (0..MEMBER_COLUMNS.len()).map(|i| format!("r->>{i}")).collect::<Vec<_>>().join(", ");
-            // jsonb: parsed once, then each ->> is a look-up (json would re-parse every row 14 times)
+            // jsonb: parsed once, then each ->> is a look-up (json would re-parse every row 14 times).
+            // The cards follow in the same statement from the ids the INSERT returns, which never
+            // leave the server.
             let sql = format!(
-                "{head} SELECT $1, $2, $3, $3, {values} FROM jsonb_array_elements($4::jsonb) \
-                 WITH ORDINALITY AS t(r, n) ORDER BY n RETURNING id"
+                "WITH added AS ({head} SELECT $1, $2, $3, $3, {values} FROM jsonb_array_elements($4::jsonb) \
+                 WITH ORDINALITY AS t(r, n) ORDER BY n RETURNING id) \
+                 INSERT INTO cards (union_id, member_id, state, updated_at) SELECT $1, id, $5, $3 FROM added"
             );
-            let cards = "INSERT INTO cards (union_id, member_id, state, updated_at) \
-                         SELECT $1, id::bigint, $2, $3 FROM jsonb_array_elements_text($4::jsonb) AS t(id)";
             for chunk in members.chunks(INSERT_CHUNK) {
-                let ids: Vec<MemberId> = sqlx::query_scalar(&sql)
+                sqlx::query(&sql)
                     .bind(union)
                     .bind(import_id)
                     .bind(at)
                     .bind(member_rows(chunk))
-                    .fetch_all(&mut **tx)
-                    .await?;
-                sqlx::query(cards)
-                    .bind(union)
                     .bind(CardState::Pending)
-                    .bind(at)
-                    .bind(super::cards::json_ids(&ids))
                     .execute(&mut **tx)
                     .await?;
             }
