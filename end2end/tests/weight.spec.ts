@@ -15,8 +15,8 @@ import { DEMO_PASSWORD, PHONE, loginAs } from './helpers';
  * these are the ceilings the build is held to today (README, "Light on a phone"), lowered as the
  * wasm shrinks.
  */
-const LOGIN_BUDGET_KB = 285;
-const APP_BUDGET_KB = 750;
+const LOGIN_BUDGET_KB = 255;
+const APP_BUDGET_KB = 755;
 
 const PKG = path.resolve(__dirname, '..', '..', 'target', 'site', 'pkg');
 const HASHED = /\.[A-Za-z0-9_-]{22}\.(wasm|js|css)$/;
