@@ -559,6 +559,7 @@ pub async fn commit_as(
     if claimed.rows_affected() != 1 {
         return Err(AppError::conflict("import_already_committed", "该文件已导入，请勿重复提交。"));
     }
+    let claimed_at = started.elapsed();
     match cards::enroll(&mut tx, db.backend, union_id, Some(import_id), &staged.members).await {
         Ok(()) => {}
         Err(e) if super::db::is_unique_violation(&e) => {
@@ -582,10 +583,14 @@ pub async fn commit_as(
         &format!("{import_id} members={count}"),
     )
     .await?;
+    let written_at = started.elapsed();
     tx.commit().await?;
     tracing::info!(
         members = count,
         load_ms = loaded_at.as_millis() as u64,
+        claim_ms = (claimed_at - loaded_at).as_millis() as u64,
+        write_ms = (written_at - claimed_at).as_millis() as u64,
+        commit_ms = (started.elapsed() - written_at).as_millis() as u64,
         total_ms = started.elapsed().as_millis() as u64,
         "import committed"
     );
