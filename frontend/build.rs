@@ -12,6 +12,7 @@
 //! still merges equal strings and measured as before. The last `-O` on wasm-ld's command line
 //! wins; cargo passes this one after rustc's.
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
     if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
         println!("cargo:rustc-link-arg-cdylib=-O0");
     }

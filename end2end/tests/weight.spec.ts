@@ -12,8 +12,9 @@ import { DEMO_PASSWORD, PHONE, loginAs } from './helpers';
 /**
  * Budgets in KB (1,000 bytes) of brotli-compressed wasm. Issue 11's goals are 150 KB for what a
  * member downloads on /me (met: the member's pages load no script) and 300 KB for the whole app;
- * these are the ceilings the build is held to today (README, "Light on a phone"), lowered as the
- * wasm shrinks.
+ * these are the ceilings the build is held to today (README, "Light on a phone"), a few KB above
+ * the measured figures so that a regression shows. The whole app's went from 750 to 755 when the
+ * linker stopped merging strings (frontend/build.rs): 7 KB more in all, 33 KB less for /login.
  */
 const LOGIN_BUDGET_KB = 255;
 const APP_BUDGET_KB = 755;

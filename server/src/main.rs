@@ -225,11 +225,14 @@ async fn run(cli: Cli) -> Result<(), String> {
         _ => None,
     };
     let db = open(&cli.database_url).await?;
+    // every way out below closes the database first (`Db::close`): the server's `db` moves into it
+    let closing = db.clone();
     match cli.command.unwrap_or(Command::Serve { addr: None }) {
         Command::Calendar { .. } => {
             let query = calendar_query.expect("read above");
             let code = calendar(&db, query).await?;
             if code != 0 {
+                db.close().await;
                 std::process::exit(code);
             }
         }
@@ -240,6 +243,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             } else {
                 print!("{}", unioncard_server::cli_import::describe(&outcome));
             }
+            db.close().await;
             std::process::exit(outcome.exit);
         }
         Command::Counts { command: CountsCommand::Check } => {
@@ -257,6 +261,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 && progress.is_empty()
             {
                 println!("办卡统计与会员记录一致。");
+                db.close().await;
                 return Ok(());
             }
             for d in &differences {
@@ -279,6 +284,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             let total = differences.len() + members.len() + cards.len() + subtree.len() + progress.len();
             println!("共 {total} 处不一致。");
+            db.close().await;
             std::process::exit(1);
         }
         Command::BankToken { command: BankTokenCommand::Create { user, name } } => {
@@ -354,6 +360,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             serve(listener, db, settings).await.map_err(|e| format!("服务异常退出：{e}"))?;
         }
     }
+    closing.close().await;
     Ok(())
 }
 

@@ -72,7 +72,7 @@ impl Db {
                             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
                              PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
                              PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY; \
-                             PRAGMA wal_autocheckpoint = 65536;",
+                             PRAGMA wal_autocheckpoint = 65536; PRAGMA journal_size_limit = 67108864;",
                         ))
                         .await?;
                     } else {
@@ -86,7 +86,8 @@ impl Db {
             .connect_with(options)
             .await?;
         let alive = Arc::new(());
-        if backend == Backend::Sqlite {
+        // (an in-memory database is a different one on every connection: nothing to copy)
+        if backend == Backend::Sqlite && !url.contains(":memory:") && !url.contains("mode=memory") {
             tokio::spawn(checkpoint_in_background(url, Arc::downgrade(&alive)));
         }
         Ok(Db { pool, backend, _alive: alive })
@@ -99,6 +100,17 @@ impl Db {
         }?;
         // the State Council's published calendar years the table lacks (never one already there)
         super::calendar::seed_if_missing(self).await.map(drop).map_err(MigrateError::Execute)
+    }
+
+    /// Before a command-line run exits: SQLite's log copied into the database file and emptied
+    /// (a backup of the file alone then holds everything), and the connections closed.
+    pub async fn close(&self) {
+        if self.backend == Backend::Sqlite {
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
+                tracing::warn!(error = %e, "SQLite checkpoint at exit failed");
+            }
+        }
+        self.pool.close().await;
     }
 
     /// A transaction that will write. SQLite takes the write lock up front (BEGIN IMMEDIATE), so
@@ -117,16 +129,14 @@ impl Db {
 /// spent 0.32 s of its 1.8 s copying the log (and a preview's stored upload about as much), while
 /// the clerk waited. A passive checkpoint waits for no reader or writer. The pool's connections
 /// leave the copy to this task up to 65,536 pages (256 MB) of log: past that, should this task
-/// have stopped or fallen behind, a commit copies it again as before. When the last connection
-/// of a process closes, SQLite checkpoints the rest itself.
+/// be failing (it reconnects every second) or behind, a commit copies it, as SQLite does by
+/// default but in one larger copy. The log file is cut back to 64 MB after a checkpoint
+/// (`journal_size_limit`). The work is moved off the request, not removed: it runs a second
+/// later on the same cores. `Db::close` copies the rest before a command-line run exits.
 async fn checkpoint_in_background(url: String, alive: Weak<()>) {
-    let mut conn = match AnyConnection::connect(&url).await {
-        Ok(conn) => conn,
-        Err(e) => {
-            tracing::error!(error = %e, "the SQLite checkpointer could not connect");
-            return;
-        }
-    };
+    let mut conn: Option<AnyConnection> = None;
+    // one log line when checkpoints start failing and one when they work again, not one a second
+    let mut failing = false;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -134,11 +144,37 @@ async fn checkpoint_in_background(url: String, alive: Weak<()>) {
         if alive.strong_count() == 0 {
             break;
         }
-        if let Err(e) = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
-            tracing::warn!(error = %e, "SQLite checkpoint failed");
+        if conn.is_none() {
+            match AnyConnection::connect(&url).await {
+                Ok(c) => conn = Some(c),
+                Err(e) => {
+                    if !failing {
+                        tracing::error!(error = %e, "the SQLite checkpointer cannot connect; retrying every second");
+                        failing = true;
+                    }
+                    continue;
+                }
+            }
+        }
+        let Some(c) = conn.as_mut() else { continue };
+        match c.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
+            Ok(_) if failing => {
+                tracing::info!("SQLite checkpoints work again");
+                failing = false;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                if !failing {
+                    tracing::warn!(error = %e, "SQLite checkpoint failed; reconnecting");
+                    failing = true;
+                }
+                conn = None;
+            }
         }
     }
-    let _ = conn.close().await;
+    if let Some(c) = conn {
+        let _ = c.close().await;
+    }
 }
 
 /// Seconds since the Unix epoch: how every timestamp is stored.
@@ -245,6 +281,8 @@ mod tests {
         let db = Db::connect(&format!("sqlite://{}", file.display())).await.unwrap();
         let pages: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint").fetch_one(&db.pool).await.unwrap();
         assert_eq!(pages, 65_536, "commits leave the log to the checkpointer up to 256 MB");
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&db.pool).await.unwrap();
+        assert_eq!(mode, "wal", "the log is a write-ahead log (else commits write the file directly)");
 
         let before = std::fs::metadata(&file).unwrap().len();
         let mut tx = db.begin_write().await.unwrap();

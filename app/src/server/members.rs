@@ -371,13 +371,12 @@ fn member_rows(chunk: &[StoredMember]) -> String {
 ///
 /// PostgreSQL reads each statement's rows from one JSON parameter (binding 14 parameters a row
 /// was slower there) and writes their cards in the same statement from the ids the INSERT
-/// returns. SQLite binds the
-/// values themselves, 500 rows a statement, with plain `?` placeholders (it finds a numbered
-/// `$N` by a scan of every parameter's name, which is what made binding slow, and parsing rows
-/// out of JSON cost it more than binding them); the cards follow in one statement from the new
-/// rows' ids, all above the largest id before the first insert: SQLite has one writer, and this
-/// transaction is it from its first write on (a writer committing in between would make that
-/// write fail, not interleave).
+/// returns. SQLite binds the values themselves, 500 rows a statement, with plain `?`
+/// placeholders (it finds a numbered `$N` by a scan of every parameter's name, which is what made
+/// binding slow, and parsing rows out of JSON cost it more than binding them); the cards follow
+/// in one statement from the new rows' ids, all above the largest id before the first insert:
+/// SQLite has one writer, and this transaction is it from its first write on (a writer
+/// committing in between would make that write fail, not interleave).
 pub(super) async fn insert(
     tx: &mut Tx,
     backend: Backend,
