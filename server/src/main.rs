@@ -219,22 +219,52 @@ async fn open(url: &str) -> Result<Db, String> {
     Ok(db)
 }
 
+/// `unioncard counts check`: the kept card counts against the records; the exit code (0: they agree).
+async fn counts_check(db: &Db) -> Result<i32, String> {
+    let differences = app::server::cards::check_counts(db).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
+    let (members, cards) = app::server::cards::unpaired(db, 100).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
+    let subtree = app::server::subtree::check(db).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
+    let progress = app::server::unions::check_progress(db).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
+    if differences.is_empty() && members.is_empty() && cards.is_empty() && subtree.is_empty() && progress.is_empty() {
+        println!("办卡统计与会员记录一致。");
+        return Ok(0);
+    }
+    for d in &differences {
+        println!("{}（{}）{}：统计 {}，实际 {}", d.union_name, d.union, d.state.label(), d.kept, d.counted);
+    }
+    for d in &subtree {
+        let what = app::server::subtree::figure_label(&d.kind, &d.key);
+        println!("{}（{}）及其下级{what}：统计 {}，逐个工会合计 {}", d.node_name, d.node, d.kept, d.summed);
+    }
+    for (union, facet, kept, counted) in &progress {
+        let what = app::server::subtree::figure_label("union_progress", facet);
+        println!("工会（{union}）{what}：统计 {kept}，实际 {counted}");
+    }
+    let ids = |v: &[app::domain::ids::MemberId]| v.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("、");
+    if !members.is_empty() {
+        println!("没有会员服务卡记录的会员（编号）：{}", ids(&members));
+    }
+    if !cards.is_empty() {
+        println!("没有对应会员的会员服务卡记录（会员编号）：{}", ids(&cards));
+    }
+    let total = differences.len() + members.len() + cards.len() + subtree.len() + progress.len();
+    println!("共 {total} 处不一致。");
+    Ok(1)
+}
+
 async fn run(cli: Cli) -> Result<(), String> {
     let calendar_query = match &cli.command {
         Some(Command::Calendar { command }) => Some(command.query()),
         _ => None,
     };
     let db = open(&cli.database_url).await?;
-    // every way out below closes the database first (`Db::close`): the server's `db` moves into it
+    // the one way out: the database closed first (`Db::close`; the server's `db` moves into it)
     let closing = db.clone();
+    let mut exit_code = 0;
     match cli.command.unwrap_or(Command::Serve { addr: None }) {
         Command::Calendar { .. } => {
             let query = calendar_query.expect("read above");
-            let code = calendar(&db, query).await?;
-            if code != 0 {
-                db.close().await;
-                std::process::exit(code);
-            }
+            exit_code = calendar(&db, query).await?;
         }
         Command::Import { union_name, dry_run, json, file } => {
             let outcome = unioncard_server::cli_import::run(&db, &union_name, &file, dry_run).await;
@@ -243,50 +273,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             } else {
                 print!("{}", unioncard_server::cli_import::describe(&outcome));
             }
-            db.close().await;
-            std::process::exit(outcome.exit);
+            exit_code = outcome.exit;
         }
-        Command::Counts { command: CountsCommand::Check } => {
-            let differences =
-                app::server::cards::check_counts(&db).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
-            let (members, cards) =
-                app::server::cards::unpaired(&db, 100).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
-            let subtree = app::server::subtree::check(&db).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
-            let progress =
-                app::server::unions::check_progress(&db).await.map_err(|e| format!("核对办卡统计失败：{e}"))?;
-            if differences.is_empty()
-                && members.is_empty()
-                && cards.is_empty()
-                && subtree.is_empty()
-                && progress.is_empty()
-            {
-                println!("办卡统计与会员记录一致。");
-                db.close().await;
-                return Ok(());
-            }
-            for d in &differences {
-                println!("{}（{}）{}：统计 {}，实际 {}", d.union_name, d.union, d.state.label(), d.kept, d.counted);
-            }
-            for d in &subtree {
-                let what = app::server::subtree::figure_label(&d.kind, &d.key);
-                println!("{}（{}）及其下级{what}：统计 {}，逐个工会合计 {}", d.node_name, d.node, d.kept, d.summed);
-            }
-            for (union, facet, kept, counted) in &progress {
-                let what = app::server::subtree::figure_label("union_progress", facet);
-                println!("工会（{union}）{what}：统计 {kept}，实际 {counted}");
-            }
-            let ids = |v: &[app::domain::ids::MemberId]| v.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("、");
-            if !members.is_empty() {
-                println!("没有会员服务卡记录的会员（编号）：{}", ids(&members));
-            }
-            if !cards.is_empty() {
-                println!("没有对应会员的会员服务卡记录（会员编号）：{}", ids(&cards));
-            }
-            let total = differences.len() + members.len() + cards.len() + subtree.len() + progress.len();
-            println!("共 {total} 处不一致。");
-            db.close().await;
-            std::process::exit(1);
-        }
+        Command::Counts { command: CountsCommand::Check } => exit_code = counts_check(&db).await?,
         Command::BankToken { command: BankTokenCommand::Create { user, name } } => {
             let found = app::server::auth::login_record(&db, &user).await.map_err(|e| format!("查询账号失败：{e}"))?;
             let account = match found {
@@ -361,6 +350,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
     }
     closing.close().await;
+    if exit_code != 0 {
+        std::process::exit(exit_code);
+    }
     Ok(())
 }
 
