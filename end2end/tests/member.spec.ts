@@ -81,6 +81,15 @@ test.describe('the member portal', () => {
     await settle(union);
     await expect(union.getByRole('region', { name: '反馈未收到卡的会员' })).toContainText('黄丽');
     await auditPage(union, 'union-feedback');
+    // the member's record shows what the member gave, beside the form to fix it
+    await union.locator('li.report-item').getByRole('link', { name: '黄丽' }).click();
+    await expect(union).toHaveURL(/\/union\/members\/\d+$/);
+    await settle(union);
+    await expect(union.getByRole('region', { name: '会员反馈信息有误' })).toContainText('部门，会员反馈正确应为：质量部');
+    await auditPage(union, 'union-member-report');
+    await union.getByRole('link', { name: '会员反馈', exact: true }).first().click();
+    await expect(union).toHaveURL(pathPattern('/union/feedback'));
+    await settle(union);
     await union.getByLabel('答复会员').fill('部门以劳动合同为准，暂不修改。');
     await union.getByRole('button', { name: '答复不修改' }).click();
     await expect(union.getByText('没有待处理的反馈。')).toBeVisible();

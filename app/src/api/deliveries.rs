@@ -351,6 +351,9 @@ pub async fn list_bank_cards(
         server::{audit, caller, deliveries, members},
     };
     let (db, me) = caller::require(&[Role::Bank]).await?;
+    if !CardState::BANK_DESK.contains(&state) {
+        return Err(AppError::refused("state_not_listed", "这里只列出待发放、已发放和已激活的会员服务卡。"));
+    }
     let page = page.max(1);
     let (rows, total) =
         deliveries::bank_cards(&db, me.bank()?, state, &id_number, CARD_PAGE_SIZE, (page - 1) * CARD_PAGE_SIZE).await?;

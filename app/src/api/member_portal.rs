@@ -109,8 +109,14 @@ impl From<crate::server::member_portal::ReportRow> for ReportItem {
             member: r.member_id,
             member_name: r.member_name,
             field_label: crate::domain::member_portal::reportable_label(&r.field).unwrap_or("").to_string(),
+            // a list: an ID or phone number the member gave is masked like any other (the
+            // member's record, opened from here, shows it in full, audited)
+            proposed: match r.field.as_str() {
+                "id_number" => crate::domain::mask_id(r.proposed.trim()),
+                "phone" => crate::domain::phone::mask(r.proposed.trim()),
+                _ => r.proposed,
+            },
             field: r.field,
-            proposed: r.proposed,
             status: r.status,
             answer: r.answer,
             created_at: r.created_at,

@@ -140,6 +140,32 @@ pub struct MemberDetail {
     pub card_state: CardState,
     /// YYYYMMDD on the server: the browser checks birth dates against it.
     pub today: String,
+    /// What the member reported wrong and not yet answered, with the value the member gave, in
+    /// full: the edit form is where the clerk types it in (lists mask it).
+    pub reports: Vec<OpenReport>,
+}
+
+/// A member's report of a wrong field, still open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenReport {
+    pub field_label: String,
+    pub proposed: String,
+    pub created_at: i64,
+}
+
+#[cfg(feature = "ssr")]
+async fn open_reports(db: &crate::server::Db, member: MemberId) -> Result<Vec<OpenReport>, AppError> {
+    use crate::domain::member_portal::{reportable_label, ReportStatus};
+    let rows = crate::server::member_portal::reports_of_member(db, member).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.status == ReportStatus::Open)
+        .map(|r| OpenReport {
+            field_label: reportable_label(&r.field).unwrap_or("").to_string(),
+            proposed: r.proposed,
+            created_at: r.created_at,
+        })
+        .collect())
 }
 
 impl MemberDetail {
@@ -159,7 +185,8 @@ pub async fn get_member(id: MemberId) -> Result<MemberDetail, AppError> {
     let row = members::own(&db, me.union()?, id).await?;
     // the edit form shows the full ID and phone: that access is recorded
     audit::record(&db.pool, Some(me.id()), "member_viewed", &format!("member:{id}"), "").await?;
-    Ok(MemberDetail { id, input: row.input()?, card_state: row.card_state, today: today() })
+    let reports = open_reports(&db, id).await?;
+    Ok(MemberDetail { id, input: row.input()?, card_state: row.card_state, today: today(), reports })
 }
 
 #[server(endpoint = "members/update")]
@@ -203,7 +230,8 @@ pub async fn update_member(id: MemberId, input: MemberInput) -> Result<MemberDet
     members::update(&mut tx, id, &stored).await.on_unique(|| AppError::invalid("id_number", taken_message(None)))?;
     audit::record(&mut *tx, Some(me.id()), "member_updated", &format!("member:{id}"), &changed.join("、")).await?;
     tx.commit().await?;
-    Ok(MemberDetail { id, input: after, card_state: row.card_state, today: today() })
+    let reports = open_reports(&db, id).await?;
+    Ok(MemberDetail { id, input: after, card_state: row.card_state, today: today(), reports })
 }
 
 #[server(endpoint = "members/delete")]

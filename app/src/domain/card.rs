@@ -48,6 +48,13 @@ impl CardState {
         CardState::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
+    /// The states of the bank's activation desk (激活与重新制卡), the cards it may activate first:
+    /// cards the union signed for or handed out, and those activated. The desk shows full ID and
+    /// phone numbers, so the server lists no other state there: a card still with the union
+    /// (未办卡) was never sent to the bank, and the review has its own page.
+    pub const BANK_DESK: [CardState; 3] =
+        [CardState::Distributed, CardState::AwaitingDistribution, CardState::Activated];
+
     /// The list label the union sees (domain.md).
     pub fn label(self) -> &'static str {
         match self {

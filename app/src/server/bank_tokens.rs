@@ -7,7 +7,7 @@ use rand::RngCore;
 
 use super::{
     audit,
-    db::{now, Db},
+    db::{now, Db, Tx},
 };
 use crate::{
     domain::ids::{BankId, UserId},
@@ -46,8 +46,14 @@ pub async fn create(db: &Db, bank: BankId, user: UserId, name: &str) -> AppResul
     if name.is_empty() || name.chars().count() > 50 {
         return Err(AppError::invalid("name", "请填写令牌用途（50字以内），例如“信贷系统对接”。"));
     }
-    let token = generate();
     let mut tx = db.begin_write().await?;
+    let made = create_in(&mut tx, bank, user, name).await?;
+    tx.commit().await?;
+    Ok(made)
+}
+
+async fn create_in(tx: &mut Tx, bank: BankId, user: UserId, name: &str) -> AppResult<(i64, String)> {
+    let token = generate();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO bank_tokens (bank_id, user_id, name, token_hash, prefix, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -58,10 +64,9 @@ pub async fn create(db: &Db, bank: BankId, user: UserId, name: &str) -> AppResul
     .bind(hash(&token))
     .bind(&token[..TOKEN_PREFIX.len() + 8])
     .bind(now())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
-    audit::record(&mut *tx, Some(user), "bank_token_created", &format!("token:{id}"), name).await?;
-    tx.commit().await?;
+    audit::record(&mut **tx, Some(user), "bank_token_created", &format!("token:{id}"), name).await?;
     Ok((id, token))
 }
 
@@ -79,18 +84,24 @@ pub async fn of_bank(db: &Db, bank: BankId) -> Result<Vec<TokenRow>, sqlx::Error
 /// Revokes a token of the bank; `NotFound` for another bank's, `Conflict` when already revoked.
 pub async fn revoke(db: &Db, bank: BankId, user: UserId, id: i64) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
+    revoke_in(&mut tx, bank, user, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn revoke_in(tx: &mut Tx, bank: BankId, user: UserId, id: i64) -> AppResult<()> {
     let done =
         sqlx::query("UPDATE bank_tokens SET revoked_at = $1 WHERE id = $2 AND bank_id = $3 AND revoked_at IS NULL")
             .bind(now())
             .bind(id)
             .bind(bank)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     if done.rows_affected() != 1 {
         let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bank_tokens WHERE id = $1 AND bank_id = $2")
             .bind(id)
             .bind(bank)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         return Err(if exists > 0 {
             AppError::conflict("token_revoked", "该令牌已停用。")
@@ -98,21 +109,24 @@ pub async fn revoke(db: &Db, bank: BankId, user: UserId, id: i64) -> AppResult<(
             AppError::NotFound
         });
     }
-    audit::record(&mut *tx, Some(user), "bank_token_revoked", &format!("token:{id}"), "").await?;
-    tx.commit().await?;
+    audit::record(&mut **tx, Some(user), "bank_token_revoked", &format!("token:{id}"), "").await?;
     Ok(())
 }
 
-/// Rotates a token: revokes it and makes a new one with the same name; answers the new one.
+/// Rotates a token: revokes it and makes a new one with the same name, in one transaction (the
+/// bank is never left without its token); answers the new one.
 pub async fn rotate(db: &Db, bank: BankId, user: UserId, id: i64) -> AppResult<(i64, String)> {
+    let mut tx = db.begin_write().await?;
     let name: Option<String> = sqlx::query_scalar("SELECT name FROM bank_tokens WHERE id = $1 AND bank_id = $2")
         .bind(id)
         .bind(bank)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *tx)
         .await?;
     let name = name.ok_or(AppError::NotFound)?;
-    revoke(db, bank, user, id).await?;
-    create(db, bank, user, &name).await
+    revoke_in(&mut tx, bank, user, id).await?;
+    let made = create_in(&mut tx, bank, user, &name).await?;
+    tx.commit().await?;
+    Ok(made)
 }
 
 /// Who a presented token acts for.

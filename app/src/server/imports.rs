@@ -252,12 +252,14 @@ async fn existing_ids(
         .iter()
         .filter_map(|(row, m)| {
             let holder = found.get(&m.id_number)?;
-            let kind = if holder.name != m.name {
-                ExistingId::NameMismatch
-            } else if holder.union == union_id {
-                ExistingId::InThisUnion
-            } else {
+            // another union's ID gets one answer whatever the name: a file of guessed names
+            // must not learn which one is on record under it
+            let kind = if holder.union != union_id {
                 ExistingId::InOtherUnion
+            } else if holder.name != m.name {
+                ExistingId::NameMismatch
+            } else {
+                ExistingId::InThisUnion
             };
             if kind != ExistingId::InThisUnion {
                 reported.push(holder.member);

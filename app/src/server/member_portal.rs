@@ -4,7 +4,7 @@
 
 use super::{
     cards::MEMBERS_WITH_CARDS,
-    db::{bump_kept, now, Backend, Db, KeptCount, Tx},
+    db::{bump_kept, now, Backend, Db, KeptCount, OnUnique, Tx},
 };
 use crate::{
     domain::{
@@ -71,10 +71,16 @@ async fn bump(tx: &mut Tx, union: UnionId, answer: ReceiptAnswer, delta: i64) ->
 /// this transaction). The same answer twice is recorded once.
 pub async fn answer_receipt(db: &Db, member: MemberId, answer: ReceiptAnswer, actor: UserId) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
-    let card: Option<(UnionId, CardState)> = sqlx::query_as("SELECT union_id, state FROM cards WHERE member_id = $1")
-        .bind(member)
-        .fetch_optional(&mut *tx)
-        .await?;
+    // The card's row is locked until the answer is written, so two answers at once (a double tap)
+    // are taken one after the other and the second sees the first: on PostgreSQL both would
+    // otherwise find no latest answer, add one each and count twice. (SQLite's write transaction
+    // holds the database's one write lock from its start.)
+    let lock = if db.backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+    let card: Option<(UnionId, CardState)> =
+        sqlx::query_as(&format!("SELECT union_id, state FROM cards WHERE member_id = $1{lock}"))
+            .bind(member)
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some((union, state)) = card else { return Err(AppError::NotFound) };
     if !crate::domain::member_portal::may_answer_receipt(state) {
         return Err(AppError::conflict("receipt_not_open", "工会尚未登记发放您的卡，暂不能确认领卡。"));
@@ -206,9 +212,12 @@ pub async fn file_report(db: &Db, member: MemberId, field: &str, proposed: &str,
     .bind(field)
     .fetch_one(&mut *tx)
     .await?;
+    let already_open = || AppError::conflict("report_open", "该项信息已有反馈正在等待工会处理，请等工会处理后再提交。");
     if open > 0 {
-        return Err(AppError::conflict("report_open", "该项信息已有反馈正在等待工会处理，请等工会处理后再提交。"));
+        return Err(already_open());
     }
+    // two submissions at once on PostgreSQL both pass the count: the unique index of open
+    // reports refuses the second, which is told the same
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO member_reports (member_id, union_id, field, proposed, status, created_at) \
          VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id",
@@ -219,7 +228,8 @@ pub async fn file_report(db: &Db, member: MemberId, field: &str, proposed: &str,
     .bind(proposed)
     .bind(now())
     .fetch_one(&mut *tx)
-    .await?;
+    .await
+    .on_unique(already_open)?;
     super::audit::record(&mut *tx, Some(actor), "member_report", &format!("member:{}", member.0), field).await?;
     tx.commit().await?;
     Ok(id)
@@ -275,7 +285,7 @@ pub async fn resolve_report(
     if current != ReportStatus::Open {
         return Err(AppError::conflict("report_closed", "该反馈已处理，请刷新页面。"));
     }
-    sqlx::query(
+    let closed = sqlx::query(
         "UPDATE member_reports SET status = $1, answer = $2, resolved_at = $3, resolved_by = $4 \
          WHERE id = $5 AND status = 'open'",
     )
@@ -286,6 +296,10 @@ pub async fn resolve_report(
     .bind(id)
     .execute(&mut *tx)
     .await?;
+    if closed.rows_affected() == 0 {
+        // another clerk closed it between the read and this write (PostgreSQL)
+        return Err(AppError::conflict("report_closed", "该反馈已处理，请刷新页面。"));
+    }
     super::audit::record(
         &mut *tx,
         Some(actor),

@@ -282,6 +282,24 @@ pub async fn info(db: &Db, union_id: UnionId) -> Result<UnionInfoForm, sqlx::Err
     })
 }
 
+/// Whether saving `new_branch` as the union's pickup branch would move its cards to another bank
+/// while some are with the bank: under review, being made, on their way or signed for and not yet
+/// handed out (a bank sees and moves a union's cards by the union's pickup branch). The kept
+/// counts answer it without reading any card.
+pub async fn bank_change_blocked(tx: &mut Tx, union_id: UnionId, new_branch: &str) -> Result<bool, sqlx::Error> {
+    let blocked: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM unions u JOIN bank_branches now_at ON now_at.code = u.pickup_branch \
+         JOIN bank_branches next_at ON next_at.code = $2 \
+         WHERE u.id = $1 AND now_at.bank_id <> next_at.bank_id AND EXISTS (SELECT 1 FROM card_counts k \
+         WHERE k.union_id = u.id AND k.n > 0 AND k.state IN ('submitted', 'in_production', 'awaiting_delivery', 'awaiting_distribution'))",
+    )
+    .bind(union_id)
+    .bind(new_branch)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(blocked.is_some())
+}
+
 pub async fn save_info(tx: &mut Tx, union_id: UnionId, info: &UnionInfo) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE unions SET name = $1, unit_name = $2, credit_code = $3, address = $4, \

@@ -35,7 +35,80 @@ on_both_engines!(
     each_side_reaches_only_its_own_deliveries_and_cards,
     the_bank_corrects_a_member_at_activation_and_the_union_sees_what_changed,
     the_bank_pages_and_searches_the_unions_waiting_for_a_delivery,
+    the_bank_desk_lists_no_card_the_union_still_holds,
+    a_union_cannot_move_its_cards_to_another_bank_while_the_bank_holds_some,
 );
+
+/// The activation desk shows full ID and phone numbers: it lists only the states it offers
+/// (待发放, 已发放, 已激活), never a member the union has not sent to the bank.
+async fn the_bank_desk_lists_no_card_the_union_still_holds(app: TestApp) {
+    let bank = app.login_ok("boc", DEMO_PASSWORD).await;
+    for state in [CardState::Pending, CardState::Rejected, CardState::Submitted, CardState::InProduction] {
+        let r = app.call_fn(&bank, ListBankCards { state, id_number: String::new(), page: 1 }).await;
+        assert_eq!(status(&r), (422, Some("refused")), "{state:?}: {:?}", r.body);
+        assert_eq!(r.body["code"], "state_not_listed", "{:?}", r.body);
+        assert!(r.body.get("items").is_none(), "{:?}", r.body);
+    }
+    for state in CardState::BANK_DESK {
+        let r = app.call_fn(&bank, ListBankCards { state, id_number: String::new(), page: 1 }).await;
+        assert!(r.status.is_success(), "{state:?}: {:?}", r.body);
+    }
+}
+
+/// A bank sees and moves a union's cards by the union's pickup branch: while some are with the
+/// bank (review, production, delivery, signed for), the union may change to another branch of
+/// the same bank but not to another bank's.
+async fn a_union_cannot_move_its_cards_to_another_bank_while_the_bank_holds_some(app: TestApp) {
+    use app::api::unions::{GetUnionInfo, SaveUnionInfo};
+    let a = app.union_id(UNION_A).await;
+    let held: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cards WHERE union_id = $1 AND state IN ('submitted', 'in_production', \
+         'awaiting_delivery', 'awaiting_distribution')",
+    )
+    .bind(a)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert!(held > 0, "the demo union has cards with the bank");
+    let _stranger = app.another_bank().await;
+    sqlx::query("INSERT INTO bank_branches (code, bank_id, name) SELECT '999900000001', id, '另一家银行营业部' FROM banks WHERE name = '另一家银行'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let clerk = app.login_ok("shili", DEMO_PASSWORD).await;
+    let info = app.call_fn(&clerk, GetUnionInfo {}).await;
+    let form = |branch: &str| {
+        let mut f: app::domain::union_info::UnionInfoForm = serde_json::from_value(info.body["form"].clone()).unwrap();
+        f.pickup_branch = branch.into();
+        SaveUnionInfo { info: f }
+    };
+    let r = app.call_fn(&clerk, form("999900000001")).await;
+    assert_eq!(r.status.as_u16(), 422, "{:?}", r.body);
+    assert!(r.field_message("pickup_branch").unwrap().contains("不能改到其他银行的领卡网点"), "{:?}", r.body);
+    let kept: String = sqlx::query_scalar("SELECT pickup_branch FROM unions WHERE id = $1")
+        .bind(a)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_ne!(kept, "999900000001");
+    // another branch of the same bank is fine
+    let other_own = BRANCHES.iter().map(|(code, _)| *code).find(|c| *c != kept).unwrap();
+    let r = app.call_fn(&clerk, form(other_own)).await;
+    assert!(r.kind().is_none(), "{:?}", r.body);
+    // once nothing is with the bank, the union may change bank
+    sqlx::query(
+        "UPDATE cards SET state = 'distributed' WHERE union_id = $1 AND state IN ('submitted', \
+                 'in_production', 'awaiting_delivery', 'awaiting_distribution')",
+    )
+    .bind(a)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    app::server::cards::recount(&app.db).await.unwrap();
+    let r = app.call_fn(&clerk, form("999900000001")).await;
+    assert!(r.kind().is_none(), "{:?}", r.body);
+    assert_eq!(r.body["form"]["pickup_branch"], "999900000001");
+}
 
 /// 25 more unions of the bank, each with two made cards no delivery holds (as the kept counts
 /// say: the list reads them, not the cards): the list pages by 20, by name, and a search by a

@@ -8,8 +8,10 @@ use app::api::{
     member_portal::{
         AnswerReceipt, GetFeedback, GetMyCard, MemberSignIn, ReportWrongInfo, RequestMemberCode, ResolveReport,
     },
+    members::GetMember,
     overview::{supervisor::GetSupervisorOverview, union::GetUnionOverview},
 };
+use app::domain::ids::MemberId;
 use serde_json::Value;
 use unioncard_server::seed::DEMO_PASSWORD;
 
@@ -340,12 +342,37 @@ async fn the_members_answer_reaches_the_unions_to_do_and_counts(app: TestApp, gw
     assert_eq!(app.call_fn(&member, AnswerReceipt { answer: "maybe".into() }).await.kind(), Some("invalid"));
     // staff cannot answer for a member
     assert_eq!(app.call_fn(&union, AnswerReceipt { answer: "received".into() }).await.kind(), Some("forbidden"));
+
+    // a double tap (four answers at once) counts once, on both engines
+    let (id, phone): (String, String) = sqlx::query_as(
+        "SELECT m.id_number, m.phone FROM members m JOIN cards c ON c.member_id = m.id \
+         WHERE c.state = 'distributed' AND m.name <> '黄丽' \
+         AND c.union_id = (SELECT union_id FROM members WHERE name = '黄丽' ORDER BY id LIMIT 1) ORDER BY m.id LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let tapper = sign_in_as(&app, &gw, &id, &phone).await;
+    let answer = || app.call_fn(&tapper, AnswerReceipt { answer: "not_received".into() });
+    let (a, b, c, d) = tokio::join!(answer(), answer(), answer(), answer());
+    for r in [a, b, c, d] {
+        assert!(r.status.is_success(), "{:?}", r.body);
+    }
+    let latest: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM card_receipts r JOIN members m ON m.id = r.member_id WHERE m.id_number = $1 AND r.latest = 1",
+    )
+    .bind(&id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(latest, 1);
+    assert_eq!(app.call_fn(&union, GetUnionOverview {}).await.body["not_received"], 1);
 }
 
 async fn a_report_of_wrong_information_is_answered_by_the_union(app: TestApp, gw: Gateway) {
     let member = sign_in(&app, &gw, "黄丽").await;
     let report = |field: &str, proposed: &str| ReportWrongInfo { field: field.into(), proposed: proposed.into() };
-    let r = app.call_fn(&member, report("phone", "<b>13900000000</b>")).await;
+    let r = app.call_fn(&member, report("phone", "13900000000")).await;
     assert!(r.status.is_success(), "{:?}", r.body);
     let r = app.call_fn(&member, report("phone", "13900000001")).await;
     assert_eq!(r.body["code"], "report_open", "one open report per field: {:?}", r.body);
@@ -356,10 +383,16 @@ async fn a_report_of_wrong_information_is_answered_by_the_union(app: TestApp, gw
     assert_eq!(app.call_fn(&union, GetUnionOverview {}).await.body["open_reports"], 1);
     let f = app.call_fn(&union, GetFeedback {}).await;
     let open = &f.body["open"][0];
+    // the list masks the number the member gave; the member's record (the audited edit form)
+    // shows it in full
     assert_eq!(
         (open["field_label"].as_str(), open["proposed"].as_str()),
-        (Some("手机号码"), Some("<b>13900000000</b>"))
+        (Some("手机号码"), Some(app::domain::phone::mask("13900000000").as_str()))
     );
+    assert_ne!(open["proposed"], "13900000000");
+    let detail = app.call_fn(&union, GetMember { id: MemberId(open["member"].as_i64().unwrap()) }).await;
+    assert_eq!(detail.body["reports"][0]["proposed"], "13900000000", "{:?}", detail.body);
+    assert_eq!(detail.body["reports"][0]["field_label"], "手机号码");
     let id = open["id"].as_i64().unwrap();
     // another union cannot see or close it
     let other = app.login_ok("yangban", DEMO_PASSWORD).await;
@@ -375,10 +408,14 @@ async fn a_report_of_wrong_information_is_answered_by_the_union(app: TestApp, gw
     let mine = &card.body["reports"][0];
     assert_eq!(mine["status"], "answered");
     assert_eq!(mine["answer"], "经核对，登记的手机号码与您的劳动合同一致。");
+    // answered, the record shows no open report
+    let detail = app.call_fn(&union, GetMember { id: MemberId(open["member"].as_i64().unwrap()) }).await;
+    assert_eq!(detail.body["reports"].as_array().unwrap().len(), 0, "{:?}", detail.body);
     // closed, the field may be reported again; the page shows the text escaped
     assert!(app.call_fn(&member, report("phone", "13900000001")).await.status.is_success());
+    assert!(app.call_fn(&member, report("name", "<b>黄丽丽</b>")).await.status.is_success());
     let (_, html) = app.get_page(&member, "/me").await;
-    assert!(html.contains("&lt;b&gt;13900000000&lt;/b&gt;") && !html.contains("<b>13900000000"));
+    assert!(html.contains("&lt;b&gt;黄丽丽&lt;/b&gt;") && !html.contains("<b>黄丽丽"));
 }
 
 /// A form post as a browser sends it without scripts: urlencoded fields, `Accept: text/html`,

@@ -45,9 +45,11 @@ pub struct SheetReport {
 pub enum ExistingId {
     /// Already a member of this union.
     InThisUnion,
-    /// On record under another name.
+    /// A member of this union on record under another name.
     NameMismatch,
-    /// A member of another union.
+    /// A member of another union, under this name or another: one answer for both, naming both
+    /// causes as the guide does, so a file cannot tell whether a name matches an ID held
+    /// elsewhere.
     InOtherUnion,
 }
 
@@ -64,7 +66,7 @@ pub fn existing_id_issue(row: u32, kind: ExistingId, union_name: &str) -> Import
         ExistingId::InOtherUnion => (
             "id_in_other_union",
             "该证件号码已存在！".to_string(),
-            "该会员身份证已存在于其他工会：该会员是否已在其他单位录入",
+            "证件号码与姓名不对应：核实身份证号码与姓名是否对应；或该会员身份证已存在于其他工会：该会员是否已在其他单位录入",
         ),
     };
     issue(Some(row), Some(3), "证件号码", code, message, hint)
@@ -351,7 +353,9 @@ mod tests {
         let i = existing_id_issue(12, ExistingId::InOtherUnion, UNION);
         assert_eq!((i.code.as_str(), i.message.as_str()), ("id_in_other_union", "该证件号码已存在！"));
         assert!(
-            i.hint.contains("该会员身份证已存在于其他工会") && i.hint.contains("该会员是否已在其他单位录入"),
+            i.hint.contains("该会员身份证已存在于其他工会")
+                && i.hint.contains("该会员是否已在其他单位录入")
+                && i.hint.contains("核实身份证号码与姓名是否对应"),
             "{}",
             i.hint
         );

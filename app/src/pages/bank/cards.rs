@@ -20,9 +20,6 @@ use crate::{
     pages::{action_error, changes},
 };
 
-/// The states the bank looks at here: cards it may activate first.
-const STATES: [CardState; 3] = [CardState::Distributed, CardState::AwaitingDistribution, CardState::Activated];
-
 #[derive(Clone, Copy)]
 struct Desk {
     activate: ServerAction<ActivateCards>,
@@ -71,7 +68,7 @@ pub fn BankCardsPage() -> impl IntoView {
                         page.set(1);
                         desk.selected.set(Vec::new());
                     }>
-                        {STATES.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                        {CardState::BANK_DESK.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="field">

@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use crate::{
-    api::members::{get_member, list_corrections, CorrectionItem, DeleteMember, MemberDetail, UpdateMember},
+    api::members::{
+        get_member, list_corrections, CorrectionItem, DeleteMember, MemberDetail, OpenReport, UpdateMember,
+    },
     components::{ErrorNotice, FieldMessage, Portal},
     domain::{format_time, id_document::IdType, ids::MemberId, role::Role},
     pages::{action_error, refused_snapshot},
@@ -42,6 +44,29 @@ pub fn MemberPage() -> impl IntoView {
             </Suspense>
         </Portal>
     }
+}
+
+/// What the member reported wrong, with the value the member gave: the clerk checks it, edits the
+/// record below and answers the member on 会员反馈.
+#[component]
+fn OpenReports(items: Vec<OpenReport>) -> impl IntoView {
+    (!items.is_empty()).then(|| {
+        view! {
+            <section class="notice" aria-labelledby="reports-heading">
+                <h2 id="reports-heading">"会员反馈信息有误"</h2>
+                <ul class="open-reports">
+                    {items.into_iter().map(|r| view! {
+                        <li>
+                            {format!("{}，会员反馈正确应为：", r.field_label)}
+                            <strong class="proposed">{r.proposed}</strong>
+                            {format!("（{}）", format_time(r.created_at))}
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <p class="hint">"核实后在下方修改并保存，再到"<A href="/union/feedback">"会员反馈"</A>"答复会员。"</p>
+            </section>
+        }
+    })
 }
 
 /// Fields the bank corrected: when, whose, which field, from what to what (numbers masked).
@@ -114,6 +139,7 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
         <h1>{detail.input.name.clone()}</h1>
         <p class="subtitle">"办卡状态：" {detail.card_state.label()}</p>
         <p class="hint">"此页显示完整证件号码和手机号码，每次查看都会记入操作日志。"</p>
+        <OpenReports items=detail.reports.clone()/>
         <ActionForm action=save attr:class="form grid" attr:novalidate=true>
             <input type="hidden" name="id" value=id.to_string()/>
             <fieldset>
