@@ -171,7 +171,22 @@ async fn open_reports(db: &crate::server::Db, member: MemberId) -> Result<Vec<Op
 impl MemberDetail {
     /// A card under way is not removed from the list; the bank holds it.
     pub fn removable(&self) -> bool {
-        matches!(self.card_state, CardState::Pending | CardState::Rejected)
+        self.card_state.with_union()
+    }
+}
+
+/// The fields the bank reviews and prints on the card: the union changes them only while the
+/// card is its own ([`CardState::with_union`]).
+pub const IDENTITY_FIELDS: [&str; 3] = ["name", "id_type", "id_number"];
+
+/// What a union is told when it changes one of them later.
+pub const IDENTITY_LOCKED: &str =
+    "该会员的会员服务卡已交银行办理，姓名和证件信息不能在这里修改：银行退回后可以修改；卡已发放的，请会员持证件到银行网点更正。";
+
+impl MemberDetail {
+    /// Whether the form may change the name and ID fields.
+    pub fn identity_editable(&self) -> bool {
+        self.card_state.with_union()
     }
 }
 
@@ -226,6 +241,18 @@ pub async fn update_member(id: MemberId, input: MemberInput) -> Result<MemberDet
         .map(|(_, label)| *label)
         .collect();
     let mut tx = db.begin_write().await?;
+    if IDENTITY_FIELDS.iter().any(|f| before.get(f) != after.get(f)) {
+        // the card's state as this transaction sees it, locked on PostgreSQL against a batch
+        // application at the same moment
+        let lock = if db.backend == crate::server::db::Backend::Postgres { " FOR UPDATE" } else { "" };
+        let state: CardState = sqlx::query_scalar(&format!("SELECT state FROM cards WHERE member_id = $1{lock}"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if !state.with_union() {
+            return Err(AppError::refused("identity_locked", IDENTITY_LOCKED));
+        }
+    }
     // an ID recorded by someone else since the check above
     members::update(&mut tx, id, &stored).await.on_unique(|| AppError::invalid("id_number", taken_message(None)))?;
     audit::record(&mut *tx, Some(me.id()), "member_updated", &format!("member:{id}"), &changed.join("、")).await?;

@@ -55,6 +55,14 @@ impl CardState {
     pub const BANK_DESK: [CardState; 3] =
         [CardState::Distributed, CardState::AwaitingDistribution, CardState::Activated];
 
+    /// Whether the card is still the union's alone (未办卡: not sent, or sent back): the member
+    /// may be removed and the name and ID changed. From the application on, the bank reviews and
+    /// prints what was sent; a wrong name or ID then comes back as a rejection, or is corrected
+    /// by the bank at activation from the member's papers.
+    pub fn with_union(self) -> bool {
+        matches!(self, CardState::Pending | CardState::Rejected)
+    }
+
     /// The list label the union sees (domain.md).
     pub fn label(self) -> &'static str {
         match self {

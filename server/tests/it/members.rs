@@ -111,6 +111,20 @@ async fn a_member_is_edited_with_the_template_rules_and_removed(app: TestApp) {
     let stays = app.call_fn(&c, DeleteMember { id: busy }).await;
     assert_eq!(stays.kind(), Some("refused"));
     assert_eq!((stays.status.as_u16(), stays.body["code"].as_str()), (422, Some("member_card_under_way")));
+    // and its name and ID are the bank's to judge now: refused, while its phone may change
+    let d = app.call_fn(&c, GetMember { id: busy }).await;
+    let held: MemberInput = serde_json::from_value(d.body["input"].clone()).unwrap();
+    let renamed = MemberInput { name: "改个名字".into(), ..held.clone() };
+    let r = app.call_fn(&c, UpdateMember { id: busy, input: renamed }).await;
+    assert_eq!((r.status.as_u16(), r.body["code"].as_str()), (422, Some("identity_locked")), "{:?}", r.body);
+    assert_eq!(r.body["message"], app::api::members::IDENTITY_LOCKED);
+    let name: String =
+        sqlx::query_scalar("SELECT name FROM members WHERE id = $1").bind(busy).fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(name, held.name);
+    let new_phone = if held.phone == "13700002222" { "13700003333" } else { "13700002222" };
+    let r = app.call_fn(&c, UpdateMember { id: busy, input: MemberInput { phone: new_phone.into(), ..held } }).await;
+    assert!(r.kind().is_none(), "{:?}", r.body);
+    assert_eq!(r.body["input"]["phone"], new_phone);
 }
 
 async fn a_database_error_reaches_the_user_as_a_plain_message(app: TestApp) {

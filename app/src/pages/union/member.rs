@@ -7,6 +7,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 use crate::{
     api::members::{
         get_member, list_corrections, CorrectionItem, DeleteMember, MemberDetail, OpenReport, UpdateMember,
+        IDENTITY_FIELDS, IDENTITY_LOCKED,
     },
     components::{ErrorNotice, FieldMessage, Portal},
     domain::{format_time, id_document::IdType, ids::MemberId, role::Role},
@@ -102,12 +103,15 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
             })
         })
     };
+    // the name and ID once the bank has the card: shown, sent back as they are, not changed
+    let identity_locked = !detail.identity_editable();
+    let locked = move |f: &str| identity_locked && IDENTITY_FIELDS.contains(&f);
     let text = move |f: &'static str, label: &'static str, required: bool| {
         let err_id = format!("{f}-error");
         view! {
             <div class="field">
                 <label for=f>{label}{required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
-                <input id=f name=format!("input[{f}]") type="text" aria-describedby=err_id.clone()
+                <input id=f name=format!("input[{f}]") type="text" aria-describedby=err_id.clone() readonly=locked(f)
                     value=form.read_untracked().get(f).to_string()
                     prop:value=move || form.read().get(f).to_string()
                     on:input=move |ev| form.update(|m| m.set(f, event_target_value(&ev)))/>
@@ -120,7 +124,9 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
         view! {
             <div class="field">
                 <label for=f>{label}</label>
-                <select id=f name=format!("input[{f}]") aria-describedby=err_id.clone()
+                // a disabled select is not posted: its value goes in a hidden field
+                {locked(f).then(|| view! { <input type="hidden" name=format!("input[{f}]") value=form.read_untracked().get(f).to_string()/> })}
+                <select id=f name=(!locked(f)).then(|| format!("input[{f}]")) aria-describedby=err_id.clone() disabled=locked(f)
                     prop:value=move || form.read().get(f).to_string()
                     on:change=move |ev| form.update(|m| m.set(f, event_target_value(&ev)))>
                     <option value="">"（空）"</option>
@@ -144,6 +150,7 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
             <input type="hidden" name="id" value=id.to_string()/>
             <fieldset>
                 <legend>"身份信息"</legend>
+                {identity_locked.then(|| view! { <p class="hint wide">{IDENTITY_LOCKED}</p> })}
                 {text("name", "姓名", true)}
                 {choice("id_type", "证件类型", IdType::ALL.iter().map(|t| t.label()).collect())}
                 {text("id_number", "证件号码", true)}
