@@ -50,7 +50,7 @@ pub fn MemberPage() -> impl IntoView {
 /// What the member reported wrong, with the value the member gave: the clerk checks it, edits the
 /// record below and answers the member on 会员反馈.
 #[component]
-fn OpenReports(items: Vec<OpenReport>) -> impl IntoView {
+fn OpenReports(items: Vec<OpenReport>, identity_locked: bool) -> impl IntoView {
     (!items.is_empty()).then(|| {
         view! {
             <section class="notice" aria-labelledby="reports-heading">
@@ -64,7 +64,14 @@ fn OpenReports(items: Vec<OpenReport>) -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ul>
-                <p class="hint">"核实后在下方修改并保存，再到"<A href="/union/feedback">"会员反馈"</A>"答复会员。"</p>
+                <p class="hint">
+                    {if identity_locked {
+                        "核实后在下方修改并保存（姓名和证件信息已交银行，请答复会员持证件到银行网点更正），再到"
+                    } else {
+                        "核实后在下方修改并保存，再到"
+                    }}
+                    <A href="/union/feedback">"会员反馈"</A>"答复会员。"
+                </p>
             </section>
         }
     })
@@ -145,7 +152,7 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
         <h1>{detail.input.name.clone()}</h1>
         <p class="subtitle">"办卡状态：" {detail.card_state.label()}</p>
         <p class="hint">"此页显示完整证件号码和手机号码，每次查看都会记入操作日志。"</p>
-        <OpenReports items=detail.reports.clone()/>
+        <OpenReports items=detail.reports.clone() identity_locked=identity_locked/>
         <ActionForm action=save attr:class="form grid" attr:novalidate=true>
             <input type="hidden" name="id" value=id.to_string()/>
             <fieldset>
