@@ -69,10 +69,10 @@ pub async fn save_union_info(info: UnionInfoForm) -> Result<UnionInfoView, AppEr
         return Err(name_taken());
     }
     let mut tx = db.begin_write().await?;
-    if unions::bank_change_blocked(&mut tx, union_id, &checked.pickup_branch).await? {
+    if unions::bank_change_blocked(&mut tx, db.backend, union_id, &checked.pickup_branch).await? {
         return Err(AppError::invalid(
             "pickup_branch",
-            "本工会还有会员服务卡在银行审核、制卡、送卡或待发放中，办完前不能改到其他银行的领卡网点。",
+            "本工会还有会员服务卡在银行审核、制卡、送卡、待发放或待激活中，办完前不能改到其他银行的领卡网点。",
         ));
     }
     unions::save_info(&mut tx, union_id, &checked).await.on_unique(name_taken)?;

@@ -625,8 +625,9 @@ fn type_labels() -> String {
     IdType::ALL.iter().map(|t| t.label()).collect::<Vec<_>>().join("、")
 }
 
-/// Trimmed, invisible characters removed, inner runs of white space made one space.
-fn squash(s: &str) -> String {
+/// Trimmed, invisible characters removed, inner runs of white space made one space (how a name
+/// is stored).
+pub fn squash(s: &str) -> String {
     let t = s.trim();
     if t.is_ascii() && !t.contains("  ") && !t.bytes().any(|b| b.is_ascii_whitespace() && b != b' ') {
         return t.to_string();

@@ -27,7 +27,9 @@ impl Cell {
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
+            // white space as the template's rules count it, zero-width characters included: a row
+            // holding only a U+200B is as empty as a blank one
+            Cell::Text(s) => s.chars().all(super::id_document::is_invisible_space),
             _ => false,
         }
     }

@@ -119,9 +119,12 @@ pub async fn submit_in(
     selection: Selection<'_>,
     at: i64,
 ) -> Result<Submitted, SubmitError> {
-    let route: Option<(String, BankId)> = sqlx::query_as(
-        "SELECT u.pickup_branch, r.bank_id FROM unions u JOIN bank_branches r ON r.code = u.pickup_branch WHERE u.id = $1",
-    )
+    // the union's row locked on PostgreSQL: a change of pickup branch saved at the same moment
+    // waits for this batch (and then sees its cards with the bank), see `unions::bank_change_blocked`
+    let lock = if backend == Backend::Postgres { " FOR UPDATE OF u" } else { "" };
+    let route: Option<(String, BankId)> = sqlx::query_as(&format!(
+        "SELECT u.pickup_branch, r.bank_id FROM unions u JOIN bank_branches r ON r.code = u.pickup_branch WHERE u.id = $1{lock}"
+    ))
     .bind(union)
     .fetch_optional(&mut **tx)
     .await?;
@@ -289,7 +292,7 @@ pub async fn members_after(
     sqlx::query_as(&format!(
         "SELECT m.id, m.name, m.id_type, m.id_number, m.phone, m.department, c.state AS card_state \
          FROM {MEMBERS_WITH_CARDS} WHERE c.union_id = (SELECT union_id FROM card_batches WHERE id = $1) \
-         AND c.batch_id = $1 AND c.member_id > $2 ORDER BY c.member_id LIMIT $3"
+         AND c.batch_id = $1 AND c.state <> 'pending' AND c.member_id > $2 ORDER BY c.member_id LIMIT $3"
     ))
     .bind(batch)
     .bind(after)
@@ -335,10 +338,12 @@ pub async fn members_of(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ReviewRow>, i64), sqlx::Error> {
-    // a batch is one union's: its cards are read among that union's, in member order
+    // a batch is one union's: its cards are read among that union's, in member order; a card the
+    // union took back after a rejection (待办卡 again, its record being fixed) is the union's
+    // until it is sent again, in a new batch
     let cards = format!(
         "FROM {MEMBERS_WITH_CARDS} WHERE c.union_id = (SELECT union_id FROM card_batches WHERE id = $1) \
-         AND c.batch_id = $1"
+         AND c.batch_id = $1 AND c.state <> 'pending'"
     );
     let filter = if state.is_some() { "AND c.state = $2" } else { "AND $2 IS NULL" };
     let rows = sqlx::query_as(&format!(

@@ -836,7 +836,7 @@ pub async fn correct(
     }
     let labels: Vec<String> = changes.iter().map(|(f, _, _)| label(f).to_string()).collect();
     let mut tx = db.begin_write().await?;
-    let written = members::correct(&mut tx, &row, &stored, &changes, actor)
+    let written = members::correct(&mut tx, db.backend, &row, &stored, &changes, actor)
         .await
         .on_unique(|| AppError::invalid("id_number", "该证件号码已存在！"))?;
     if !written {

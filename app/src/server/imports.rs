@@ -16,7 +16,7 @@ use crate::{
     api::imports::{ImportPreview, NormCount},
     domain::{
         ids::{MemberId, UnionId, UserId},
-        member::{MemberRecord, StoredMember},
+        member::StoredMember,
         sheet::{ImportIssue, NormKind, Sheet},
         template::{existing_id_issue, validate_sheet, ExistingId, SheetReport, TemplateContext},
     },
@@ -211,9 +211,14 @@ pub async fn check(db: &Db, union_id: UnionId, bytes: Arc<Vec<u8>>) -> Result<Ch
     let _place = super::gate::WORKBOOK_PARSING.enter().await?;
     let started = std::time::Instant::now();
     let (sheet, report) = tokio::task::spawn_blocking(move || {
-        let sheet = xlsx::read_first_sheet(&bytes, &ReadLimits::default())?;
+        let upload = xlsx::read_upload(&bytes, &ReadLimits::default())?;
+        let (sheet, beyond) = (upload.sheet, upload.beyond_last_column);
         let read = started.elapsed();
-        let report = validate_sheet(&sheet, &ctx);
+        let mut report = validate_sheet(&sheet, &ctx);
+        // content right of Z, which the reader does not keep: reported like content in N–Z
+        if let Some((row, col)) = beyond {
+            report.issues.push(crate::domain::template::beyond_column_m(row, col));
+        }
         tracing::debug!(
             read_ms = read.as_millis() as u64,
             rules_ms = (started.elapsed() - read).as_millis() as u64,
@@ -230,7 +235,12 @@ pub async fn check(db: &Db, union_id: UnionId, bytes: Arc<Vec<u8>>) -> Result<Ch
     drop(_place);
     let mut issues = report.issues.clone();
     let looked_up = std::time::Instant::now();
-    let (existing, reported_holders) = existing_ids(db, union_id, &report.members).await?;
+    let rows = report
+        .members
+        .iter()
+        .map(|(row, m)| (*row, m.name.as_str(), m.id_number.as_str()))
+        .chain(report.flawed_ids.iter().map(|(row, name, id)| (*row, name.as_str(), id.as_str())));
+    let (existing, reported_holders) = existing_ids(db, union_id, rows).await?;
     issues.extend(existing);
     tracing::debug!(ms = looked_up.elapsed().as_millis() as u64, "IDs looked up");
     issues.sort_by_key(|i| (i.row.unwrap_or(0), i.column.clone().unwrap_or_default()));
@@ -239,24 +249,25 @@ pub async fn check(db: &Db, union_id: UnionId, bytes: Arc<Vec<u8>>) -> Result<Ch
 
 /// IDs of the file already on record: in this union, under another name, or in another union;
 /// and the members of other unions or under other names that these issues reveal.
-async fn existing_ids(
+async fn existing_ids<'a>(
     db: &Db,
     union_id: UnionId,
-    members: &[(u32, MemberRecord)],
+    rows: impl Iterator<Item = (u32, &'a str, &'a str)>,
 ) -> Result<(Vec<ImportIssue>, Vec<MemberId>), sqlx::Error> {
     let union_name = unions::node(db, union_id).await?.map(|n| n.name).unwrap_or_default();
-    let ids: Vec<&str> = members.iter().map(|(_, m)| m.id_number.as_str()).collect();
+    let rows: Vec<(u32, &str, &str)> = rows.collect();
+    let ids: Vec<&str> = rows.iter().map(|(_, _, id)| *id).collect();
     let found = members::holders(db, &ids).await?;
     let mut reported = Vec::new();
-    let issues = members
+    let issues = rows
         .iter()
-        .filter_map(|(row, m)| {
-            let holder = found.get(&m.id_number)?;
+        .filter_map(|(row, name, id)| {
+            let holder = found.get(*id)?;
             // another union's ID gets one answer whatever the name: a file of guessed names
             // must not learn which one is on record under it
             let kind = if holder.union != union_id {
                 ExistingId::InOtherUnion
-            } else if holder.name != m.name {
+            } else if holder.name != *name {
                 ExistingId::NameMismatch
             } else {
                 ExistingId::InThisUnion

@@ -524,17 +524,22 @@ pub struct CorrectionRow {
 /// Answers whether the record was in that state (and so written).
 pub async fn correct(
     tx: &mut Tx,
+    backend: Backend,
     row: &MemberRow,
     s: &StoredMember,
     changes: &[(&str, String, String)],
     by: Option<UserId>,
 ) -> Result<bool, sqlx::Error> {
-    let still: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM cards WHERE union_id = $1 AND member_id = $2 AND state = 'distributed'")
-            .bind(row.union_id)
-            .bind(row.id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    // the card locked on PostgreSQL until the correction is written: an activation at the same
+    // moment comes after it, as the lifecycle has it (correction, then activation)
+    let lock = if backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+    let still: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT 1 FROM cards WHERE union_id = $1 AND member_id = $2 AND state = 'distributed'{lock}"
+    ))
+    .bind(row.union_id)
+    .bind(row.id)
+    .fetch_optional(&mut **tx)
+    .await?;
     if still.is_none() {
         return Ok(false);
     }

@@ -1,6 +1,6 @@
 //! The union tree and a union's own information.
 
-use super::db::{now, Db, KeptCount, Tx};
+use super::db::{now, Backend, Db, KeptCount, Tx};
 use crate::domain::{
     ids::UnionId,
     role::UnionLevel,
@@ -283,15 +283,25 @@ pub async fn info(db: &Db, union_id: UnionId) -> Result<UnionInfoForm, sqlx::Err
 }
 
 /// Whether saving `new_branch` as the union's pickup branch would move its cards to another bank
-/// while some are with the bank: under review, being made, on their way or signed for and not yet
-/// handed out (a bank sees and moves a union's cards by the union's pickup branch). The kept
+/// while some are with the bank: under review, being made, on their way, signed for and not yet
+/// handed out, or handed out and not yet activated (a bank sees, activates and remakes a union's
+/// cards by the union's pickup branch, and records a card made by the batch it reviewed). The kept
 /// counts answer it without reading any card.
-pub async fn bank_change_blocked(tx: &mut Tx, union_id: UnionId, new_branch: &str) -> Result<bool, sqlx::Error> {
+pub async fn bank_change_blocked(
+    tx: &mut Tx,
+    backend: Backend,
+    union_id: UnionId,
+    new_branch: &str,
+) -> Result<bool, sqlx::Error> {
+    if backend == Backend::Postgres {
+        // a batch sent at the same moment locks the same row (`batches::submit_in`)
+        sqlx::query("SELECT id FROM unions WHERE id = $1 FOR UPDATE").bind(union_id).execute(&mut **tx).await?;
+    }
     let blocked: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM unions u JOIN bank_branches now_at ON now_at.code = u.pickup_branch \
          JOIN bank_branches next_at ON next_at.code = $2 \
          WHERE u.id = $1 AND now_at.bank_id <> next_at.bank_id AND EXISTS (SELECT 1 FROM card_counts k \
-         WHERE k.union_id = u.id AND k.n > 0 AND k.state IN ('submitted', 'in_production', 'awaiting_delivery', 'awaiting_distribution'))",
+         WHERE k.union_id = u.id AND k.n > 0 AND k.state IN ('submitted', 'in_production', 'awaiting_delivery', 'awaiting_distribution', 'distributed'))",
     )
     .bind(union_id)
     .bind(new_branch)

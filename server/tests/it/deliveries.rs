@@ -97,8 +97,8 @@ async fn a_union_cannot_move_its_cards_to_another_bank_while_the_bank_holds_some
     assert!(r.kind().is_none(), "{:?}", r.body);
     // once nothing is with the bank, the union may change bank
     sqlx::query(
-        "UPDATE cards SET state = 'distributed' WHERE union_id = $1 AND state IN ('submitted', \
-                 'in_production', 'awaiting_delivery', 'awaiting_distribution')",
+        "UPDATE cards SET state = 'activated' WHERE union_id = $1 AND state IN ('submitted', \
+                 'in_production', 'awaiting_delivery', 'awaiting_distribution', 'distributed')",
     )
     .bind(a)
     .execute(&app.db.pool)

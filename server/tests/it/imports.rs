@@ -270,6 +270,13 @@ async fn a_file_with_mistakes_reports_every_error_and_writes_nothing(app: TestAp
     .fetch_one(&app.db.pool)
     .await
     .unwrap();
+    let own_id: String = sqlx::query_scalar(
+        "SELECT m.id_number FROM members m JOIN unions u ON u.id = m.union_id WHERE u.name = $1 AND m.name = '黄丽'",
+    )
+    .bind(UNION_A)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
     let other_name: String = sqlx::query_scalar("SELECT name FROM members WHERE id_number = $1")
         .bind(&taken_elsewhere)
         .fetch_one(&app.db.pool)
@@ -282,6 +289,7 @@ async fn a_file_with_mistakes_reports_every_error_and_writes_nothing(app: TestAp
             ["赵六", "44030519850505321O", "1391234567", ""],
             ["孙七", &good, "13912345670", ""],
             [&other_name, &taken_elsewhere, "13912345671", ""],
+            ["黄丽", &own_id, "1391234", ""],
         ],
     );
     let (status, p) = app.upload(&c, "bad.xlsx", file).await;
@@ -299,10 +307,25 @@ async fn a_file_with_mistakes_reports_every_error_and_writes_nothing(app: TestAp
     let elsewhere = issues.iter().find(|i| i["row"] == 8).unwrap();
     assert_eq!(elsewhere["message"], "该证件号码已存在！");
     assert!(elsewhere["hint"].as_str().unwrap().contains("该会员是否已在其他单位录入"), "{elsewhere}");
+    // a row with another mistake is told at once that its ID is already a member here
+    assert_eq!(find(9, "H").as_deref(), Some("手机号码：1391234为无效手机号，请填写长度为11位数字的有效手机号码。"));
+    assert_eq!(find(9, "D"), Some(format!("该证件号码在【{UNION_A}】中已存在！")));
     for i in issues {
         assert!(i["code"].as_str().is_some_and(|c| !c.is_empty()) && i["hint"].is_string(), "{i}");
     }
     assert_eq!(p["ok_rows"], 1);
+
+    // a note far right of M (column AB, past the columns the reader keeps) is reported as one
+    // in N would be, not dropped
+    let mut row: [String; 13] = Default::default();
+    (row[1], row[3], row[7]) = ("周八".into(), resident_id("44030519850505322"), "13912345672".into());
+    let far = crate::common::workbook::full_workbook_with(UNION_A, &[row], &[(4, 27, "工号008")]);
+    let (status, far) = app.upload(&c, "far.xlsx", far).await;
+    assert_eq!(status, 200, "{far}");
+    let far_issues = far["issues"].as_array().unwrap();
+    assert_eq!(far_issues.len(), 1, "{far}");
+    assert_eq!(far_issues[0]["code"], "beyond_column_m");
+    assert_eq!(far_issues[0]["message"], "表格的最右列应是M列，AB列有内容（AB5）！");
     let id = p["import_id"].as_str().unwrap().to_string();
     let refused = app.call_fn(&c, CommitImport { import_id: id.clone() }).await;
     assert!(refused.body["imported"].is_null(), "nothing committed while errors stand: {:?}", refused.body);

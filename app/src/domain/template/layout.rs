@@ -292,16 +292,22 @@ pub(super) fn check_beyond_m(sheet: &Sheet, issues: &mut Vec<ImportIssue>) {
         }
     }
     for (c, row) in first {
-        let letter = column_letter(c);
-        issues.push(issue(
-            Some(row),
-            Some(c),
-            if row <= HEADER_ROW { "表头" } else { "文件" },
-            "beyond_column_m",
-            format!("表格的最右列应是M列，{letter}列有内容（{letter}{row}）！"),
-            "删除M列右侧的各列（表格的最右列必须是M列），需要保留的内容可填在“备注”列。",
-        ));
+        issues.push(beyond_column_m(row, c));
     }
+}
+
+/// Content at `row` in column `col` (0-based), right of M. The reader keeps columns A–Z; for
+/// content further right it reports the first such cell, and the server adds this issue for it.
+pub fn beyond_column_m(row: u32, col: usize) -> ImportIssue {
+    let letter = column_letter(col);
+    issue(
+        Some(row),
+        Some(col),
+        if row <= HEADER_ROW { "表头" } else { "文件" },
+        "beyond_column_m",
+        format!("表格的最右列应是M列，{letter}列有内容（{letter}{row}）！"),
+        "删除M列右侧的各列（表格的最右列必须是M列），需要保留的内容可填在“备注”列。",
+    )
 }
 
 #[cfg(test)]

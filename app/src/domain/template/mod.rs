@@ -31,8 +31,8 @@ mod validate;
 pub use cell::excel_serial_date;
 pub use coded::{HeaderValues, IncomeBand, UnitType};
 pub use layout::{
-    ATTACHMENT_MARK, ERROR_REPORT_COLUMN, FIRST_MEMBER_ROW, HEADERS, HEADER_ROW, INFO_LABELS, INFO_ROW, LAST_COLUMN,
-    TITLE,
+    beyond_column_m, ATTACHMENT_MARK, ERROR_REPORT_COLUMN, FIRST_MEMBER_ROW, HEADERS, HEADER_ROW, INFO_LABELS,
+    INFO_ROW, LAST_COLUMN, TITLE,
 };
 pub use messages::*;
 pub use validate::{existing_id_issue, validate_sheet, ExistingId, SheetReport, TemplateContext};

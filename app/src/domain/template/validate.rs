@@ -37,6 +37,10 @@ pub struct SheetReport {
     pub normalisations: Vec<Normalisation>,
     /// Member rows seen (row 5 on, with something in B–M).
     pub rows_read: usize,
+    /// Rows with some other problem whose ID number is itself correct (and first in the file):
+    /// (sheet row, name as stored, ID number as stored). The server looks these up too, so an ID
+    /// already on record is reported with the row's other problems, not after they are fixed.
+    pub flawed_ids: Vec<(u32, String, String)>,
 }
 
 /// Why an ID of the file is already on record (found by the server's database check).
@@ -86,6 +90,7 @@ pub fn validate_sheet(sheet: &Sheet, ctx: &TemplateContext) -> SheetReport {
     let member_rows = sheet.rows.iter().filter(|r| r.row >= FIRST_MEMBER_ROW).count();
     // normalised ID → (sheet row, index in sheet.rows) of its first occurrence
     let mut seen: HashMap<String, (u32, usize)> = HashMap::with_capacity(if readable { member_rows } else { 0 });
+    let mut flawed_ids = Vec::new();
     for (idx, r) in sheet.rows.iter().enumerate() {
         if r.row < FIRST_MEMBER_ROW || (1..=LAST_COLUMN).all(|c| r.cell(c).is_empty()) {
             continue;
@@ -108,8 +113,9 @@ pub fn validate_sheet(sheet: &Sheet, ctx: &TemplateContext) -> SheetReport {
         }
 
         let (key, _) = normalise_id(&input.id_number);
+        let mut first_in_file = false;
         if !key.is_empty() {
-            match seen.entry(key) {
+            match seen.entry(key.clone()) {
                 Entry::Occupied(o) => {
                     let (first_row, first_idx) = *o.get();
                     let first_name = header_text(sheet.rows[first_idx].cell(1));
@@ -124,6 +130,7 @@ pub fn validate_sheet(sheet: &Sheet, ctx: &TemplateContext) -> SheetReport {
                 }
                 Entry::Vacant(v) => {
                     v.insert((r.row, idx));
+                    first_in_file = true;
                 }
             }
         }
@@ -144,6 +151,12 @@ pub fn validate_sheet(sheet: &Sheet, ctx: &TemplateContext) -> SheetReport {
                 }
             }
             Err(errors) => {
+                let id_fine = first_in_file
+                    && !unreadable[3]
+                    && !errors.iter().any(|e| matches!(e.field.as_str(), "id_number" | "id_type"));
+                if id_fine {
+                    flawed_ids.push((r.row, member::squash(&input.name), key));
+                }
                 for e in errors {
                     let col = member::field_column(&e.field).unwrap_or(3);
                     // A cell already reported as unreadable is not reported again as empty.
@@ -156,7 +169,7 @@ pub fn validate_sheet(sheet: &Sheet, ctx: &TemplateContext) -> SheetReport {
     }
     // Header issues come first and beyond-M issues may point into member rows: sheet order.
     issues.sort_by_key(|i| (i.row.unwrap_or(0), i.column.as_deref().and_then(column_index).unwrap_or(0)));
-    SheetReport { header, members, issues, normalisations, rows_read }
+    SheetReport { header, members, issues, normalisations, rows_read, flawed_ids }
 }
 
 #[cfg(test)]
@@ -190,6 +203,32 @@ mod tests {
         assert_eq!(r.members.len(), 2);
         assert_eq!(r.members[0].0, 5);
         assert_eq!(r.members[0].1.birth_date, "1949-12-31");
+    }
+
+    #[test]
+    fn rows_with_other_mistakes_hand_their_correct_ids_to_the_look_up() {
+        let r = validate_sheet(
+            &sheet(vec![
+                member(5, " 王 芳 ", "11010519491231002X", "1380013800"),
+                member(6, "李伟", "11010519491231002Y", "1380013800"),
+                member(7, "张三", "11010519491231002x", "138"),
+                member(8, "李四", &id(1), "13900139000"),
+            ]),
+            &ctx(),
+        );
+        // row 5: a bad phone, its ID fine; row 6: its ID wrong; row 7: the same ID again (a
+        // duplicate in the file, reported as such); row 8: clean, among the members
+        assert_eq!(r.flawed_ids, vec![(5, "王 芳".to_string(), "11010519491231002X".to_string())]);
+        assert_eq!(r.members.iter().map(|(row, _)| *row).collect::<Vec<_>>(), [8]);
+    }
+
+    #[test]
+    fn a_row_holding_only_zero_width_characters_is_an_empty_row() {
+        let mut blank = text_row(6, &[]);
+        set(&mut blank, 11, Cell::Text("\u{200B}\u{FEFF}".into()));
+        let r = validate_sheet(&sheet(vec![member(5, "王芳", "11010519491231002X", "13800138000"), blank]), &ctx());
+        assert!(r.issues.is_empty(), "{:#?}", r.issues);
+        assert_eq!(r.rows_read, 1);
     }
 
     #[test]

@@ -23,7 +23,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use calamine::{expand_shared_formula, DataRef, Reader, SheetType, SheetVisible, Xlsx, XlsxFormulaMetadata};
 
-use crate::domain::sheet::{Cell, Sheet, SheetRow};
+use crate::domain::{
+    id_document::is_invisible_space,
+    sheet::{Cell, Sheet, SheetRow},
+};
 
 use super::error::XlsxError;
 use super::guard::{self, GuardReport};
@@ -326,8 +329,8 @@ fn merge_duplicate_rows(rows: Vec<SheetRow>) -> Vec<SheetRow> {
 fn data_is_blank(v: &DataRef<'_>) -> bool {
     match v {
         DataRef::Empty => true,
-        DataRef::String(s) => s.trim().is_empty(),
-        DataRef::SharedString(s) => s.trim().is_empty(),
+        DataRef::String(s) => s.chars().all(is_invisible_space),
+        DataRef::SharedString(s) => s.chars().all(is_invisible_space),
         _ => false,
     }
 }

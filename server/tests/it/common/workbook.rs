@@ -43,6 +43,11 @@ pub fn workbook<S: AsRef<str>>(union_name: &str, rows: &[[S; 4]]) -> Vec<u8> {
 /// here, empty cells are left out). ID and phone are written as text, as the downloaded template
 /// formats them.
 pub fn full_workbook(union_name: &str, rows: &[[String; 13]]) -> Vec<u8> {
+    full_workbook_with(union_name, rows, &[])
+}
+
+/// `full_workbook` with more cells written as text: (0-based row, 0-based column, text).
+pub fn full_workbook_with(union_name: &str, rows: &[[String; 13]], extra: &[(u32, u16, &str)]) -> Vec<u8> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -78,6 +83,9 @@ pub fn full_workbook(union_name: &str, rows: &[[String; 13]]) -> Vec<u8> {
                 ws.write_string(r, c as u16, v).unwrap();
             }
         }
+    }
+    for (r, c, v) in extra {
+        ws.write_string(*r, *c, *v).unwrap();
     }
     wb.save_to_buffer().unwrap()
 }
