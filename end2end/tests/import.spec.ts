@@ -148,14 +148,16 @@ test('a clerk fills the downloaded template, sees every mistake with its cell, f
   const result = await upload(page, withMistakes);
   await expect(result).toContainText('文件：会员信息采集表-有错.xlsx');
   await expect(result).toContainText('读取会员 4 行');
-  await expect(result).toContainText('错误 3 处');
-  await expect(result.getByRole('alert')).toContainText('发现 3 处错误，未导入任何会员');
+  await expect(result).toContainText('错误 6 处');
+  await expect(result.getByRole('alert')).toContainText('发现 6 处错误，未导入任何会员');
   await expect(result.getByRole('button', { name: '确认导入' })).toHaveCount(0);
 
-  // Every mistake with its row, column, item and the guide's message.
-  await expect(page.locator('table.issues tbody tr')).toHaveCount(3);
+  // Every mistake with its row, column, item and the guide's message; an invalid ID number
+  // makes 国家/地区, 性别 and 出生日期 required, as the guide has it.
+  await expect(page.locator('table.issues tbody tr')).toHaveCount(6);
   await expectIssue(page, 6, 'D', '证件号码', `同5行的${first.name}证件号码相同。`);
   await expectIssue(page, 7, 'D', '证件号码', ID_LETTER_O);
+  await expectIssue(page, 7, 'E', '国家/地区', '证件号码无效或者为非居民身份证时，国家/地区必填！');
   await expectIssue(page, 8, 'H', '手机号码', phoneMessage(shortPhone));
   // each error links to its entry of the help centre's FAQ (常见问题汇总), in a new window
   const faq = page

@@ -2,16 +2,16 @@
 //! `MemberInput::parse` is the only way to a `MemberRecord`; the import and the browser's
 //! member edit form both use it, so a row passes or fails the same way everywhere.
 //!
-//! When 证件类型 is blank the row is a 居民身份证 row, with two refinements (domain.md leaves
-//! them open):
+//! When 证件类型 is blank the row is a 居民身份证 row:
 //! * A number that passes GB 11643 is accepted whatever its address code, which covers
 //!   港澳台居民居住证 (`810000`/`820000`/`830000`, whose 国家/地区 is then filled in as
-//!   中国香港/中国澳门/中国台湾 when blank) and 外国人永久居留身份证 2023 (`9…`).
-//! * A number that is not valid is either a mistyped 居民身份证 (18 characters, or 15–20 of digits,
-//!   O and a final X: see `looks_like_resident_id`) — then the ID error alone is reported, since
-//!   fixing the number is the remedy — or some other document entered without its type (e.g.
-//!   `E12345678`, or a 2017 外国人永久居留身份证) — then `证件号码无效或者为非居民身份证时，证件类型必填！`
-//!   is reported, with 国家/地区, 性别 and 出生日期 if they are blank.
+//!   中国香港/中国澳门/中国台湾 when blank; domain.md accepts them with the type blank).
+//! * A number that is not a valid 居民身份证 number makes 国家/地区, 性别 and 出生日期 required
+//!   (domain.md, and the guide's `证件号码无效或者为非居民身份证时，…必填！`): a mistyped
+//!   居民身份证 (18 characters, or 15–20 of digits, O and a final X: see `looks_like_resident_id`)
+//!   gets its ID error beside them; some other document entered without its type (e.g.
+//!   `E12345678`, or a 外国人永久居留身份证 of either version, `9…` from 2023) gets
+//!   `证件号码无效或者为非居民身份证时，证件类型必填！` beside them.
 //!
 //! With any other 证件类型, 国家/地区, 性别 and 出生日期 are required. Whenever the number passes
 //! GB 11643 (whatever the type), a 性别 or 出生日期 given must agree with it.
@@ -459,19 +459,30 @@ impl MemberInput {
         if id.is_empty() {
             e.push("id_number", "id_number_required", "证件号码必填！", "对照证件原件填写证件号码（居民身份证为18位）");
         } else {
+            // a 外国人永久居留身份证 passes GB 11643 but is not a 居民身份证
+            let foreign = kind == Some(IdKind::ForeignPermanent2023);
             match id_type {
-                Some(IdType::ResidentId) if gb => {}
-                Some(IdType::ResidentId) if type_blank && !looks_like_resident_id(&id) => {
+                Some(IdType::ResidentId) if gb && !foreign => {}
+                Some(IdType::ResidentId) if type_blank && (foreign || !looks_like_resident_id(&id)) => {
                     let hint = match kind {
                         Some(IdKind::ForeignPermanent2017) => {
                             format!("该号码为外国人永久居留身份证（2017版），证件类型请填“其他”。\n{HINT_REQUIRED}")
+                        }
+                        Some(IdKind::ForeignPermanent2023) => {
+                            format!("该号码为外国人永久居留身份证，证件类型请填“其他”。\n{HINT_REQUIRED}")
                         }
                         _ => HINT_REQUIRED.to_string(),
                     };
                     e.push("id_type", "id_type_required", MSG_ID_TYPE_REQUIRED, hint);
                     explicit = true;
                 }
-                Some(IdType::ResidentId) => report_resident_problems(&mut e, resident_id_problems(&id, today)),
+                // not a valid 居民身份证 number: the guide asks for 国家/地区, 性别 and 出生日期
+                // too (证件号码无效或者为非居民身份证时…必填)
+                Some(IdType::ResidentId) if foreign => explicit = true,
+                Some(IdType::ResidentId) => {
+                    report_resident_problems(&mut e, resident_id_problems(&id, today));
+                    explicit = true;
+                }
                 Some(_) => {
                     let o = letter_o_positions(&id);
                     if !o.is_empty()
@@ -748,7 +759,8 @@ mod tests {
         for (id, code, message, why) in cases {
             let input = MemberInput { id_number: id.into(), ..valid() };
             let errs = input.parse(TODAY).expect_err(why);
-            assert_eq!(errs.len(), 1, "{id}: {why}: only the ID error, got {errs:?}");
+            let all: Vec<&str> = errs.iter().map(|e| e.code.as_str()).collect();
+            assert_eq!(all, [code, "country_required", "sex_required", "birth_date_required"], "{id}: {why}");
             assert_eq!(errs[0].code, code, "{id}: {why}");
             assert_eq!(errs[0].message, message, "{id}: {why}");
             assert_eq!(errs[0].field, "id_number", "{id}: {why}");
@@ -771,7 +783,7 @@ mod tests {
     fn a_letter_o_in_a_17_character_id_is_reported_with_the_length() {
         assert_eq!(
             codes(&MemberInput { id_number: "11O10519491231002".into(), ..valid() }),
-            ["id_number_letter_o", "id_number_length"]
+            ["id_number_letter_o", "id_number_length", "country_required", "sex_required", "birth_date_required"]
         );
     }
 
@@ -798,10 +810,21 @@ mod tests {
     }
 
     #[test]
-    fn a_2023_foreign_permanent_resident_id_is_accepted_without_a_type() {
+    fn a_2023_foreign_permanent_resident_id_needs_its_type_and_the_other_fields() {
         let id = with_check("93184019850615123");
-        let (m, _) =
-            MemberInput { id_number: id, ..valid() }.parse(TODAY).expect("9… is never refused for its address code");
+        let input = MemberInput { id_number: id.clone(), ..valid() };
+        assert_eq!(codes(&input), ["id_type_required", "country_required", "sex_required", "birth_date_required"]);
+        assert!(error(&input, "id_type_required").hint.starts_with("该号码为外国人永久居留身份证，证件类型请填“其他”"));
+        let as_resident = MemberInput { id_type: "居民身份证".into(), ..input.clone() };
+        assert_eq!(codes(&as_resident), ["country_required", "sex_required", "birth_date_required"]);
+        let typed = MemberInput {
+            id_type: "其他".into(),
+            country: "美国".into(),
+            sex: "男".into(),
+            birth_date: "1985-06-15".into(),
+            ..input
+        };
+        let (m, _) = typed.parse(TODAY).expect("9… is never refused for its address code");
         assert_eq!(m.id_kind, Some(IdKind::ForeignPermanent2023));
         assert_eq!(m.birth_date, "1985-06-15");
         assert_eq!(m.sex, Sex::Male);
@@ -861,14 +884,20 @@ mod tests {
     }
 
     #[test]
-    fn a_mistyped_resident_id_does_not_ask_for_country_and_birth_date() {
-        assert_eq!(codes(&MemberInput { id_number: "110105194912310021".into(), ..valid() }), ["id_number_checksum"]);
+    fn a_mistyped_resident_id_also_asks_for_country_sex_and_birth_date() {
+        let input = MemberInput { id_number: "110105194912310021".into(), ..valid() };
+        assert_eq!(codes(&input), ["id_number_checksum", "country_required", "sex_required", "birth_date_required"]);
+        assert_eq!(error(&input, "country_required").message, "证件号码无效或者为非居民身份证时，国家/地区必填！");
+        // given, they are taken as they are, and only the number is left to fix
+        let filled =
+            MemberInput { country: "中国".into(), sex: "女".into(), birth_date: "1949-12-31".into(), ..input };
+        assert_eq!(codes(&filled), ["id_number_checksum"]);
     }
 
     #[test]
     fn a_resident_id_type_with_a_passport_number_is_a_format_error() {
         let input = MemberInput { id_type: "居民身份证".into(), id_number: "E12345678".into(), ..valid() };
-        assert_eq!(codes(&input), ["id_number_length"]);
+        assert_eq!(codes(&input), ["id_number_length", "country_required", "sex_required", "birth_date_required"]);
     }
 
     #[test]
@@ -1033,7 +1062,7 @@ mod tests {
 
     #[test]
     fn today_may_be_given_with_dashes() {
-        assert_eq!(codes(&MemberInput { id_number: "110105209912310021".into(), ..valid() }), ["id_number_future"]);
+        assert_eq!(codes(&MemberInput { id_number: "110105209912310021".into(), ..valid() })[0], "id_number_future");
         let input = MemberInput { id_number: with_check("44030420261128123"), ..valid() };
         assert!(input.parse("2026-11-27").is_err(), "born tomorrow");
         assert!(input.parse("2026-11-28").is_ok(), "born today");

@@ -291,7 +291,10 @@ mod tests {
         ];
         for (bad, code, message, why) in cases {
             let r = validate_sheet(&sheet(vec![member(8, "王芳", bad, "13800138000")]), &ctx());
-            let i = only_issue(&r);
+            // the ID's own error, then E, F and G, which an invalid number makes required
+            let columns: Vec<_> = r.issues.iter().map(|i| i.column.clone().unwrap_or_default()).collect();
+            assert_eq!(columns, ["D", "E", "F", "G"], "{why}");
+            let i = &r.issues[0];
             assert_eq!(
                 (i.row, i.column.as_deref(), i.field.as_str(), i.code.as_str(), i.message.as_str()),
                 (Some(8), Some("D"), "证件号码", code, message),
@@ -361,6 +364,9 @@ mod tests {
                 "F3:income_band_invalid",
                 "B5:name_has_digit",
                 "D5:id_number_length",
+                "E5:country_required",
+                "F5:sex_required",
+                "G5:birth_date_required",
                 "H5:phone_invalid",
                 "B6:name_required",
                 "D6:id_number_required",
