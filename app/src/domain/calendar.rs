@@ -526,12 +526,32 @@ impl Calendar {
     }
 
     /// Whether a card of a delivery signed for on `signed` and handed out on `day` was handed out
-    /// by its due date.
+    /// by its due date: on time while fewer than five working days lie between the two. Only the
+    /// days before `day` are read, so a card signed for at the end of December and handed out
+    /// two days later is on time whether or not next year's calendar is published yet; it is
+    /// undetermined only when the count needs a year without data.
     pub fn timeliness(&self, signed: Date, day: Date) -> Timeliness {
-        match self.due_date(signed, DISTRIBUTION_WORKING_DAYS) {
-            Ok(due) if day <= due => Timeliness::OnTime,
-            Ok(_) => Timeliness::Late,
-            Err(_) => Timeliness::Undetermined,
+        if !self.has_year(signed.year()) {
+            return Timeliness::Undetermined;
+        }
+        let mut counted = 0;
+        let mut at = signed;
+        loop {
+            let Some(next) = at.next_day() else { return Timeliness::Undetermined };
+            if next >= day {
+                return Timeliness::OnTime;
+            }
+            at = next;
+            match self.is_working_day(at) {
+                Ok(true) => {
+                    counted += 1;
+                    if counted >= DISTRIBUTION_WORKING_DAYS {
+                        return Timeliness::Late;
+                    }
+                }
+                Ok(false) => {}
+                Err(_) => return Timeliness::Undetermined,
+            }
         }
     }
 
@@ -739,6 +759,23 @@ mod tests {
         assert_eq!(cal.timeliness(d("2026-09-25"), due), Timeliness::OnTime);
         assert_eq!(cal.timeliness(d("2026-09-25"), due.next_day().unwrap()), Timeliness::Late);
         assert_eq!(cal.timeliness(d("2024-12-30"), d("2025-01-02")), Timeliness::Undetermined);
+        // the same answers as the due date, for every hand-out day around it
+        for signed in ["2026-02-13", "2026-09-25", "2026-04-30", "2026-12-21"] {
+            let due = cal.due_date(d(signed), DISTRIBUTION_WORKING_DAYS).unwrap();
+            let mut day = d(signed);
+            for _ in 0..20 {
+                let expected = if day <= due { Timeliness::OnTime } else { Timeliness::Late };
+                assert_eq!(cal.timeliness(d(signed), day), expected, "signed {signed}, handed out {day}");
+                day = day.next_day().unwrap();
+            }
+        }
+        // at the end of a year whose next is not published: on time while the count stays in
+        // the year with data, undetermined once it needs the next
+        assert_eq!(cal.timeliness(d("2026-12-28"), d("2026-12-29")), Timeliness::OnTime);
+        assert_eq!(cal.timeliness(d("2026-12-28"), d("2026-12-31")), Timeliness::OnTime);
+        assert_eq!(cal.timeliness(d("2026-12-28"), d("2027-01-01")), Timeliness::OnTime);
+        assert_eq!(cal.timeliness(d("2026-12-28"), d("2027-01-02")), Timeliness::Undetermined);
+        assert_eq!(cal.timeliness(d("2026-12-21"), d("2027-01-04")), Timeliness::Late);
         // overdue counts working days after the due date: a weekend adds none
         assert_eq!(cal.working_days_overdue(d("2026-03-06"), d("2026-03-09")).unwrap(), 1);
         assert_eq!(cal.working_days_overdue(d("2026-03-06"), d("2026-03-08")).unwrap(), 0);
