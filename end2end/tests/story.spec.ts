@@ -96,6 +96,8 @@ test('one union’s cards go from import to activation through the union’s and
   await loginAs(bank, 'boc', DEMO_PASSWORD, '/bank');
   await openBatch(bank, account.unionName, 0);
   const row = bank.getByRole('region', { name: '批次会员列表' }).locator('tbody tr').filter({ hasText: members[0].id });
+  // the file's 是否加载深圳通 (是) reaches the bank with each member
+  await expect(row.locator('td[data-label="深圳通"]')).toHaveText('加载');
   await row.getByRole('button', { name: new RegExp(`^退回\\s*${members[0].name}$`) }).click();
   const form = bank.locator('form.reject-form');
   await form.getByLabel('手机号码无效', { exact: true }).check();

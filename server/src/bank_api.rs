@@ -281,6 +281,9 @@ pub struct BatchMember {
     pub department: Option<String>,
     /// The card's state (`submitted`, `rejected`, `in_production`, …).
     pub card_state: String,
+    /// 是否加载深圳通 (load the Shenzhen Tong transit function), as the union's upload gave it;
+    /// absent for a member not imported from the template.
+    pub shenzhen_tong: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -319,6 +322,7 @@ async fn get_batch(
         .into_iter()
         .take(limit as usize)
         .map(|m| BatchMember {
+            shenzhen_tong: m.shenzhen_tong(),
             member: m.id.0,
             name: m.name,
             id_type: m.id_type,

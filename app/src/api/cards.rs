@@ -228,6 +228,8 @@ pub struct ReviewItem {
     pub phone: String,
     pub department: String,
     pub card_state: CardState,
+    /// 是否加载深圳通, as the union's upload gave it (none when the member was not imported).
+    pub shenzhen_tong: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -256,6 +258,7 @@ pub async fn get_batch(batch: BatchId, state: Option<CardState>, page: i64) -> R
         .into_iter()
         .map(|r| {
             Ok(ReviewItem {
+                shenzhen_tong: r.shenzhen_tong(),
                 id: r.id,
                 id_type: members::id_type_of(r.id, &r.id_type)?.label().to_string(),
                 name: r.name,

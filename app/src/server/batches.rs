@@ -290,7 +290,7 @@ pub async fn members_after(
     limit: i64,
 ) -> Result<Vec<ReviewRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT m.id, m.name, m.id_type, m.id_number, m.phone, m.department, c.state AS card_state \
+        "SELECT {REVIEW_COLUMNS} \
          FROM {MEMBERS_WITH_CARDS} WHERE c.union_id = (SELECT union_id FROM card_batches WHERE id = $1) \
          AND c.batch_id = $1 AND c.state <> 'pending' AND c.member_id > $2 ORDER BY c.member_id LIMIT $3"
     ))
@@ -328,7 +328,20 @@ pub struct ReviewRow {
     pub phone: String,
     pub department: Option<String>,
     pub card_state: CardState,
+    /// 是否加载深圳通 of the upload the member came from (1 是, 0 否; none for a member not
+    /// imported from a template, such as the demo data).
+    pub shenzhen_tong: Option<i64>,
 }
+
+impl ReviewRow {
+    pub fn shenzhen_tong(&self) -> Option<bool> {
+        self.shenzhen_tong.map(|v| v != 0)
+    }
+}
+
+/// A review row's columns, the 深圳通 choice read from the member's upload.
+const REVIEW_COLUMNS: &str = "m.id, m.name, m.id_type, m.id_number, m.phone, m.department, c.state AS card_state, \
+     (SELECT i.shenzhen_tong FROM imports i WHERE i.id = m.import_id) AS shenzhen_tong";
 
 /// The batch's cards, in id order, optionally only those in `state`; and how many match.
 pub async fn members_of(
@@ -347,7 +360,7 @@ pub async fn members_of(
     );
     let filter = if state.is_some() { "AND c.state = $2" } else { "AND $2 IS NULL" };
     let rows = sqlx::query_as(&format!(
-        "SELECT m.id, m.name, m.id_type, m.id_number, m.phone, m.department, c.state AS card_state \
+        "SELECT {REVIEW_COLUMNS} \
          {cards} {filter} ORDER BY c.member_id LIMIT $3 OFFSET $4"
     ))
     .bind(batch)

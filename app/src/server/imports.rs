@@ -416,6 +416,9 @@ pub async fn preview(
     let id = new_import_id();
     let preview = checked.preview(&id, file_name, None);
     let checked_holders = std::mem::take(&mut checked.reported_holders);
+    // row 3 as the union filled it, kept with the upload: the bank's review reads each member's
+    // 深圳通 choice through the upload the member came from
+    let header = checked.report.header.clone();
     let staged = if checked.issues.is_empty() && !checked.report.members.is_empty() {
         let Checked { sheet, report, context, .. } = checked;
         drop(sheet); // the largest part, no longer needed
@@ -432,8 +435,9 @@ pub async fn preview(
     let (staged, kept) = staged.unzip();
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "INSERT INTO imports (id, union_id, user_id, file_name, file_sha256, file, rows_read, error_count, status, created_at, staged) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'previewed', $9, $10)",
+        "INSERT INTO imports (id, union_id, user_id, file_name, file_sha256, file, rows_read, error_count, status, created_at, staged, \
+         unit_type, income_band, branch_code, shenzhen_tong) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'previewed', $9, $10, $11, $12, $13, $14)",
     )
     .bind(&id)
     .bind(union_id)
@@ -445,6 +449,10 @@ pub async fn preview(
     .bind(preview.issues.len() as i64)
     .bind(now())
     .bind(staged)
+    .bind(header.as_ref().map(|h| h.unit_type.code()))
+    .bind(header.as_ref().map(|h| h.income_band.code()))
+    .bind(header.as_ref().map(|h| h.branch_code.clone()))
+    .bind(header.as_ref().map(|h| i64::from(h.shenzhen_tong)))
     .execute(&mut *tx)
     .await?;
     // the errors of the preview, for the supervisors' ranking of what to teach

@@ -25,7 +25,52 @@ on_both_engines!(
     the_bank_rejects_with_reasons_approves_the_rest_and_the_union_sends_the_fixed_member_again,
     a_batch_is_reviewed_once_when_two_officers_approve_it_at_the_same_time,
     each_role_reaches_only_its_own_side_of_the_batch,
+    the_bank_reads_each_members_shenzhen_tong_choice_from_the_union_upload,
 );
+
+/// Row 3's 是否加载深圳通 travels with the members imported from the file to the bank's review.
+async fn the_bank_reads_each_members_shenzhen_tong_choice_from_the_union_upload(app: TestApp) {
+    use crate::common::workbook::{resident_id, workbook};
+    use app::api::imports::CommitImport;
+    let clerk = app.login_ok("shili", DEMO_PASSWORD).await;
+    let file = workbook(
+        UNION_A,
+        &[
+            ["深圳通甲", &resident_id("44030519850505331"), "13912345681", "生产部"],
+            ["深圳通乙", &resident_id("44030519850505332"), "13912345682", "生产部"],
+        ],
+    );
+    let (status, preview) = app.upload(&clerk, "szt.xlsx", file).await;
+    assert_eq!(status, 200, "{preview}");
+    let import_id = preview["import_id"].as_str().unwrap().to_string();
+    let done = app.call_fn(&clerk, CommitImport { import_id: import_id.clone() }).await;
+    assert_eq!(done.body["imported"], 2, "{:?}", done.body);
+    let kept: (Option<String>, Option<String>, Option<String>, Option<i64>) =
+        sqlx::query_as("SELECT unit_type, income_band, branch_code, shenzhen_tong FROM imports WHERE id = $1")
+            .bind(&import_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(kept, (Some("60".into()), Some("2".into()), Some("104584000101".into()), Some(1)));
+    let sent = app.call_fn(&clerk, submit_all("szt")).await;
+    let batch = batch_id(&sent.body);
+    let bank = app.login_ok("boc", DEMO_PASSWORD).await;
+    let mut seen = std::collections::BTreeMap::new();
+    for page in 1..=10 {
+        let detail = app.call_fn(&bank, GetBatch { batch, state: None, page }).await;
+        let items = detail.body["items"].as_array().unwrap().clone();
+        if items.is_empty() {
+            break;
+        }
+        for i in items {
+            seen.insert(i["name"].as_str().unwrap().to_string(), i["shenzhen_tong"].clone());
+        }
+    }
+    assert_eq!(seen["深圳通甲"], true);
+    assert_eq!(seen["深圳通乙"], true);
+    // the demo's members came from no upload: nothing to say
+    assert!(seen.values().any(|v| v.is_null()), "{seen:?}");
+}
 
 async fn count(app: &TestApp, union: UnionId, state: CardState) -> i64 {
     counts_of_union(&app.db, union).await.unwrap().into_iter().find(|(s, _)| *s == state).map(|(_, n)| n).unwrap()

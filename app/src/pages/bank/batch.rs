@@ -199,7 +199,7 @@ pub fn BatchPage() -> impl IntoView {
                             <TableRegion label="批次会员列表">
                                 <table class="stack review-list">
                                     <thead><tr><th scope="col">"姓名"</th><th scope="col">"证件类型"</th><th scope="col">"证件号码"</th>
-                                        <th scope="col">"手机号码"</th><th scope="col">"部门"</th><th scope="col">"状态"</th>
+                                        <th scope="col">"手机号码"</th><th scope="col">"部门"</th><th scope="col">"深圳通"</th><th scope="col">"状态"</th>
                                         <th scope="col">"操作"</th></tr></thead>
                                     <tbody>
                                         {d.items.into_iter().map(|m| view! { <MemberRow member=m review=review/> }).collect_view()}
@@ -407,6 +407,7 @@ fn MemberRow(member: ReviewItem, review: Review) -> impl IntoView {
             <td class="mono" data-label="证件号码">{member.id_number.clone()}</td>
             <td class="mono" data-label="手机号码">{member.phone.clone()}</td>
             <td data-label="部门">{member.department.clone()}</td>
+            <td data-label="深圳通">{match member.shenzhen_tong { Some(true) => "加载", Some(false) => "不加载", None => "—" }}</td>
             <td data-label="状态">
                 <span class=format!("state-tag state-{}", member.card_state.as_str())>{member.card_state.label()}</span>
                 {move || chosen().then(|| view! { " " <span class="badge wait">"待退回"</span> })}
@@ -427,7 +428,7 @@ fn MemberRow(member: ReviewItem, review: Review) -> impl IntoView {
         </tr>
         {move || open().then(|| view! {
             <tr class="reject-row">
-                <td colspan="7"><RejectForm member=id name=member.name.clone() form_id=form_id.clone() review=review/></td>
+                <td colspan="8"><RejectForm member=id name=member.name.clone() form_id=form_id.clone() review=review/></td>
             </tr>
         })}
     }
