@@ -148,6 +148,7 @@ pub struct MemberDetail {
 /// A member's report of a wrong field, still open.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenReport {
+    pub field: String,
     pub field_label: String,
     pub proposed: String,
     pub created_at: i64,
@@ -162,6 +163,7 @@ async fn open_reports(db: &crate::server::Db, member: MemberId) -> Result<Vec<Op
         .filter(|r| r.status == ReportStatus::Open)
         .map(|r| OpenReport {
             field_label: reportable_label(&r.field).unwrap_or("").to_string(),
+            field: r.field,
             proposed: r.proposed,
             created_at: r.created_at,
         })
@@ -175,18 +177,14 @@ impl MemberDetail {
     }
 }
 
-/// The fields the bank reviews and prints on the card: the union changes them only while the
-/// card is its own ([`CardState::with_union`]).
+/// The fields the bank reviews and prints on the card: the union changes them only in the states
+/// [`CardState::identity_lock`] allows.
 pub const IDENTITY_FIELDS: [&str; 3] = ["name", "id_type", "id_number"];
 
-/// What a union is told when it changes one of them later.
-pub const IDENTITY_LOCKED: &str =
-    "该会员的会员服务卡已交银行办理，姓名和证件信息不能在这里修改：银行退回后可以修改；卡已发放的，请会员持证件到银行网点更正。";
-
 impl MemberDetail {
-    /// Whether the form may change the name and ID fields.
-    pub fn identity_editable(&self) -> bool {
-        self.card_state.with_union()
+    /// Why the form may not change the name and ID fields now, if it may not.
+    pub fn identity_lock(&self) -> Option<&'static str> {
+        self.card_state.identity_lock()
     }
 }
 
@@ -245,12 +243,14 @@ pub async fn update_member(id: MemberId, input: MemberInput) -> Result<MemberDet
         // the card's state as this transaction sees it, locked on PostgreSQL against a batch
         // application at the same moment
         let lock = if db.backend == crate::server::db::Backend::Postgres { " FOR UPDATE" } else { "" };
-        let state: CardState = sqlx::query_scalar(&format!("SELECT state FROM cards WHERE member_id = $1{lock}"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        if !state.with_union() {
-            return Err(AppError::refused("identity_locked", IDENTITY_LOCKED));
+        let state: CardState =
+            sqlx::query_scalar(&format!("SELECT state FROM cards WHERE union_id = $1 AND member_id = $2{lock}"))
+                .bind(union)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if let Some(why) = state.identity_lock() {
+            return Err(AppError::refused("identity_locked", why));
         }
     }
     // an ID recorded by someone else since the check above

@@ -63,6 +63,24 @@ impl CardState {
         matches!(self, CardState::Pending | CardState::Rejected)
     }
 
+    /// Why the union may not change a member's name and ID in this state, with what to do
+    /// instead; `None` when it may: while the card is the union's own (未办卡), and once its
+    /// lifecycle is over (已激活: the record is the union's again, the card stays as it is).
+    pub fn identity_lock(self) -> Option<&'static str> {
+        match self {
+            CardState::Pending | CardState::Rejected | CardState::Activated => None,
+            CardState::Submitted | CardState::InProduction | CardState::AwaitingDelivery => Some(
+                "该会员的会员服务卡正在银行办理（审核、制卡或送卡中），姓名和证件信息暂不能修改：如有错误，银行审核退回后即可修改。",
+            ),
+            CardState::AwaitingDistribution => Some(
+                "该会员的会员服务卡已送到工会、待发放，姓名和证件信息不能在这里修改：卡面有误的，请联系银行收回重新制卡；发卡后也可由会员持证件到银行网点在激活时更正。",
+            ),
+            CardState::Distributed => {
+                Some("该会员的会员服务卡已发放、待激活，姓名和证件信息请会员持证件到银行网点在激活时更正。")
+            }
+        }
+    }
+
     /// The list label the union sees (domain.md).
     pub fn label(self) -> &'static str {
         match self {

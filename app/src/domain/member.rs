@@ -478,7 +478,16 @@ impl MemberInput {
                 }
                 // not a valid 居民身份证 number: the guide asks for 国家/地区, 性别 and 出生日期
                 // too (证件号码无效或者为非居民身份证时…必填)
-                Some(IdType::ResidentId) if foreign => explicit = true,
+                Some(IdType::ResidentId) if foreign => {
+                    // typed as 居民身份证: the type is wrong, not missing
+                    e.push(
+                        "id_type",
+                        "id_type_invalid",
+                        "证件类型填写错误！",
+                        format!("该号码为外国人永久居留身份证，证件类型请填“其他”。\n{HINT_REQUIRED}"),
+                    );
+                    explicit = true;
+                }
                 Some(IdType::ResidentId) => {
                     report_resident_problems(&mut e, resident_id_problems(&id, today));
                     explicit = true;
@@ -816,7 +825,7 @@ mod tests {
         assert_eq!(codes(&input), ["id_type_required", "country_required", "sex_required", "birth_date_required"]);
         assert!(error(&input, "id_type_required").hint.starts_with("该号码为外国人永久居留身份证，证件类型请填“其他”"));
         let as_resident = MemberInput { id_type: "居民身份证".into(), ..input.clone() };
-        assert_eq!(codes(&as_resident), ["country_required", "sex_required", "birth_date_required"]);
+        assert_eq!(codes(&as_resident), ["id_type_invalid", "country_required", "sex_required", "birth_date_required"]);
         let typed = MemberInput {
             id_type: "其他".into(),
             country: "美国".into(),

@@ -818,8 +818,14 @@ pub async fn correct(
     let row = members::own(db, card.union_id, member).await?;
     let before = row.input()?;
     let input = MemberInput { name: fix.name, id_number: fix.id_number, phone: fix.phone, ..before.clone() };
-    let (record, _) = input.parse(&today()).map_err(|errors| AppError::Invalid {
-        errors: errors.into_iter().map(|e| FieldError { field: e.field, message: e.message }).collect(),
+    let (record, _) = input.parse(&today()).map_err(|errors| {
+        // the fields the bank corrects: a mistyped ID also makes 国家/地区 required by the
+        // template's rule, which the bank cannot fill in here; its own error is the one to show
+        let (ours, rest): (Vec<_>, Vec<_>) = errors.into_iter().partition(|e| CORRECTABLE.contains(&e.field.as_str()));
+        let shown = if ours.is_empty() { rest } else { ours };
+        AppError::Invalid {
+            errors: shown.into_iter().map(|e| FieldError { field: e.field, message: e.message }).collect(),
+        }
     })?;
     if members::id_number_holder(db, &record.id_number, member).await?.is_some() {
         return Err(AppError::invalid("id_number", "该证件号码已存在！"));

@@ -243,7 +243,10 @@ pub async fn check(db: &Db, union_id: UnionId, bytes: Arc<Vec<u8>>) -> Result<Ch
     let (existing, reported_holders) = existing_ids(db, union_id, rows).await?;
     issues.extend(existing);
     tracing::debug!(ms = looked_up.elapsed().as_millis() as u64, "IDs looked up");
-    issues.sort_by_key(|i| (i.row.unwrap_or(0), i.column.clone().unwrap_or_default()));
+    // sheet order: by row, then by column (AB after M, not after A)
+    issues.sort_by_key(|i| {
+        (i.row.unwrap_or(0), i.column.as_deref().and_then(crate::domain::sheet::column_index).unwrap_or(0))
+    });
     Ok(Checked { sheet, report, issues, context, reported_holders })
 }
 

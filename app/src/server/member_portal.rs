@@ -75,12 +75,15 @@ pub async fn answer_receipt(db: &Db, member: MemberId, answer: ReceiptAnswer, ac
     // are taken one after the other and the second sees the first: on PostgreSQL both would
     // otherwise find no latest answer, add one each and count twice. (SQLite's write transaction
     // holds the database's one write lock from its start.)
-    let lock = if db.backend == Backend::Postgres { " FOR UPDATE" } else { "" };
-    let card: Option<(UnionId, CardState)> =
-        sqlx::query_as(&format!("SELECT union_id, state FROM cards WHERE member_id = $1{lock}"))
-            .bind(member)
-            .fetch_optional(&mut *tx)
-            .await?;
+    // (the card found through its member: the cards' key starts with the union)
+    let lock = if db.backend == Backend::Postgres { " FOR UPDATE OF c" } else { "" };
+    let card: Option<(UnionId, CardState)> = sqlx::query_as(&format!(
+        "SELECT c.union_id, c.state FROM members m JOIN cards c ON c.union_id = m.union_id AND c.member_id = m.id \
+         WHERE m.id = $1{lock}"
+    ))
+    .bind(member)
+    .fetch_optional(&mut *tx)
+    .await?;
     let Some((union, state)) = card else { return Err(AppError::NotFound) };
     if !crate::domain::member_portal::may_answer_receipt(state) {
         return Err(AppError::conflict("receipt_not_open", "工会尚未登记发放您的卡，暂不能确认领卡。"));

@@ -571,6 +571,16 @@ async fn the_bank_corrects_a_member_at_activation_and_the_union_sees_what_change
     assert_eq!((status(&same), same.body["code"].as_str()), ((422, Some("refused")), Some("nothing_changed")));
     let bad = app.call_fn(&bank, fix("1390000")).await;
     assert_eq!((status(&bad), bad.field_message("phone").is_some()), ((422, Some("invalid")), true), "{:?}", bad.body);
+    // a mistyped ID: its own message only, not the 国家/地区 the template's rule then asks for
+    let mut typo = fix(&phone);
+    typo.id_number = format!("{}0", &id_number[..17]);
+    if typo.id_number == id_number {
+        typo.id_number = format!("{}1", &id_number[..17]);
+    }
+    let bad = app.call_fn(&bank, typo).await;
+    let fields: Vec<&str> =
+        bad.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["id_number"], "{:?}", bad.body);
     let done = app.call_fn(&bank, fix("13900001111")).await;
     assert_eq!(done.body, serde_json::json!(["手机号码"]), "{:?}", done.body);
     let stored: String = sqlx::query_scalar("SELECT phone FROM members WHERE id = $1")

@@ -117,7 +117,7 @@ async fn a_member_is_edited_with_the_template_rules_and_removed(app: TestApp) {
     let renamed = MemberInput { name: "改个名字".into(), ..held.clone() };
     let r = app.call_fn(&c, UpdateMember { id: busy, input: renamed }).await;
     assert_eq!((r.status.as_u16(), r.body["code"].as_str()), (422, Some("identity_locked")), "{:?}", r.body);
-    assert_eq!(r.body["message"], app::api::members::IDENTITY_LOCKED);
+    assert_eq!(r.body["message"], CardState::InProduction.identity_lock().unwrap());
     let name: String =
         sqlx::query_scalar("SELECT name FROM members WHERE id = $1").bind(busy).fetch_one(&app.db.pool).await.unwrap();
     assert_eq!(name, held.name);
@@ -125,6 +125,18 @@ async fn a_member_is_edited_with_the_template_rules_and_removed(app: TestApp) {
     let r = app.call_fn(&c, UpdateMember { id: busy, input: MemberInput { phone: new_phone.into(), ..held } }).await;
     assert!(r.kind().is_none(), "{:?}", r.body);
     assert_eq!(r.body["input"]["phone"], new_phone);
+    // once the card is activated its lifecycle is over: the record is the union's to fix again
+    let done: MemberId = sqlx::query_scalar("SELECT m.id FROM members m JOIN cards c ON c.member_id = m.id JOIN unions u ON u.id = m.union_id WHERE u.name = $1 AND c.state = 'activated' LIMIT 1")
+        .bind(UNION_A)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let d = app.call_fn(&c, GetMember { id: done }).await;
+    let held: MemberInput = serde_json::from_value(d.body["input"].clone()).unwrap();
+    let r =
+        app.call_fn(&c, UpdateMember { id: done, input: MemberInput { name: "更正后的名字".into(), ..held } }).await;
+    assert!(r.kind().is_none(), "{:?}", r.body);
+    assert_eq!(r.body["input"]["name"], "更正后的名字");
 }
 
 async fn a_database_error_reaches_the_user_as_a_plain_message(app: TestApp) {

@@ -7,7 +7,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 use crate::{
     api::members::{
         get_member, list_corrections, CorrectionItem, DeleteMember, MemberDetail, OpenReport, UpdateMember,
-        IDENTITY_FIELDS, IDENTITY_LOCKED,
+        IDENTITY_FIELDS,
     },
     components::{ErrorNotice, FieldMessage, Portal},
     domain::{format_time, id_document::IdType, ids::MemberId, role::Role},
@@ -50,7 +50,9 @@ pub fn MemberPage() -> impl IntoView {
 /// What the member reported wrong, with the value the member gave: the clerk checks it, edits the
 /// record below and answers the member on 会员反馈.
 #[component]
-fn OpenReports(items: Vec<OpenReport>, identity_locked: bool) -> impl IntoView {
+fn OpenReports(items: Vec<OpenReport>, identity_lock: Option<&'static str>) -> impl IntoView {
+    // a report of the name or ID while those are locked: say what the member does instead
+    let locked = identity_lock.filter(|_| items.iter().any(|r| IDENTITY_FIELDS.contains(&r.field.as_str())));
     (!items.is_empty()).then(|| {
         view! {
             <section class="notice" aria-labelledby="reports-heading">
@@ -64,14 +66,8 @@ fn OpenReports(items: Vec<OpenReport>, identity_locked: bool) -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ul>
-                <p class="hint">
-                    {if identity_locked {
-                        "核实后在下方修改并保存（姓名和证件信息已交银行，请答复会员持证件到银行网点更正），再到"
-                    } else {
-                        "核实后在下方修改并保存，再到"
-                    }}
-                    <A href="/union/feedback">"会员反馈"</A>"答复会员。"
-                </p>
+                {locked.map(|why| view! { <p class="hint">{why}</p> })}
+                <p class="hint">"核实后在下方修改并保存，再到"<A href="/union/feedback">"会员反馈"</A>"答复会员。"</p>
             </section>
         }
     })
@@ -111,7 +107,8 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
         })
     };
     // the name and ID once the bank has the card: shown, sent back as they are, not changed
-    let identity_locked = !detail.identity_editable();
+    let identity_lock = detail.identity_lock();
+    let identity_locked = identity_lock.is_some();
     let locked = move |f: &str| identity_locked && IDENTITY_FIELDS.contains(&f);
     let text = move |f: &'static str, label: &'static str, required: bool| {
         let err_id = format!("{f}-error");
@@ -152,12 +149,12 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
         <h1>{detail.input.name.clone()}</h1>
         <p class="subtitle">"办卡状态：" {detail.card_state.label()}</p>
         <p class="hint">"此页显示完整证件号码和手机号码，每次查看都会记入操作日志。"</p>
-        <OpenReports items=detail.reports.clone() identity_locked=identity_locked/>
+        <OpenReports items=detail.reports.clone() identity_lock=identity_lock/>
         <ActionForm action=save attr:class="form grid" attr:novalidate=true>
             <input type="hidden" name="id" value=id.to_string()/>
             <fieldset>
                 <legend>"身份信息"</legend>
-                {identity_locked.then(|| view! { <p class="hint wide">{IDENTITY_LOCKED}</p> })}
+                {identity_lock.map(|why| view! { <p class="hint wide">{why}</p> })}
                 {text("name", "姓名", true)}
                 {choice("id_type", "证件类型", IdType::ALL.iter().map(|t| t.label()).collect())}
                 {text("id_number", "证件号码", true)}
