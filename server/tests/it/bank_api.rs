@@ -11,7 +11,43 @@ on_both_engines!(
     bad_requests_are_problems_and_change_nothing,
     card_events_carry_a_card_from_the_factory_to_activation,
     identical_requests_sent_together_do_the_work_once,
+    a_rotated_token_stops_and_its_successor_works,
 );
+
+/// 轮换: the old token answers 401 at once, the new one (same name) works, and another bank's
+/// officer cannot rotate it.
+async fn a_rotated_token_stops_and_its_successor_works(app: TestApp) {
+    use app::api::bank_tokens::{CreateToken, ListTokens, RotateToken};
+    let officer = app.login_ok("boc", unioncard_server::seed::DEMO_PASSWORD).await;
+    let made = app.call_fn(&officer, CreateToken { name: "信贷系统对接".into() }).await;
+    let (id, old) = (made.body["id"].as_i64().unwrap(), made.body["token"].as_str().unwrap().to_string());
+    let http = reqwest::Client::new();
+    let status = |token: String| {
+        let (http, base) = (http.clone(), app.base.clone());
+        async move { http.get(format!("{base}/api/bank/v1/batches")).bearer_auth(token).send().await.unwrap().status() }
+    };
+    assert_eq!(status(old.clone()).await, StatusCode::OK);
+    let stranger = app.another_bank().await;
+    let r = app.call_fn(&stranger, RotateToken { id }).await;
+    assert_eq!(r.kind(), Some("not_found"), "{:?}", r.body);
+    assert_eq!(status(old.clone()).await, StatusCode::OK, "another bank's attempt changed nothing");
+    let rotated = app.call_fn(&officer, RotateToken { id }).await;
+    let new = rotated.body["token"].as_str().expect("a new token").to_string();
+    assert_ne!(new, old);
+    assert_eq!(status(old).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(status(new).await, StatusCode::OK);
+    let list = app.call_fn(&officer, ListTokens {}).await;
+    let named: Vec<(bool, &str)> = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["name"] == "信贷系统对接")
+        .map(|t| (t["revoked"].as_bool().unwrap(), t["name"].as_str().unwrap()))
+        .collect();
+    // newest first: the new one live, the old one revoked
+    assert_eq!(named, [(false, "信贷系统对接"), (true, "信贷系统对接")]);
+}
 
 /// A token of the demo bank `boc`, made as `unioncard bank-token create --user boc` makes it.
 async fn token_of(app: &TestApp, user: &str) -> String {
