@@ -15,9 +15,12 @@ import { DEMO_PASSWORD, PHONE, loginAs } from './helpers';
  * these are the ceilings the build is held to today (README, "Light on a phone"), a few KB above
  * the measured figures so that a regression shows. The whole app's went from 750 to 755 when the
  * linker stopped merging strings (frontend/build.rs): 7 KB more in all, 33 KB less for /login.
+ * It went to 760 on 2026-12-05 (measured 754.8): the member's record with the open reports and
+ * the locked name and ID with what to do per card state, and the 深圳通 column of the bank's
+ * review, 3 KB in all.
  */
 const LOGIN_BUDGET_KB = 255;
-const APP_BUDGET_KB = 755;
+const APP_BUDGET_KB = 760;
 
 const PKG = path.resolve(__dirname, '..', '..', 'target', 'site', 'pkg');
 const HASHED = /\.[A-Za-z0-9_-]{22}\.(wasm|js|css)$/;
