@@ -196,7 +196,8 @@ pub async fn get_my_card() -> Result<MyCard, AppError> {
     }));
     history.extend(receipts.iter().map(|(a, at)| TimelineEntry { at: *at, what: a.label().into(), note: None }));
     history.sort_by_key(|e| e.at);
-    let reports = member_portal::reports_of_member(&db, member).await?.into_iter().map(ReportItem::from).collect();
+    let reports =
+        member_portal::reports_of_member(&db, member, false).await?.into_iter().map(ReportItem::from).collect();
     Ok(MyCard {
         name: m.name,
         id_number_masked: mask_id(&m.id_number),

@@ -156,11 +156,10 @@ pub struct OpenReport {
 
 #[cfg(feature = "ssr")]
 async fn open_reports(db: &crate::server::Db, member: MemberId) -> Result<Vec<OpenReport>, AppError> {
-    use crate::domain::member_portal::{reportable_label, ReportStatus};
-    let rows = crate::server::member_portal::reports_of_member(db, member).await?;
+    use crate::domain::member_portal::reportable_label;
+    let rows = crate::server::member_portal::reports_of_member(db, member, true).await?;
     Ok(rows
         .into_iter()
-        .filter(|r| r.status == ReportStatus::Open)
         .map(|r| OpenReport {
             field_label: reportable_label(&r.field).unwrap_or("").to_string(),
             field: r.field,
@@ -170,18 +169,16 @@ async fn open_reports(db: &crate::server::Db, member: MemberId) -> Result<Vec<Op
         .collect())
 }
 
-impl MemberDetail {
-    /// A card under way is not removed from the list; the bank holds it.
-    pub fn removable(&self) -> bool {
-        self.card_state.with_union()
-    }
-}
-
 /// The fields the bank reviews and prints on the card: the union changes them only in the states
 /// [`CardState::identity_lock`] allows.
 pub const IDENTITY_FIELDS: [&str; 3] = ["name", "id_type", "id_number"];
 
 impl MemberDetail {
+    /// A card under way is not removed from the list; the bank holds it.
+    pub fn removable(&self) -> bool {
+        self.card_state.with_union()
+    }
+
     /// Why the form may not change the name and ID fields now, if it may not.
     pub fn identity_lock(&self) -> Option<&'static str> {
         self.card_state.identity_lock()
@@ -242,7 +239,7 @@ pub async fn update_member(id: MemberId, input: MemberInput) -> Result<MemberDet
     if IDENTITY_FIELDS.iter().any(|f| before.get(f) != after.get(f)) {
         // the card's state as this transaction sees it, locked on PostgreSQL against a batch
         // application at the same moment
-        let lock = if db.backend == crate::server::db::Backend::Postgres { " FOR UPDATE" } else { "" };
+        let lock = db.backend.row_lock(" FOR UPDATE");
         let state: CardState =
             sqlx::query_scalar(&format!("SELECT state FROM cards WHERE union_id = $1 AND member_id = $2{lock}"))
                 .bind(union)

@@ -121,7 +121,7 @@ pub async fn submit_in(
 ) -> Result<Submitted, SubmitError> {
     // the union's row locked on PostgreSQL: a change of pickup branch saved at the same moment
     // waits for this batch (and then sees its cards with the bank), see `unions::bank_change_blocked`
-    let lock = if backend == Backend::Postgres { " FOR UPDATE OF u" } else { "" };
+    let lock = backend.row_lock(" FOR UPDATE OF u");
     let route: Option<(String, BankId)> = sqlx::query_as(&format!(
         "SELECT u.pickup_branch, r.bank_id FROM unions u JOIN bank_branches r ON r.code = u.pickup_branch WHERE u.id = $1{lock}"
     ))

@@ -26,6 +26,19 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// `clause` (`" FOR UPDATE"`, `" FOR UPDATE OF c"`) to lock the rows a write transaction reads
+    /// on PostgreSQL, where two transactions at once would otherwise both read them as they were;
+    /// nothing on SQLite, whose write transaction (`Db::begin_write`, BEGIN IMMEDIATE) holds the
+    /// database's one write lock from its start (and which has no such clause).
+    pub fn row_lock(self, clause: &'static str) -> &'static str {
+        match self {
+            Backend::Postgres => clause,
+            Backend::Sqlite => "",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Db {
     pub pool: AnyPool,

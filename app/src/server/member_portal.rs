@@ -73,10 +73,9 @@ pub async fn answer_receipt(db: &Db, member: MemberId, answer: ReceiptAnswer, ac
     let mut tx = db.begin_write().await?;
     // The card's row is locked until the answer is written, so two answers at once (a double tap)
     // are taken one after the other and the second sees the first: on PostgreSQL both would
-    // otherwise find no latest answer, add one each and count twice. (SQLite's write transaction
-    // holds the database's one write lock from its start.)
-    // (the card found through its member: the cards' key starts with the union)
-    let lock = if db.backend == Backend::Postgres { " FOR UPDATE OF c" } else { "" };
+    // otherwise find no latest answer, add one each and count twice. (The card is found through
+    // its member: the cards' key starts with the union.)
+    let lock = db.backend.row_lock(" FOR UPDATE OF c");
     let card: Option<(UnionId, CardState)> = sqlx::query_as(&format!(
         "SELECT c.union_id, c.state FROM members m JOIN cards c ON c.union_id = m.union_id AND c.member_id = m.id \
          WHERE m.id = $1{lock}"
@@ -238,10 +237,11 @@ pub async fn file_report(db: &Db, member: MemberId, field: &str, proposed: &str,
     Ok(id)
 }
 
-pub async fn reports_of_member(db: &Db, member: MemberId) -> Result<Vec<ReportRow>, sqlx::Error> {
+pub async fn reports_of_member(db: &Db, member: MemberId, open_only: bool) -> Result<Vec<ReportRow>, sqlx::Error> {
+    let which = if open_only { "AND r.status = 'open'" } else { "" };
     sqlx::query_as(&format!(
         "SELECT {REPORT_COLUMNS} FROM member_reports r JOIN members m ON m.id = r.member_id \
-         WHERE r.member_id = $1 ORDER BY r.id DESC LIMIT 50"
+         WHERE r.member_id = $1 {which} ORDER BY r.id DESC LIMIT 50"
     ))
     .bind(member)
     .fetch_all(&db.pool)

@@ -532,7 +532,7 @@ pub async fn correct(
 ) -> Result<bool, sqlx::Error> {
     // the card locked on PostgreSQL until the correction is written: an activation at the same
     // moment comes after it, as the lifecycle has it (correction, then activation)
-    let lock = if backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+    let lock = backend.row_lock(" FOR UPDATE");
     let still: Option<i64> = sqlx::query_scalar(&format!(
         "SELECT 1 FROM cards WHERE union_id = $1 AND member_id = $2 AND state = 'distributed'{lock}"
     ))
