@@ -465,12 +465,8 @@ impl MemberInput {
                 Some(IdType::ResidentId) if gb && !foreign => {}
                 Some(IdType::ResidentId) if type_blank && (foreign || !looks_like_resident_id(&id)) => {
                     let hint = match kind {
-                        Some(IdKind::ForeignPermanent2017) => {
-                            format!("该号码为外国人永久居留身份证（2017版），证件类型请填“其他”。\n{HINT_REQUIRED}")
-                        }
-                        Some(IdKind::ForeignPermanent2023) => {
-                            format!("该号码为外国人永久居留身份证，证件类型请填“其他”。\n{HINT_REQUIRED}")
-                        }
+                        Some(IdKind::ForeignPermanent2017) => foreign_permanent_hint("（2017版）"),
+                        Some(IdKind::ForeignPermanent2023) => foreign_permanent_hint(""),
                         _ => HINT_REQUIRED.to_string(),
                     };
                     e.push("id_type", "id_type_required", MSG_ID_TYPE_REQUIRED, hint);
@@ -480,12 +476,7 @@ impl MemberInput {
                 // too (证件号码无效或者为非居民身份证时…必填)
                 Some(IdType::ResidentId) if foreign => {
                     // typed as 居民身份证: the type is wrong, not missing
-                    e.push(
-                        "id_type",
-                        "id_type_invalid",
-                        "证件类型填写错误！",
-                        format!("该号码为外国人永久居留身份证，证件类型请填“其他”。\n{HINT_REQUIRED}"),
-                    );
+                    e.push("id_type", "id_type_invalid", "证件类型填写错误！", foreign_permanent_hint(""));
                     explicit = true;
                 }
                 Some(IdType::ResidentId) => {
@@ -641,6 +632,12 @@ impl MemberInput {
 }
 
 /// The labels a 证件类型 may take, as the guide lists them.
+/// What to do with a 外国人永久居留身份证 (`version`: "（2017版）" or "" for 2023's) entered as a
+/// 居民身份证 or with no type.
+fn foreign_permanent_hint(version: &str) -> String {
+    format!("该号码为外国人永久居留身份证{version}，证件类型请填“其他”。\n{HINT_REQUIRED}")
+}
+
 fn type_labels() -> String {
     IdType::ALL.iter().map(|t| t.label()).collect::<Vec<_>>().join("、")
 }
