@@ -60,8 +60,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// build either: a hydrated page links to them with `rel="external"` (`external_rel`), so the
 /// browser loads them from the server.
 pub fn script_free_path(path: &str) -> bool {
-    path == "/me" || path.starts_with("/me/") || path == "/help" || path.starts_with("/help/")
+    let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
+    path == "/me"
+        || path.starts_with("/me/")
+        || path == "/help"
+        || path.starts_with("/help/")
+        || READ_ONLY_PAGES.contains(&path)
+        || SIGN_IN_PAGES.contains(&path)
 }
+
+/// Pages that only show and link (each portal's start page, the supervisor's overview with its
+/// drill-down and the audit log, whose filters are GET forms): sent without scripts like the
+/// member's, so their code is not in the browser's build and a phone reads them without the wasm.
+const READ_ONLY_PAGES: [&str; 4] = ["/union", "/bank", "/supervisor", "/supervisor/audit"];
+
+/// The sign-in, the password change and `/`'s redirect: plain forms the server checks (the
+/// password rule is the server's, its message beside the field), so a clerk's first page loads no
+/// wasm at all; the portal's wasm comes with the first page that needs it.
+const SIGN_IN_PAGES: [&str; 3] = ["/", "/login", "/change-password"];
 
 fn script_free_page() -> bool {
     #[cfg(feature = "ssr")]
@@ -125,12 +141,10 @@ pub enum Page {
 /// whose shared code wasm-split cut into ever smaller pieces, each compressed on its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Chunk {
-    /// sign-in, the password change and the start page's redirect
-    Common,
     Supervisor,
     Union,
     Bank,
-    /// the member's pages and the help centre: sent without scripts, so not in the wasm at all
+    /// pages sent without scripts (`script_free_path`), so not in the wasm at all
     ScriptFree,
 }
 
@@ -138,15 +152,11 @@ impl Page {
     fn chunk(self) -> Chunk {
         use Page::*;
         match self {
-            Home | Login | ChangePassword => Chunk::Common,
-            SupervisorOverview | SupervisorAccounts | SupervisorCalendar | SupervisorAudit | SupervisorHotlines => {
-                Chunk::Supervisor
-            }
-            UnionHome | UnionInfo | UnionMembers | UnionImport | UnionMember | UnionCards | UnionFeedback => {
-                Chunk::Union
-            }
-            BankHome | BankBatches | BankBatch | BankDeliveries | BankCards | BankTokens => Chunk::Bank,
-            MyCard | MemberLogin | Help | Manual | Faq => Chunk::ScriptFree,
+            SupervisorAccounts | SupervisorCalendar | SupervisorHotlines => Chunk::Supervisor,
+            UnionInfo | UnionMembers | UnionImport | UnionMember | UnionCards | UnionFeedback => Chunk::Union,
+            BankBatches | BankBatch | BankDeliveries | BankCards | BankTokens => Chunk::Bank,
+            Home | Login | ChangePassword | MyCard | MemberLogin | Help | Manual | Faq | SupervisorOverview
+            | SupervisorAudit | UnionHome | BankHome => Chunk::ScriptFree,
         }
     }
 }
@@ -165,7 +175,6 @@ impl leptos_router::ChooseView for PageView {
         // them when it hydrates, once the page is idle and read.
         #[cfg(feature = "hydrate")]
         let view = match page.chunk() {
-            Chunk::Common => chunks::common_pages(page).await,
             Chunk::Supervisor => chunks::supervisor_pages(page).await,
             Chunk::Union => chunks::union_pages(page).await,
             Chunk::Bank => chunks::bank_pages(page).await,
@@ -173,7 +182,6 @@ impl leptos_router::ChooseView for PageView {
         };
         #[cfg(not(feature = "hydrate"))]
         let view = match page.chunk() {
-            Chunk::Common => common_pages(page),
             Chunk::Supervisor => supervisor_pages(page),
             Chunk::Union => union_pages(page),
             Chunk::Bank => bank_pages(page),
@@ -185,7 +193,6 @@ impl leptos_router::ChooseView for PageView {
     async fn preload(&self) {
         #[cfg(feature = "hydrate")]
         match self.0.chunk() {
-            Chunk::Common => chunks::__preload_common_pages().await,
             Chunk::Supervisor => chunks::__preload_supervisor_pages().await,
             Chunk::Union => chunks::__preload_union_pages().await,
             Chunk::Bank => chunks::__preload_bank_pages().await,
@@ -198,11 +205,6 @@ impl leptos_router::ChooseView for PageView {
 #[cfg(feature = "hydrate")]
 mod chunks {
     use super::{AnyView, Page};
-
-    #[leptos::lazy]
-    pub fn common_pages(page: Page) -> AnyView {
-        super::common_pages(page)
-    }
 
     #[leptos::lazy]
     pub fn supervisor_pages(page: Page) -> AnyView {
@@ -220,24 +222,13 @@ mod chunks {
     }
 }
 
-fn common_pages(page: Page) -> AnyView {
-    mark_hydrated();
-    match page {
-        Page::Login => view! { <pages::login::LoginPage/> }.into_any(),
-        Page::ChangePassword => view! { <pages::change_password::ChangePasswordPage/> }.into_any(),
-        _ => view! { <pages::home::HomeRedirect/> }.into_any(),
-    }
-}
-
 fn supervisor_pages(page: Page) -> AnyView {
     use pages::supervisor::*;
     mark_hydrated();
     match page {
-        Page::SupervisorAccounts => view! { <accounts::AccountsPage/> }.into_any(),
         Page::SupervisorCalendar => view! { <calendar::CalendarPage/> }.into_any(),
-        Page::SupervisorAudit => view! { <audit::AuditPage/> }.into_any(),
         Page::SupervisorHotlines => view! { <hotlines::HotlinesPage/> }.into_any(),
-        _ => view! { <overview::OverviewPage/> }.into_any(),
+        _ => view! { <accounts::AccountsPage/> }.into_any(),
     }
 }
 
@@ -246,12 +237,11 @@ fn union_pages(page: Page) -> AnyView {
     mark_hydrated();
     match page {
         Page::UnionInfo => view! { <info::InfoPage/> }.into_any(),
-        Page::UnionMembers => view! { <members::MembersPage/> }.into_any(),
         Page::UnionImport => view! { <import::ImportPage/> }.into_any(),
         Page::UnionMember => view! { <member::MemberPage/> }.into_any(),
         Page::UnionCards => view! { <cards::CardsPage/> }.into_any(),
         Page::UnionFeedback => view! { <feedback::FeedbackPage/> }.into_any(),
-        _ => view! { <home::HomePage/> }.into_any(),
+        _ => view! { <members::MembersPage/> }.into_any(),
     }
 }
 
@@ -259,12 +249,11 @@ fn bank_pages(page: Page) -> AnyView {
     use pages::bank::*;
     mark_hydrated();
     match page {
-        Page::BankBatches => view! { <batches::BatchesPage/> }.into_any(),
         Page::BankBatch => view! { <batch::BatchPage/> }.into_any(),
         Page::BankDeliveries => view! { <deliveries::DeliveriesPage/> }.into_any(),
         Page::BankCards => view! { <cards::BankCardsPage/> }.into_any(),
         Page::BankTokens => view! { <tokens::TokensPage/> }.into_any(),
-        _ => view! { <home::BankHomePage/> }.into_any(),
+        _ => view! { <batches::BatchesPage/> }.into_any(),
     }
 }
 
@@ -273,7 +262,14 @@ fn bank_pages(page: Page) -> AnyView {
 #[cfg(feature = "ssr")]
 fn script_free_pages(page: Page) -> AnyView {
     match page {
+        Page::Home => view! { <pages::home::HomeRedirect/> }.into_any(),
+        Page::Login => view! { <pages::login::LoginPage/> }.into_any(),
+        Page::ChangePassword => view! { <pages::change_password::ChangePasswordPage/> }.into_any(),
         Page::MyCard => view! { <pages::me::card::MyCardPage/> }.into_any(),
+        Page::SupervisorOverview => view! { <pages::supervisor::overview::OverviewPage/> }.into_any(),
+        Page::SupervisorAudit => view! { <pages::supervisor::audit::AuditPage/> }.into_any(),
+        Page::UnionHome => view! { <pages::union::home::HomePage/> }.into_any(),
+        Page::BankHome => view! { <pages::bank::home::BankHomePage/> }.into_any(),
         Page::MemberLogin => view! { <pages::me::login::MemberLoginPage/> }.into_any(),
         Page::Manual => view! { <pages::help::ManualPage/> }.into_any(),
         Page::Faq => view! { <pages::help::FaqPage/> }.into_any(),
@@ -344,23 +340,53 @@ mod tests {
 
     #[test]
     fn links_to_pages_sent_without_scripts_are_left_to_the_browser() {
-        for href in ["/me", "/me/login", "/help", "/help/manual", "/help/faq#id-invalid", "/me/login?__err=x"] {
+        for href in [
+            "/me",
+            "/me/login",
+            "/help",
+            "/help/manual",
+            "/help/faq#id-invalid",
+            "/me/login?__err=x",
+            "/",
+            "/login",
+            "/change-password",
+            "/union",
+            "/union/",
+            "/bank",
+            "/supervisor?union=3&order=overdue",
+            "/supervisor/audit?page=2",
+        ] {
             assert_eq!(external_rel(href), Some("external"), "{href}");
         }
-        for href in ["/", "/login", "/union", "/union/members", "/bank/batches/3", "/member", "/helpdesk"] {
+        for href in
+            ["/union/members", "/union/cards", "/bank/batches/3", "/supervisor/accounts", "/member", "/helpdesk"]
+        {
             assert_eq!(external_rel(href), None, "{href}");
         }
     }
 
     #[test]
     fn the_pages_sent_without_scripts_are_the_ones_in_no_chunk() {
-        let script_free = [Page::MyCard, Page::MemberLogin, Page::Help, Page::Manual, Page::Faq];
+        use Page::*;
+        let script_free = [
+            Home,
+            Login,
+            ChangePassword,
+            MyCard,
+            MemberLogin,
+            Help,
+            Manual,
+            Faq,
+            SupervisorOverview,
+            SupervisorAudit,
+            UnionHome,
+            BankHome,
+        ];
         for page in script_free {
             assert_eq!(page.chunk(), Chunk::ScriptFree, "{page:?}");
         }
-        assert_eq!(Page::Login.chunk(), Chunk::Common);
-        assert_eq!(Page::UnionImport.chunk(), Chunk::Union);
-        assert_eq!(Page::BankBatch.chunk(), Chunk::Bank);
-        assert_eq!(Page::SupervisorOverview.chunk(), Chunk::Supervisor);
+        assert_eq!(UnionImport.chunk(), Chunk::Union);
+        assert_eq!(BankBatch.chunk(), Chunk::Bank);
+        assert_eq!(SupervisorCalendar.chunk(), Chunk::Supervisor);
     }
 }

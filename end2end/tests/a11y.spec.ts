@@ -35,10 +35,12 @@ test.describe('accessibility and screenshots', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('激活账号：设置新密码');
     await auditPage(page, 'change-password');
 
-    // With the browser's own checks showing under the fields.
+    // With the server's answer under the fields (the page is a plain form, sent without scripts).
+    await page.getByLabel('初始密码', { exact: true }).fill(account.password);
     await page.getByLabel('新密码', { exact: true }).fill('abc');
     await page.getByLabel('再次输入新密码', { exact: true }).fill('abd');
-    await expect(page.locator('#new-error')).toBeVisible();
+    await page.getByRole('button', { name: '确认修改' }).click();
+    await expect(page.locator('#new-error')).toContainText('至少8位');
     await expect(page.locator('#confirm-error')).toBeVisible();
     await auditPage(page, 'change-password-errors');
 

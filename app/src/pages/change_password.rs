@@ -5,19 +5,17 @@ use super::action_error;
 use crate::{
     api::auth::{who_am_i, ChangePassword},
     components::{ErrorNotice, FieldMessage, PublicFrame},
-    domain::password,
 };
 
-/// First login ("激活") and later changes. The new password is checked in the browser with the
-/// same rule the server applies.
+/// First login ("激活") and later changes. Sent without scripts (`script_free_path`): a plain form
+/// whose answer is a redirect to the portal, or back here with every refused field's message
+/// beside it (the password rule is `domain::password`, applied by the server).
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
     let user = Resource::new(|| (), |_| who_am_i());
     let action = ServerAction::<ChangePassword>::new();
     let error = action_error(action);
-    let new_pw = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
-    let server_field = move |f: &'static str| error.get().and_then(|e| e.field_message(f));
+    let server_field = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
     view! {
         <leptos_meta::Title text="修改密码 - 会员服务卡"/>
         <PublicFrame>
@@ -26,20 +24,6 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     let Ok(Some(m)) = user.await else {
                         return view! { <Redirect path="/login"/> }.into_any();
                     };
-                    let username = m.username.clone();
-                    let new_msg = Signal::derive(move || {
-                        let v = new_pw.get();
-                        if v.is_empty() {
-                            return server_field("new");
-                        }
-                        password::check_new(&v, &username).err().map(String::from).or_else(|| server_field("new"))
-                    });
-                    let confirm_msg = Signal::derive(move || {
-                        let c = confirm.get();
-                        (!c.is_empty() && c != new_pw.get())
-                            .then(|| "两次输入的新密码不一致。".to_string())
-                            .or_else(|| server_field("confirm"))
-                    });
                     view! {
                         <section class="card login-card">
                             <h1>{if m.must_change_password { "激活账号：设置新密码" } else { "修改密码" }}</h1>
@@ -52,20 +36,20 @@ pub fn ChangePasswordPage() -> impl IntoView {
                                     <label for="current">{if m.must_change_password { "初始密码" } else { "原密码" }}</label>
                                     <input id="current" name="current" type="password" autocomplete="current-password" required
                                         aria-describedby="current-error"/>
-                                    <FieldMessage id="current-error" message=Signal::derive(move || server_field("current"))/>
+                                    <FieldMessage id="current-error" message=server_field("current")/>
                                 </div>
                                 <div class="field">
                                     <label for="new">"新密码"</label>
                                     <input id="new" name="new" type="password" autocomplete="new-password" required
-                                        aria-describedby="new-rule new-error" bind:value=new_pw/>
+                                        aria-describedby="new-rule new-error"/>
                                     <p class="hint" id="new-rule">"至少8位，须同时包含字母和数字，不能与账号相同。"</p>
-                                    <FieldMessage id="new-error" message=new_msg/>
+                                    <FieldMessage id="new-error" message=server_field("new")/>
                                 </div>
                                 <div class="field">
                                     <label for="confirm">"再次输入新密码"</label>
                                     <input id="confirm" name="confirm" type="password" autocomplete="new-password" required
-                                        aria-describedby="confirm-error" bind:value=confirm/>
-                                    <FieldMessage id="confirm-error" message=confirm_msg/>
+                                        aria-describedby="confirm-error"/>
+                                    <FieldMessage id="confirm-error" message=server_field("confirm")/>
                                 </div>
                                 <ErrorNotice error=error/>
                                 <button type="submit" class="primary" disabled=move || action.pending().get()>"确认修改"</button>

@@ -66,7 +66,8 @@ async fn pages_and_answers_are_not_kept_and_run_under_a_content_security_policy(
         let nonce = nonce_of(&csp);
         let body = r.text().await.unwrap();
         let scripts: Vec<&str> = body.split("<script").skip(1).map(|s| s.split('>').next().unwrap()).collect();
-        assert!(!scripts.is_empty(), "the page hydrates with a script");
+        // the sign-in loads no wasm, but the framework still writes its (empty) data stubs
+        assert!(!scripts.is_empty(), "the page carries inline scripts");
         for tag in scripts {
             assert!(
                 tag.contains(&format!("nonce=\"{nonce}\"")),
