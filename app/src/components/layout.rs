@@ -41,7 +41,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
 /// again on their own.
 #[component]
 pub fn Portal(role: Role, title: &'static str, children: ChildrenFn) -> impl IntoView {
-    let user = Resource::new(|| (), |_| who_am_i());
+    let user = crate::wire::resource(|| (), |_| who_am_i());
     let children = StoredValue::new(children);
     view! {
         <leptos_meta::Title text=format!("{title} - 会员服务卡")/>

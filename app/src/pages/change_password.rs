@@ -12,7 +12,7 @@ use crate::{
 /// beside it (the password rule is `domain::password`, applied by the server).
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
-    let user = Resource::new(|| (), |_| who_am_i());
+    let user = crate::wire::resource(|| (), |_| who_am_i());
     let action = ServerAction::<ChangePassword>::new();
     let error = action_error(action);
     let server_field = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));

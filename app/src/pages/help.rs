@@ -24,7 +24,7 @@ fn HelpNav() -> impl IntoView {
 
 #[component]
 pub fn HelpPage() -> impl IntoView {
-    let hotlines = Resource::new(|| (), |_| get_hotlines());
+    let hotlines = crate::wire::resource(|| (), |_| get_hotlines());
     view! {
         <leptos_meta::Title text="帮助中心 - 会员服务卡"/>
         <PublicFrame>
@@ -53,7 +53,7 @@ pub fn HelpPage() -> impl IntoView {
 
 #[component]
 pub fn ManualPage() -> impl IntoView {
-    let manual = Resource::new(|| (), |_| get_manual());
+    let manual = crate::wire::resource(|| (), |_| get_manual());
     view! {
         <leptos_meta::Title text="操作手册 - 会员服务卡"/>
         <PublicFrame>

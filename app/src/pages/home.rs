@@ -6,7 +6,7 @@ use crate::api::auth::{home_of, who_am_i};
 /// `/`: each account to its own portal, everyone else to the login page.
 #[component]
 pub fn HomeRedirect() -> impl IntoView {
-    let user = Resource::new(|| (), |_| who_am_i());
+    let user = crate::wire::resource(|| (), |_| who_am_i());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -114,7 +114,7 @@ pub fn BatchPage() -> impl IntoView {
     let send = ServerAction::<ReviewBatch>::new();
     let made = ServerAction::<MarkCardsMade>::new();
     let made_changes = changes(made);
-    let data = Resource::new(
+    let data = crate::wire::resource(
         move || (id.get(), state.get(), page.get(), send.version().get(), made_changes.get()),
         |(b, s, p, _, _)| get_batch(b, s, p),
     );

@@ -27,7 +27,7 @@ pub(crate) fn status_badge(b: &BatchItem) -> impl IntoView {
 #[component]
 pub fn BatchesPage() -> impl IntoView {
     let page = RwSignal::new(1i64);
-    let list = Resource::new(move || page.get(), list_batches);
+    let list = crate::wire::resource(move || page.get(), list_batches);
     view! {
         <Portal role=Role::Bank title="审核批次">
             <h1>"审核批次"</h1>

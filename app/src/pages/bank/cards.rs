@@ -42,11 +42,11 @@ pub fn BankCardsPage() -> impl IntoView {
         selected: RwSignal::new(Vec::new()),
     };
     let moved = (changes(desk.activate), changes(desk.remake), changes(desk.correct));
-    let list = Resource::new(
+    let list = crate::wire::resource(
         move || (state.get(), search.get(), page.get(), (moved.0.get(), moved.1.get(), moved.2.get())),
         |(s, q, p, _)| list_bank_cards(s, q, p),
     );
-    let overview = Resource::new(|| (), |_| get_bank_overview());
+    let overview = crate::wire::resource(|| (), |_| get_bank_overview());
     Effect::new(move |_| {
         if let Some(Ok(_)) = desk.activate.value().get() {
             desk.selected.set(Vec::new());

@@ -25,7 +25,7 @@ pub fn DeliveriesPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let pages = (RwSignal::new(1i64), RwSignal::new(1i64));
-    let data = Resource::new(
+    let data = crate::wire::resource(
         move || (search.get(), pages.0.get(), pages.1.get(), moved.0.get(), moved.1.get()),
         |(name, unscheduled, open, _, _)| list_bank_deliveries(name, unscheduled, open),
     );

@@ -11,7 +11,7 @@ use crate::{
 
 #[component]
 pub fn BankHomePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_bank_overview());
+    let data = crate::wire::resource(|| (), |_| get_bank_overview());
     view! {
         <Portal role=Role::Bank title="工作台">
             <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>

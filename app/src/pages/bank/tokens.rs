@@ -27,7 +27,7 @@ pub fn TokensPage() -> impl IntoView {
     let rotate = ServerAction::<RotateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
     let (made, rotated, revoked) = (changes(create), changes(rotate), changes(revoke));
-    let data = Resource::new(move || (made.get(), rotated.get(), revoked.get()), |_| list_tokens());
+    let data = crate::wire::resource(move || (made.get(), rotated.get(), revoked.get()), |_| list_tokens());
     let create_error = action_error(create);
     let name_error = Signal::derive(move || create_error.get().and_then(|e| e.field_message("name")));
     let row_error = Signal::derive(move || action_error(rotate).get().or_else(|| action_error(revoke).get()));

@@ -198,7 +198,7 @@ pub fn MyCardPage() -> impl IntoView {
     let report = ServerAction::<ReportWrongInfo>::new();
     let receipt_changes = changes(receipt);
     let report_changes = changes(report);
-    let data = Resource::new(move || (receipt_changes.get(), report_changes.get()), |_| get_my_card());
+    let data = crate::wire::resource(move || (receipt_changes.get(), report_changes.get()), |_| get_my_card());
     view! {
         <Portal role=Role::Member title="我的会员卡">
             <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>

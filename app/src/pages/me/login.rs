@@ -81,7 +81,7 @@ fn SignInForms(
 pub fn MemberLoginPage() -> impl IntoView {
     let ask = ServerAction::<RequestMemberCode>::new();
     let sign_in = ServerAction::<MemberSignIn>::new();
-    let step = Resource::new(move || (ask.version().get(), sign_in.version().get()), |_| member_sign_in_step());
+    let step = crate::wire::resource(move || (ask.version().get(), sign_in.version().get()), |_| member_sign_in_step());
     view! {
         <leptos_meta::Title text="会员登录 - 会员服务卡"/>
         <PublicFrame>

@@ -30,11 +30,11 @@ pub fn AccountsPage() -> impl IntoView {
     let disable = ServerAction::<SetAccountDisabled>::new();
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
-    let list = Resource::new(
+    let list = crate::wire::resource(
         move || (search.get(), page.get(), create.version().get(), reset.version().get(), disable.version().get()),
         |(q, p, ..)| list_accounts(q, p),
     );
-    let parents = Resource::new(move || create.version().get(), |_| parent_options());
+    let parents = crate::wire::resource(move || create.version().get(), |_| parent_options());
     let parent_sel = RwSignal::new(String::new());
     let create_error = action_error(create);
     let field = move |f: &'static str| Signal::derive(move || create_error.get().and_then(|e| e.field_message(f)));

@@ -16,8 +16,9 @@ pub fn AuditPage() -> impl IntoView {
     let get = move |k: &str| query.read().get(k).unwrap_or_default();
     let params =
         move || (get("account"), get("union"), get("from"), get("to"), get("page").parse::<i64>().unwrap_or(1));
-    let entries =
-        Resource::new(params, |(account, union, from, to, page)| search_audit_log(account, union, from, to, page));
+    let entries = crate::wire::resource(params, |(account, union, from, to, page)| {
+        search_audit_log(account, union, from, to, page)
+    });
     let link = move |page: i64| {
         format!(
             "/supervisor/audit?account={}&union={}&from={}&to={}&page={page}",

@@ -76,7 +76,7 @@ pub fn CalendarPage() -> impl IntoView {
         publish: ServerAction::new(),
         notice: RwSignal::new(None),
     };
-    let data = Resource::new(move || (year(), edits.version()), |(y, _)| get_calendar(y));
+    let data = crate::wire::resource(move || (year(), edits.version()), |(y, _)| get_calendar(y));
     let input = RwSignal::new(DayInput {
         date: String::new(),
         kind: DayKind::Holiday.as_str().to_string(),
@@ -368,13 +368,13 @@ fn DayForm(year: i32, set_day: ServerAction<SetCalendarDay>, fields: DayFields) 
 struct DueState {
     signed: RwSignal<String>,
     asked: RwSignal<Option<String>>,
-    result: Resource<Option<Result<DueDate, AppError>>>,
+    result: crate::wire::Res<Option<Result<DueDate, AppError>>>,
 }
 
 impl DueState {
     fn new(edits: Edits) -> Self {
         let asked = RwSignal::new(None::<String>);
-        let result = Resource::new(
+        let result = crate::wire::resource(
             move || (asked.get(), edits.version()),
             |(asked, _)| async move {
                 match asked {

@@ -16,7 +16,7 @@ use crate::{
 #[component]
 pub fn HotlinesPage() -> impl IntoView {
     let save = ServerAction::<SaveHotlines>::new();
-    let data = Resource::new(move || save.version().get(), |_| get_hotlines_view());
+    let data = crate::wire::resource(move || save.version().get(), |_| get_hotlines_view());
     let saved = move || save.value().get().is_some_and(|r| r.is_ok());
     view! {
         <Portal role=Role::Supervisor title="服务热线">

@@ -67,7 +67,7 @@ pub fn OverviewPage() -> impl IntoView {
             q.get("page").and_then(|s| s.parse::<i64>().ok()),
         )
     };
-    let data = Resource::new(params, |(union, sort, page)| get_supervisor_overview(union, sort, page));
+    let data = crate::wire::resource(params, |(union, sort, page)| get_supervisor_overview(union, sort, page));
     view! {
         <Portal role=Role::Supervisor title="工作概览">
             <FindUnion/>
@@ -263,7 +263,7 @@ pub fn OverviewPage() -> impl IntoView {
 fn FindUnion() -> impl IntoView {
     let query = use_query_map();
     let find = move || query.read().get("find").unwrap_or_default();
-    let found = Resource::new(find, |q| async move {
+    let found = crate::wire::resource(find, |q| async move {
         if q.trim().is_empty() {
             Ok(None)
         } else {
@@ -366,7 +366,7 @@ fn SupervisedMembers(union: crate::domain::ids::UnionId) -> impl IntoView {
             q.get("mpage").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1),
         )
     };
-    let members = Resource::new(params, move |(q, state, page)| list_supervised_members(union, q, state, page));
+    let members = crate::wire::resource(params, move |(q, state, page)| list_supervised_members(union, q, state, page));
     view! {
         <form method="get" action="/supervisor" class="filters">
             <input type="hidden" name="union" value=union.to_string()/>

@@ -83,19 +83,19 @@ pub fn CardsPage() -> impl IntoView {
     let version = Memo::new(move |_| {
         (submit.version().get(), reset.version().get(), moved.0.get(), moved.1.get(), moved.2.get())
     });
-    let deliveries = Resource::new(move || version.get(), |_| list_union_deliveries());
-    let overview = Resource::new(move || version.get(), |_| get_union_overview());
-    let info = Resource::new(|| (), |_| get_union_info());
+    let deliveries = crate::wire::resource(move || version.get(), |_| list_union_deliveries());
+    let overview = crate::wire::resource(move || version.get(), |_| get_union_overview());
+    let info = crate::wire::resource(|| (), |_| get_union_info());
     let state = move || {
         let states = TABS[tab.get()].1;
         states[sub_state.get().min(states.len() - 1)]
     };
     let search = RwSignal::new(String::new());
-    let list = Resource::new(
+    let list = crate::wire::resource(
         move || (state(), search.get(), page.get(), version.get()),
         |(s, q, p, _)| list_members(q, Some(s), String::new(), p),
     );
-    let rejected = Resource::new(move || (page.get(), version.get()), |(p, _)| list_rejected(p));
+    let rejected = crate::wire::resource(move || (page.get(), version.get()), |(p, _)| list_rejected(p));
     let confirm_all = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if let Some(Ok(_)) = submit.value().get() {
@@ -311,7 +311,7 @@ pub fn CardsPage() -> impl IntoView {
 /// 未办卡—待处理: each rejected member with every reason the bank gave and what to do.
 #[component]
 fn RejectedList(
-    rejected: Resource<Result<crate::api::cards::RejectedPage, crate::error::AppError>>,
+    rejected: crate::wire::Res<Result<crate::api::cards::RejectedPage, crate::error::AppError>>,
     page: RwSignal<i64>,
     selected: RwSignal<Vec<MemberId>>,
     reset: ServerAction<ResetRejected>,
@@ -374,7 +374,7 @@ struct Desk {
     hand_out: ServerAction<HandOutCards>,
 }
 
-type Deliveries = Resource<Result<crate::api::deliveries::UnionDeliveries, crate::error::AppError>>;
+type Deliveries = crate::wire::Res<Result<crate::api::deliveries::UnionDeliveries, crate::error::AppError>>;
 
 /// 待送卡: the bank's delivery appointments. The clerk confirms the proposed time or proposes
 /// another, and signs for the cards once the bank has delivered them, with the count checked.

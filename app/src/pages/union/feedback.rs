@@ -40,7 +40,7 @@ pub fn FeedbackPage() -> impl IntoView {
     let resolve = ServerAction::<ResolveReport>::new();
     let error = action_error(resolve);
     let resolved = changes(resolve);
-    let data = Resource::new(move || resolved.get(), |_| get_feedback());
+    let data = crate::wire::resource(move || resolved.get(), |_| get_feedback());
     view! {
         <Portal role=Role::Union title="会员反馈">
             <h1>"会员反馈"</h1>

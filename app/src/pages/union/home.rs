@@ -65,9 +65,9 @@ fn ToDo(counts: Vec<StateCount>, deliveries: Option<UnionDeliveries>, feedback: 
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_union_overview());
-    let deliveries = Resource::new(|| (), |_| list_union_deliveries());
-    let corrections = Resource::new(|| (), |_| list_corrections(None));
+    let data = crate::wire::resource(|| (), |_| get_union_overview());
+    let deliveries = crate::wire::resource(|| (), |_| list_union_deliveries());
+    let corrections = crate::wire::resource(|| (), |_| list_corrections(None));
     view! {
         <Portal role=Role::Union title="首页">
             <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>

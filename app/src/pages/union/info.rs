@@ -13,7 +13,7 @@ use crate::{
 pub fn InfoPage() -> impl IntoView {
     let save = ServerAction::<SaveUnionInfo>::new();
     // loaded once: after a save the form keeps what the clerk typed, whether it was accepted or not
-    let data = Resource::new(|| (), |_| get_union_info());
+    let data = crate::wire::resource(|| (), |_| get_union_info());
     view! {
         <Portal role=Role::Union title="单位信息">
             <h1>"单位信息与工会组织信息"</h1>

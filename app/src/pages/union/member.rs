@@ -19,8 +19,8 @@ pub fn MemberPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<MemberId>().ok()).unwrap_or(MemberId(0));
     let save = ServerAction::<UpdateMember>::new();
-    let data = Resource::new(id, get_member);
-    let corrections = Resource::new(id, |m| list_corrections(Some(m)));
+    let data = crate::wire::resource(id, get_member);
+    let corrections = crate::wire::resource(id, |m| list_corrections(Some(m)));
     view! {
         <Portal role=Role::Union title="会员详情">
             <p><A href="/union/members">"← 返回会员信息"</A></p>

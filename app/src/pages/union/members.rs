@@ -15,13 +15,13 @@ use crate::{
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_union_overview());
+    let overview = crate::wire::resource(|| (), |_| get_union_overview());
     let search = RwSignal::new(String::new());
     let state = RwSignal::new(None::<CardState>);
     let department = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
-    let departments = Resource::new(|| (), |_| list_departments());
-    let list = Resource::new(
+    let departments = crate::wire::resource(|| (), |_| list_departments());
+    let list = crate::wire::resource(
         move || (search.get(), state.get(), department.get(), page.get()),
         |(q, s, d, p)| list_members(q, s, d, p),
     );
