@@ -68,12 +68,18 @@ pub fn script_free_path(path: &str) -> bool {
         || path.starts_with("/help/")
         || READ_ONLY_PAGES.contains(&path)
         || SIGN_IN_PAGES.contains(&path)
+        || FORM_PAGES.contains(&path)
 }
 
-/// Pages that only show and link (each portal's start page, the supervisor's overview with its
-/// drill-down and the audit log, whose filters are GET forms): sent without scripts like the
+/// Pages that only show and link (each portal's start page, the bank's list of batches, the
+/// supervisor's overview with its drill-down and the audit log, whose filters are GET forms): sent without scripts like the
 /// member's, so their code is not in the browser's build and a phone reads them without the wasm.
-const READ_ONLY_PAGES: [&str; 4] = ["/union", "/bank", "/supervisor", "/supervisor/audit"];
+const READ_ONLY_PAGES: [&str; 5] = ["/union", "/bank", "/bank/batches", "/supervisor", "/supervisor/audit"];
+
+/// Pages whose every control is already a plain form the server answers with the page again and
+/// where a refusal loses nothing typed (会员反馈's answers: a report closed meanwhile is told
+/// so): sent without scripts too. (服务热线 stays hydrated: a refused row must keep what was typed.)
+const FORM_PAGES: [&str; 1] = ["/union/feedback"];
 
 /// The sign-in, the password change and `/`'s redirect: plain forms the server checks (the
 /// password rule is the server's, its message beside the field), so a clerk's first page loads no
@@ -154,10 +160,10 @@ impl Page {
         use Page::*;
         match self {
             SupervisorAccounts | SupervisorCalendar | SupervisorHotlines => Chunk::Supervisor,
-            UnionInfo | UnionMembers | UnionImport | UnionMember | UnionCards | UnionFeedback => Chunk::Union,
-            BankBatches | BankBatch | BankDeliveries | BankCards | BankTokens => Chunk::Bank,
+            UnionInfo | UnionMembers | UnionImport | UnionMember | UnionCards => Chunk::Union,
+            BankBatch | BankDeliveries | BankCards | BankTokens => Chunk::Bank,
             Home | Login | ChangePassword | MyCard | MemberLogin | Help | Manual | Faq | SupervisorOverview
-            | SupervisorAudit | UnionHome | BankHome => Chunk::ScriptFree,
+            | SupervisorAudit | UnionHome | UnionFeedback | BankHome | BankBatches => Chunk::ScriptFree,
         }
     }
 }
@@ -241,7 +247,6 @@ fn union_pages(page: Page) -> AnyView {
         Page::UnionImport => view! { <import::ImportPage/> }.into_any(),
         Page::UnionMember => view! { <member::MemberPage/> }.into_any(),
         Page::UnionCards => view! { <cards::CardsPage/> }.into_any(),
-        Page::UnionFeedback => view! { <feedback::FeedbackPage/> }.into_any(),
         _ => view! { <members::MembersPage/> }.into_any(),
     }
 }
@@ -250,11 +255,10 @@ fn bank_pages(page: Page) -> AnyView {
     use pages::bank::*;
     mark_hydrated();
     match page {
-        Page::BankBatch => view! { <batch::BatchPage/> }.into_any(),
         Page::BankDeliveries => view! { <deliveries::DeliveriesPage/> }.into_any(),
         Page::BankCards => view! { <cards::BankCardsPage/> }.into_any(),
         Page::BankTokens => view! { <tokens::TokensPage/> }.into_any(),
-        _ => view! { <batches::BatchesPage/> }.into_any(),
+        _ => view! { <batch::BatchPage/> }.into_any(),
     }
 }
 
@@ -271,6 +275,8 @@ fn script_free_pages(page: Page) -> AnyView {
         Page::SupervisorAudit => view! { <pages::supervisor::audit::AuditPage/> }.into_any(),
         Page::UnionHome => view! { <pages::union::home::HomePage/> }.into_any(),
         Page::BankHome => view! { <pages::bank::home::BankHomePage/> }.into_any(),
+        Page::BankBatches => view! { <pages::bank::batches::BatchesPage/> }.into_any(),
+        Page::UnionFeedback => view! { <pages::union::feedback::FeedbackPage/> }.into_any(),
         Page::MemberLogin => view! { <pages::me::login::MemberLoginPage/> }.into_any(),
         Page::Manual => view! { <pages::help::ManualPage/> }.into_any(),
         Page::Faq => view! { <pages::help::FaqPage/> }.into_any(),
@@ -278,15 +284,23 @@ fn script_free_pages(page: Page) -> AnyView {
     }
 }
 
-/// In the browser: links to those pages are `rel="external"` (see `external_rel`), so the
-/// router leaves them to the browser and the server sends the page. Anything else that routes
-/// there (a redirect from `/`) loads the window's address again, which the server answers.
-/// Deliberately no address here: with one, the main module took the whole block of the app's
-/// constant data (260 KB more), which every clerk would download first.
+/// In the browser: the navigation bar's links to those pages are `rel="external"` (see
+/// `external_rel`), so the router leaves them to the browser and the server sends the page. Any
+/// other link or redirect that routes there (a page's "← 返回审核批次") asks the server for the
+/// address the router was going to: the router has taken it but not yet shown it in the address
+/// bar (that happens once the view is chosen, which is now), so reloading the window would load
+/// the page being left. Deliberately no literal address here: with one, the main module took the
+/// whole block of the app's constant data (260 KB more), which every clerk would download first.
 #[cfg(not(feature = "ssr"))]
 fn script_free_pages(_page: Page) -> AnyView {
     #[cfg(feature = "hydrate")]
-    let _ = window().location().reload();
+    {
+        let to = leptos_router::hooks::use_location();
+        let (path, search, hash) = (to.pathname.get_untracked(), to.search.get_untracked(), to.hash.get_untracked());
+        let query = if search.is_empty() { String::new() } else { format!("?{search}") };
+        let hash = if hash.is_empty() || hash.starts_with('#') { hash } else { format!("#{hash}") };
+        let _ = window().location().assign(&format!("{path}{query}{hash}"));
+    }
     ().into_any()
 }
 
@@ -356,6 +370,8 @@ mod tests {
             "/bank",
             "/supervisor?union=3&order=overdue",
             "/supervisor/audit?page=2",
+            "/bank/batches?page=2",
+            "/union/feedback",
         ] {
             assert_eq!(external_rel(href), Some("external"), "{href}");
         }
@@ -382,6 +398,8 @@ mod tests {
             SupervisorAudit,
             UnionHome,
             BankHome,
+            BankBatches,
+            UnionFeedback,
         ];
         for page in script_free {
             assert_eq!(page.chunk(), Chunk::ScriptFree, "{page:?}");

@@ -61,6 +61,33 @@ pub fn Pager(
     }
 }
 
+/// Previous / next as links (`href(page)`), for a page sent without scripts: the same look as
+/// `Pager`; at either end the step is shown but not a link.
+#[component]
+pub fn PagerLinks(
+    page: i64,
+    total: i64,
+    page_size: i64,
+    href: impl Fn(i64) -> String,
+    label: &'static str,
+) -> impl IntoView {
+    let pages = ((total + page_size - 1) / page_size).max(1);
+    let step = |to: i64, enabled: bool, text: &'static str| {
+        if enabled {
+            view! { <a href=href(to)>{text}</a> }.into_any()
+        } else {
+            view! { <span class="pager-end" aria-disabled="true">{text}</span> }.into_any()
+        }
+    };
+    view! {
+        <nav class="pager" aria-label=label>
+            {step(page - 1, page > 1, "上一页")}
+            <span>{format!("第 {page} / {pages} 页，共 {total} 条")}</span>
+            {step(page + 1, page < pages, "下一页")}
+        </nav>
+    }
+}
+
 /// A table that scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
 #[component]
 pub fn TableRegion(#[prop(into)] label: String, children: Children) -> impl IntoView {

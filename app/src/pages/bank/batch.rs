@@ -3,7 +3,7 @@
 //! on the page, then one decision: return them and approve the rest, or only return them.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use super::batches::{status_badge, waiting};
 use crate::{
@@ -153,7 +153,7 @@ pub fn BatchPage() -> impl IntoView {
     };
     view! {
         <Portal role=Role::Bank title="审核批次">
-            <p><A href="/bank/batches">"← 返回审核批次"</A></p>
+            <p><a href="/bank/batches" rel="external">"← 返回审核批次"</a></p>
             <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {

@@ -1,12 +1,13 @@
 //! 审核批次: the bank's review queue, the batch applications routed to its branches, those with
-//! cards still to review first.
+//! cards still to review first. Sent without scripts (`script_free_path`): it only lists and
+//! links, a page at a time (`?page=`).
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::cards::{list_batches, BatchItem},
-    components::{Pager, Portal, TableRegion},
+    components::{PagerLinks, Portal, TableRegion},
     domain::{format_time, role::Role},
 };
 
@@ -26,8 +27,9 @@ pub(crate) fn status_badge(b: &BatchItem) -> impl IntoView {
 
 #[component]
 pub fn BatchesPage() -> impl IntoView {
-    let page = RwSignal::new(1i64);
-    let list = crate::wire::resource(move || page.get(), list_batches);
+    let query = use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let list = crate::wire::resource(page, list_batches);
     view! {
         <Portal role=Role::Bank title="审核批次">
             <h1>"审核批次"</h1>
@@ -62,7 +64,7 @@ pub fn BatchesPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </TableRegion>
-                            <Pager page=p.page total=p.total page_size=p.page_size on_page=Callback::new(move |n| page.set(n))/>
+                            <PagerLinks page=p.page total=p.total page_size=p.page_size href=|n| format!("/bank/batches?page={n}") label="审核批次分页"/>
                         }.into_any(),
                     }
                 })}

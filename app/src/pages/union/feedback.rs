@@ -1,5 +1,6 @@
 //! 会员反馈: members who say they did not receive their card, and reports of wrong information,
-//! each resolved by editing the record (已修改) or answering in words (答复).
+//! each resolved by editing the record (已修改) or answering in words (答复). Sent without scripts
+//! (`script_free_path`): each answer is a plain form whose reply is this page again.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
