@@ -284,13 +284,15 @@ fn script_free_pages(page: Page) -> AnyView {
     }
 }
 
-/// In the browser: the navigation bar's links to those pages are `rel="external"` (see
-/// `external_rel`), so the router leaves them to the browser and the server sends the page. Any
-/// other link or redirect that routes there (a page's "← 返回审核批次") asks the server for the
-/// address the router was going to: the router has taken it but not yet shown it in the address
-/// bar (that happens once the view is chosen, which is now), so reloading the window would load
-/// the page being left. Deliberately no literal address here: with one, the main module took the
-/// whole block of the app's constant data (260 KB more), which every clerk would download first.
+/// In the browser: the links to those pages are `rel="external"` (see `external_rel`) and 退出登录
+/// is a plain form, so the router leaves them to the browser and the server sends the page.
+/// Anything else that routes there (a `<Redirect>` of a page that hydrates) asks the server for
+/// the address the router is going to: the router takes the address first and adds its history
+/// entry only after this view is chosen, so reloading the window would load the page being left.
+/// (That entry stays behind the page loaded here: Back from it needs two presses, which is why
+/// the links carry the mark.) Deliberately no literal address here: with one, the main module
+/// took the whole block of the app's constant data (260 KB more), which every clerk would
+/// download first.
 #[cfg(not(feature = "ssr"))]
 fn script_free_pages(_page: Page) -> AnyView {
     #[cfg(feature = "hydrate")]

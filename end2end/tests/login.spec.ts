@@ -65,8 +65,12 @@ test.describe('login and logout', () => {
 
   test('a login with an account that does not exist is refused like a wrong password', async ({ page }) => {
     // One failed attempt (the per-address limit is 30 in 15 minutes; the suite uses six).
-    await login(page, `nobody_${Date.now().toString(36)}`, 'Wrong2026x');
+    const nobody = `nobody_${Date.now().toString(36)}`;
+    await login(page, nobody, 'Wrong2026x');
     await expect(page.locator('#password-error')).toHaveText('账号或密码错误，再错4次账号将被锁定15分钟。');
     await expect(page).toHaveURL(pathPattern('/login'));
+    // the page (a plain form) comes back with the account typed, never the password
+    await expect(page.getByLabel('账号', { exact: true })).toHaveValue(nobody);
+    await expect(page.getByLabel('密码', { exact: true })).toHaveValue('');
   });
 });

@@ -34,17 +34,27 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     }))
 }
 
+/// The account name this browser last typed into a refused sign-in: the page is a plain form, so
+/// it comes back from the server with the name filled in.
+#[server(endpoint = "login_typed")]
+pub async fn typed_login_name() -> Result<Option<String>, AppError> {
+    use crate::server::auth;
+    auth::typed_username(&auth::session().await?).await
+}
+
 #[server(endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<(), AppError> {
     use crate::server::{accounts, audit, auth, state};
     let db = state::db()?;
     let username = username.trim().to_string();
-    if username.is_empty() || password.is_empty() {
-        return Err(AppError::invalid("username", "请输入账号和密码。"));
-    }
     // no account has a longer name: refused before it is logged, stored or hashed against
     if username.chars().count() > auth::USERNAME_MAX_CHARS || password.len() > 256 {
         return Err(AppError::invalid("password", "账号或密码错误。"));
+    }
+    // whatever the answer, the page comes back with the name typed (never the password)
+    auth::keep_typed_username(&auth::session().await?, &username).await?;
+    if username.is_empty() || password.is_empty() {
+        return Err(AppError::invalid("username", "请输入账号和密码。"));
     }
     let address = auth::client_address().await;
     let record = auth::login_record(&db, &username).await?;

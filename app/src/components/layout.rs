@@ -81,7 +81,6 @@ pub fn Portal(role: Role, title: &'static str, children: ChildrenFn) -> impl Int
 
 #[component]
 fn PortalFrame(me: Me, children: Children) -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
     let who = match me.role {
         // a member's account name is internal (member:…): their own name says who is signed in
         Role::Member => me.display_name.clone(),
@@ -104,9 +103,11 @@ fn PortalFrame(me: Me, children: Children) -> impl IntoView {
             </nav>
             <div class="account">
                 <span class="who">{who}</span>
-                <ActionForm action=logout attr:class="inline">
+                // a plain form, also on pages that hydrate: the browser posts it and follows the
+                // server's redirect to the sign-in page, which is sent without scripts
+                <form method="post" action={<Logout as leptos::server_fn::ServerFn>::url()} class="inline">
                     <button type="submit" class="link-button">"退出登录"</button>
-                </ActionForm>
+                </form>
             </div>
         </header>
         <main id="main" class="content">{children()}</main>

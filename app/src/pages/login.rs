@@ -2,13 +2,15 @@ use leptos::prelude::*;
 
 use super::action_error;
 use crate::{
-    api::auth::Login,
+    api::auth::{typed_login_name, Login},
     components::{ErrorNotice, FieldMessage, PublicFrame},
 };
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
+    // the page is a plain form (sent without scripts): a refusal comes back with the name typed
+    let typed = crate::wire::resource(|| (), |_| typed_login_name());
     let error = action_error(login);
     let field = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
     let non_field =
@@ -24,8 +26,15 @@ pub fn LoginPage() -> impl IntoView {
                 <ActionForm action=login attr:class="form" attr:novalidate=true>
                     <div class="field">
                         <label for="username">"账号"</label>
-                        <input id="username" name="username" type="text" autocomplete="username" required
-                            aria-describedby="username-error"/>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let name = typed.await.ok().flatten().unwrap_or_default();
+                                view! {
+                                    <input id="username" name="username" type="text" autocomplete="username" required
+                                        aria-describedby="username-error" value=name/>
+                                }
+                            })}
+                        </Suspense>
                         <FieldMessage id="username-error" message=field("username")/>
                     </div>
                     <div class="field">

@@ -21,6 +21,9 @@ use crate::{
 
 pub const SESSION_USER_ID: &str = "user_id";
 pub const SESSION_AUTH_VERSION: &str = "auth_version";
+/// The account name of the last refused sign-in in this browser: the sign-in page, a plain form,
+/// comes back with it filled in (the password is never kept).
+pub const SESSION_TYPED_USERNAME: &str = "typed_username";
 
 /// Failed logins an account may have in the window before it is locked.
 pub const ACCOUNT_FAILURE_LIMIT: i64 = 5;
@@ -189,9 +192,20 @@ pub async fn current_user(db: &Db, session: &Session) -> AppResult<Option<AuthUs
     }
 }
 
+/// Keeps the account name of a refused sign-in for the page that answers it.
+pub async fn keep_typed_username(session: &Session, username: &str) -> AppResult<()> {
+    session.insert(SESSION_TYPED_USERNAME, username).await.map_err(session_error)
+}
+
+/// The account name of this browser's last refused sign-in, if any.
+pub async fn typed_username(session: &Session) -> AppResult<Option<String>> {
+    session.get::<String>(SESSION_TYPED_USERNAME).await.map_err(session_error)
+}
+
 /// Signs `user` in on this session under a fresh session id.
 pub async fn sign_in(session: &Session, user_id: UserId, auth_version: i64) -> AppResult<()> {
     session.cycle_id().await.map_err(session_error)?;
+    session.remove::<String>(SESSION_TYPED_USERNAME).await.map_err(session_error)?;
     session.insert(SESSION_USER_ID, user_id).await.map_err(session_error)?;
     session.insert(SESSION_AUTH_VERSION, auth_version).await.map_err(session_error)?;
     Ok(())

@@ -38,7 +38,7 @@ pub fn BatchesPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(p) if p.items.is_empty() => view! { <p class="empty">"还没有批量办卡申请。"</p> }.into_any(),
+                        Ok(p) if p.total == 0 => view! { <p class="empty">"还没有批量办卡申请。"</p> }.into_any(),
                         Ok(p) => view! {
                             <p class="queue-count">
                                 {if p.waiting > 0 { format!("待审核批次 {} 个", p.waiting) } else { "所有批次都已审核。".to_string() }}

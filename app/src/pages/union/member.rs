@@ -67,7 +67,7 @@ fn OpenReports(items: Vec<OpenReport>, identity_lock: Option<&'static str>) -> i
                     }).collect_view()}
                 </ul>
                 {locked.map(|why| view! { <p class="hint">{why}</p> })}
-                <p class="hint">"核实后在下方修改并保存，再到"<A href="/union/feedback">"会员反馈"</A>"答复会员。"</p>
+                <p class="hint">"核实后在下方修改并保存，再到"<a href="/union/feedback" rel="external">"会员反馈"</a>"答复会员。"</p>
             </section>
         }
     })
