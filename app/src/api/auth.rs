@@ -52,7 +52,8 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
         return Err(AppError::invalid("password", "账号或密码错误。"));
     }
     // whatever the answer, the page comes back with the name typed (never the password)
-    auth::keep_typed_username(&auth::session().await?, &username).await?;
+    let session = auth::session().await?;
+    auth::keep_typed_username(&session, &username).await?;
     if username.is_empty() || password.is_empty() {
         return Err(AppError::invalid("username", "请输入账号和密码。"));
     }
@@ -85,7 +86,6 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
     }
     auth::clear_failures(&db.pool, &username).await?;
     accounts::touch_login(&db, user.id).await?;
-    let session = auth::session().await?;
     auth::sign_in(&session, user.id, user.auth_version).await?;
     audit::record(&db.pool, Some(user.id), "login", &format!("user:{}", user.username), &address).await?;
     let target = if user.must_change_password { "/change-password" } else { user.role.home() };
