@@ -51,14 +51,20 @@ pub fn Pager(
     on_page: Callback<i64>,
     #[prop(optional)] label: Option<&'static str>,
 ) -> impl IntoView {
-    let pages = ((total + page_size - 1) / page_size).max(1);
+    let (pages, status) = pager_status(page, total, page_size);
     view! {
         <nav class="pager" aria-label=label.unwrap_or("分页")>
             <button type="button" disabled={page <= 1} on:click=move |_| on_page.run(page - 1)>"上一页"</button>
-            <span>{format!("第 {page} / {pages} 页，共 {total} 条")}</span>
+            <span>{status}</span>
             <button type="button" disabled={page >= pages} on:click=move |_| on_page.run(page + 1)>"下一页"</button>
         </nav>
     }
+}
+
+/// How many pages `total` rows make, and the pager's "第 n / m 页，共 t 条".
+fn pager_status(page: i64, total: i64, page_size: i64) -> (i64, String) {
+    let pages = ((total + page_size - 1) / page_size).max(1);
+    (pages, format!("第 {page} / {pages} 页，共 {total} 条"))
 }
 
 /// Previous / next as links (`href(page)`), for a page sent without scripts: the same look as
@@ -71,7 +77,7 @@ pub fn PagerLinks(
     href: impl Fn(i64) -> String,
     label: &'static str,
 ) -> impl IntoView {
-    let pages = ((total + page_size - 1) / page_size).max(1);
+    let (pages, status) = pager_status(page, total, page_size);
     let step = |to: i64, enabled: bool, text: &'static str| {
         if enabled {
             view! { <a href=href(to)>{text}</a> }.into_any()
@@ -82,7 +88,7 @@ pub fn PagerLinks(
     view! {
         <nav class="pager" aria-label=label>
             {step(page - 1, page > 1, "上一页")}
-            <span>{format!("第 {page} / {pages} 页，共 {total} 条")}</span>
+            <span>{status}</span>
             {step(page + 1, page < pages, "下一页")}
         </nav>
     }
