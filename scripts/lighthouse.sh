@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): Lighthouse 12.2.3, mobile preset (its default: a mid-range phone on a
-# slow 4G link, CPU slowed 4×), on /login, /me and the union's member list, signed in, against
-# the release build on a fresh demo database. Scores move with the machine's load: README keeps
-# the figures of a quiet run. Usage: scripts/lighthouse.sh [runs per page, default 3]
+# slow 4G link, CPU slowed 4×), on /login, /me, the union's member list and its card desk (the
+# first union page that hydrates), signed in, against the release build on a fresh demo
+# database. Scores move with the machine's load: README keeps the figures of a quiet run.
+# Usage: scripts/lighthouse.sh [runs per page, default 3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-3}"
@@ -53,3 +54,4 @@ echo "page | performance | accessibility | best practices | FCP | LCP | TBT | by
 audit login /login ""
 audit me /me "$(session member)"
 audit members /union/members "$(session shili)"
+audit cards /union/cards "$(session shili)"

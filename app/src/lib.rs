@@ -62,29 +62,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// browser loads them from the server.
 pub fn script_free_path(path: &str) -> bool {
     let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
-    path == "/me"
-        || path.starts_with("/me/")
-        || path == "/help"
-        || path.starts_with("/help/")
-        || READ_ONLY_PAGES.contains(&path)
-        || SIGN_IN_PAGES.contains(&path)
-        || FORM_PAGES.contains(&path)
+    SCRIPT_FREE_AREAS
+        .iter()
+        .any(|area| path.strip_prefix(area).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+        || Page::at(path).is_some_and(|page| page.chunk() == Chunk::ScriptFree)
 }
 
-/// Pages that only show and link (each portal's start page, the bank's list of batches, the
-/// supervisor's overview with its drill-down and the audit log, whose filters are GET forms): sent without scripts like the
-/// member's, so their code is not in the browser's build and a phone reads them without the wasm.
-const READ_ONLY_PAGES: [&str; 5] = ["/union", "/bank", "/bank/batches", "/supervisor", "/supervisor/audit"];
-
-/// Pages whose every control is already a plain form the server answers with the page again and
-/// where a refusal loses nothing typed (会员反馈's answers: a report closed meanwhile is told
-/// so): sent without scripts too. (服务热线 stays hydrated: a refused row must keep what was typed.)
-const FORM_PAGES: [&str; 1] = ["/union/feedback"];
-
-/// The sign-in, the password change and `/`'s redirect: plain forms the server checks (the
-/// password rule is the server's, its message beside the field), so a clerk's first page loads no
-/// wasm at all; the portal's wasm comes with the first page that needs it.
-const SIGN_IN_PAGES: [&str; 3] = ["/", "/login", "/change-password"];
+/// Whole areas sent without scripts, addresses that match no page included (their 页面不存在 too).
+const SCRIPT_FREE_AREAS: [&str; 2] = ["/me", "/help"];
 
 fn script_free_page() -> bool {
     #[cfg(feature = "ssr")]
@@ -156,14 +141,43 @@ enum Chunk {
 }
 
 impl Page {
+    /// The page the router shows at `path` (`PAGES`, the table the routes are made from).
+    fn at(path: &str) -> Option<Page> {
+        let segments = |p: &'static str| p.split('/').filter(|s| !s.is_empty());
+        let wanted: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        PAGES.iter().find_map(|&(pattern, page)| {
+            let mut parts = segments(pattern);
+            let same = wanted.len() == segments(pattern).count()
+                && wanted.iter().all(|w| parts.next().is_some_and(|p| p.starts_with(':') || p == *w));
+            same.then_some(page)
+        })
+    }
+
+    /// Which chunk carries the page; `ScriptFree` pages are sent without scripts
+    /// (`script_free_path` follows this through `PAGES`, so the two cannot disagree).
     fn chunk(self) -> Chunk {
         use Page::*;
         match self {
             SupervisorAccounts | SupervisorCalendar | SupervisorHotlines => Chunk::Supervisor,
-            UnionInfo | UnionMembers | UnionImport | UnionMember | UnionCards => Chunk::Union,
+            UnionInfo | UnionImport | UnionMember | UnionCards => Chunk::Union,
             BankBatch | BankDeliveries | BankCards | BankTokens => Chunk::Bank,
-            Home | Login | ChangePassword | MyCard | MemberLogin | Help | Manual | Faq | SupervisorOverview
-            | SupervisorAudit | UnionHome | UnionFeedback | BankHome | BankBatches => Chunk::ScriptFree,
+            // The member's pages and the help centre.
+            MyCard | MemberLogin | Help | Manual | Faq => Chunk::ScriptFree,
+            // The sign-in, the password change and `/`'s redirect: plain forms the server checks
+            // (the password rule is the server's, its message beside the field), so a clerk's
+            // first page loads no wasm at all; the portal's wasm comes with the first page that
+            // needs it.
+            Home | Login | ChangePassword => Chunk::ScriptFree,
+            // Pages that only show and link (each portal's start page, the bank's list of
+            // batches, the supervisor's overview with its drill-down and the audit log, whose
+            // filters are GET forms).
+            SupervisorOverview | SupervisorAudit | UnionHome | BankHome | BankBatches => Chunk::ScriptFree,
+            // The union's member list: its search and filters are a GET form, its pages links.
+            UnionMembers => Chunk::ScriptFree,
+            // Pages whose every control is a plain form the server answers with the page again
+            // and where a refusal loses nothing typed (会员反馈's answers: a report closed
+            // meanwhile is told so). 服务热线 stays hydrated: a refused row must keep what was typed.
+            UnionFeedback => Chunk::ScriptFree,
         }
     }
 }
@@ -245,9 +259,8 @@ fn union_pages(page: Page) -> AnyView {
     match page {
         Page::UnionInfo => view! { <info::InfoPage/> }.into_any(),
         Page::UnionImport => view! { <import::ImportPage/> }.into_any(),
-        Page::UnionMember => view! { <member::MemberPage/> }.into_any(),
         Page::UnionCards => view! { <cards::CardsPage/> }.into_any(),
-        _ => view! { <members::MembersPage/> }.into_any(),
+        _ => view! { <member::MemberPage/> }.into_any(),
     }
 }
 
@@ -274,6 +287,7 @@ fn script_free_pages(page: Page) -> AnyView {
         Page::SupervisorOverview => view! { <pages::supervisor::overview::OverviewPage/> }.into_any(),
         Page::SupervisorAudit => view! { <pages::supervisor::audit::AuditPage/> }.into_any(),
         Page::UnionHome => view! { <pages::union::home::HomePage/> }.into_any(),
+        Page::UnionMembers => view! { <pages::union::members::MembersPage/> }.into_any(),
         Page::BankHome => view! { <pages::bank::home::BankHomePage/> }.into_any(),
         Page::BankBatches => view! { <pages::bank::batches::BatchesPage/> }.into_any(),
         Page::UnionFeedback => view! { <pages::union::feedback::FeedbackPage/> }.into_any(),
@@ -312,43 +326,55 @@ pub fn external_rel(href: &str) -> Option<&'static str> {
     script_free_path(href.split(['?', '#']).next().unwrap_or(href)).then_some("external")
 }
 
-#[component]
-pub fn App() -> impl IntoView {
-    use pages::*;
-    provide_meta_context();
-    view! {
-        <Title text="会员服务卡"/>
-        <Router>
-            <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/") view=PageView(Page::Home) ssr=SsrMode::Async/>
-                <Route path=path!("/login") view=PageView(Page::Login) ssr=SsrMode::Async/>
-                <Route path=path!("/change-password") view=PageView(Page::ChangePassword) ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor") view=PageView(Page::SupervisorOverview) ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor/accounts") view=PageView(Page::SupervisorAccounts) ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor/calendar") view=PageView(Page::SupervisorCalendar) ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor/audit") view=PageView(Page::SupervisorAudit) ssr=SsrMode::Async/>
-                <Route path=path!("/supervisor/hotlines") view=PageView(Page::SupervisorHotlines) ssr=SsrMode::Async/>
-                <Route path=path!("/union") view=PageView(Page::UnionHome) ssr=SsrMode::Async/>
-                <Route path=path!("/union/info") view=PageView(Page::UnionInfo) ssr=SsrMode::Async/>
-                <Route path=path!("/union/members") view=PageView(Page::UnionMembers) ssr=SsrMode::Async/>
-                <Route path=path!("/union/import") view=PageView(Page::UnionImport) ssr=SsrMode::Async/>
-                <Route path=path!("/union/members/:id") view=PageView(Page::UnionMember) ssr=SsrMode::Async/>
-                <Route path=path!("/union/cards") view=PageView(Page::UnionCards) ssr=SsrMode::Async/>
-                <Route path=path!("/union/feedback") view=PageView(Page::UnionFeedback) ssr=SsrMode::Async/>
-                <Route path=path!("/bank") view=PageView(Page::BankHome) ssr=SsrMode::Async/>
-                <Route path=path!("/bank/batches") view=PageView(Page::BankBatches) ssr=SsrMode::Async/>
-                <Route path=path!("/bank/batches/:id") view=PageView(Page::BankBatch) ssr=SsrMode::Async/>
-                <Route path=path!("/bank/deliveries") view=PageView(Page::BankDeliveries) ssr=SsrMode::Async/>
-                <Route path=path!("/bank/cards") view=PageView(Page::BankCards) ssr=SsrMode::Async/>
-                <Route path=path!("/bank/tokens") view=PageView(Page::BankTokens) ssr=SsrMode::Async/>
-                <Route path=path!("/me") view=PageView(Page::MyCard) ssr=SsrMode::Async/>
-                <Route path=path!("/me/login") view=PageView(Page::MemberLogin) ssr=SsrMode::Async/>
-                <Route path=path!("/help") view=PageView(Page::Help) ssr=SsrMode::Async/>
-                <Route path=path!("/help/manual") view=PageView(Page::Manual) ssr=SsrMode::Async/>
-                <Route path=path!("/help/faq") view=PageView(Page::Faq) ssr=SsrMode::Async/>
-            </Routes>
-        </Router>
-    }
+/// Every page: its address as the router writes it, and which page it is. The router's routes and
+/// `script_free_path` are both made from this one list.
+macro_rules! pages {
+    ($($path:tt => $page:ident,)*) => {
+        const PAGES: &[(&str, Page)] = &[$(($path, Page::$page)),*];
+
+        #[component]
+        pub fn App() -> impl IntoView {
+            use pages::*;
+            provide_meta_context();
+            view! {
+                <Title text="会员服务卡"/>
+                <Router>
+                    <Routes fallback=|| view! { <NotFound/> }>
+                        $(<Route path=path!($path) view=PageView(Page::$page) ssr=SsrMode::Async/>)*
+                    </Routes>
+                </Router>
+            }
+        }
+    };
+}
+
+pages! {
+    "/" => Home,
+    "/login" => Login,
+    "/change-password" => ChangePassword,
+    "/supervisor" => SupervisorOverview,
+    "/supervisor/accounts" => SupervisorAccounts,
+    "/supervisor/calendar" => SupervisorCalendar,
+    "/supervisor/audit" => SupervisorAudit,
+    "/supervisor/hotlines" => SupervisorHotlines,
+    "/union" => UnionHome,
+    "/union/info" => UnionInfo,
+    "/union/members" => UnionMembers,
+    "/union/import" => UnionImport,
+    "/union/members/:id" => UnionMember,
+    "/union/cards" => UnionCards,
+    "/union/feedback" => UnionFeedback,
+    "/bank" => BankHome,
+    "/bank/batches" => BankBatches,
+    "/bank/batches/:id" => BankBatch,
+    "/bank/deliveries" => BankDeliveries,
+    "/bank/cards" => BankCards,
+    "/bank/tokens" => BankTokens,
+    "/me" => MyCard,
+    "/me/login" => MemberLogin,
+    "/help" => Help,
+    "/help/manual" => Manual,
+    "/help/faq" => Faq,
 }
 
 #[cfg(test)]
@@ -374,40 +400,41 @@ mod tests {
             "/supervisor/audit?page=2",
             "/bank/batches?page=2",
             "/union/feedback",
+            "/union/members?q=%E9%BB%84&page=2",
         ] {
             assert_eq!(external_rel(href), Some("external"), "{href}");
         }
         for href in
-            ["/union/members", "/union/cards", "/bank/batches/3", "/supervisor/accounts", "/member", "/helpdesk"]
+            ["/union/members/3", "/union/cards", "/bank/batches/3", "/supervisor/accounts", "/member", "/helpdesk"]
         {
             assert_eq!(external_rel(href), None, "{href}");
         }
     }
 
     #[test]
-    fn the_pages_sent_without_scripts_are_the_ones_in_no_chunk() {
-        use Page::*;
-        let script_free = [
-            Home,
-            Login,
-            ChangePassword,
-            MyCard,
-            MemberLogin,
-            Help,
-            Manual,
-            Faq,
-            SupervisorOverview,
-            SupervisorAudit,
-            UnionHome,
-            BankHome,
-            BankBatches,
-            UnionFeedback,
-        ];
-        for page in script_free {
-            assert_eq!(page.chunk(), Chunk::ScriptFree, "{page:?}");
+    fn every_address_finds_its_page_and_scripts_follow_the_page() {
+        assert_eq!(Page::at("/union/members/42"), Some(Page::UnionMember));
+        assert_eq!(Page::at("/union/members"), Some(Page::UnionMembers));
+        assert_eq!(Page::at("/bank/batches/7"), Some(Page::BankBatch));
+        assert_eq!(Page::at("/"), Some(Page::Home));
+        assert_eq!(Page::at("/union/members/42/x"), None);
+        assert_eq!(Page::at("/nowhere"), None);
+        for &(pattern, page) in PAGES {
+            let address = pattern.replace(":id", "5");
+            assert_eq!(Page::at(&address), Some(page), "{address}");
+            assert_eq!(script_free_path(&address), page.chunk() == Chunk::ScriptFree, "{address}");
+            // a page in an area sent without scripts is in no chunk either
+            if SCRIPT_FREE_AREAS.iter().any(|a| address.starts_with(a)) {
+                assert_eq!(page.chunk(), Chunk::ScriptFree, "{page:?}");
+            }
         }
-        assert_eq!(UnionImport.chunk(), Chunk::Union);
-        assert_eq!(BankBatch.chunk(), Chunk::Bank);
-        assert_eq!(SupervisorCalendar.chunk(), Chunk::Supervisor);
+        // every page has an address
+        for page in [Page::Home, Page::UnionCards, Page::BankTokens, Page::SupervisorHotlines, Page::Faq] {
+            assert!(PAGES.iter().any(|&(_, p)| p == page), "{page:?}");
+        }
+        assert_eq!(PAGES.len(), 26);
+        for (i, &(_, page)) in PAGES.iter().enumerate() {
+            assert!(PAGES[i + 1..].iter().all(|&(_, p)| p != page), "{page:?} twice");
+        }
     }
 }

@@ -59,7 +59,7 @@ async function importMembers(page: Page, rows: MemberRow[]): Promise<void> {
 }
 
 /**
- * On 会员信息, searches by name (the field applies on change) and waits until the list shows
+ * On 会员信息, searches by name (Enter sends 查询, a plain form) and waits until the list shows
  * only matching members, or none; returns the body rows.
  */
 async function searchByName(page: Page, name: string): Promise<Locator> {

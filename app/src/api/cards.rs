@@ -214,7 +214,8 @@ pub async fn list_batches(page: i64) -> Result<BatchPage, AppError> {
     };
     let (db, me) = caller::require(&[Role::Bank]).await?;
     let page = page.max(1);
-    let (rows, total, waiting) = batches::of_bank(&db, me.bank()?, CARD_PAGE_SIZE, (page - 1) * CARD_PAGE_SIZE).await?;
+    let offset = (page - 1).saturating_mul(CARD_PAGE_SIZE);
+    let (rows, total, waiting) = batches::of_bank(&db, me.bank()?, CARD_PAGE_SIZE, offset).await?;
     Ok(BatchPage { items: rows.into_iter().map(Into::into).collect(), total, waiting, page, page_size: CARD_PAGE_SIZE })
 }
 

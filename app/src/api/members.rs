@@ -52,6 +52,59 @@ pub async fn list_departments() -> Result<Vec<DepartmentCount>, AppError> {
     Ok(rows.into_iter().map(|(name, members)| DepartmentCount { name, members }).collect())
 }
 
+/// The member list's address (会员信息) for its filters and page; `searched`: with the search
+/// kept in the session (`search_members`), which never stands in the address itself.
+pub fn member_list_href(searched: bool, state: Option<CardState>, department: &str, page: i64) -> String {
+    let mut params = Vec::new();
+    if searched {
+        params.push("search=1".to_string());
+    }
+    if let Some(s) = state {
+        params.push(format!("state={}", s.as_str()));
+    }
+    if !department.is_empty() {
+        params.push(format!("department={}", crate::domain::percent_encode(department)));
+    }
+    if page > 1 {
+        params.push(format!("page={page}"));
+    }
+    if params.is_empty() {
+        "/union/members".into()
+    } else {
+        format!("/union/members?{}", params.join("&"))
+    }
+}
+
+/// 查询 on the member list, a plain form: keeps the search text in the session (a whole ID or
+/// phone number never goes into the list's address, so not into the browser's history or a
+/// proxy's log; signing out forgets it) and answers with the list's address for the filters.
+#[server(endpoint = "members/search")]
+pub async fn search_members(q: String, state: String, department: String) -> Result<(), AppError> {
+    use crate::{
+        domain::role::Role,
+        server::{auth, caller},
+    };
+    /// The longest search or department kept: a name or a whole ID number is far shorter.
+    const SEARCH_MAX_CHARS: usize = 64;
+    caller::require(&[Role::Union]).await?;
+    let q: String = q.trim().chars().take(SEARCH_MAX_CHARS).collect();
+    auth::keep_member_search(&auth::session().await?, &q).await?;
+    let department: String = department.chars().take(SEARCH_MAX_CHARS).collect();
+    leptos_axum::redirect(&member_list_href(!q.is_empty(), CardState::parse(&state), &department, 1));
+    Ok(())
+}
+
+/// The member search kept for this session (`search_members`), empty if none.
+#[server(endpoint = "members/search_text")]
+pub async fn member_search() -> Result<String, AppError> {
+    use crate::{
+        domain::role::Role,
+        server::{auth, caller},
+    };
+    caller::require(&[Role::Union]).await?;
+    auth::member_search(&auth::session().await?).await
+}
+
 /// The union's own members, searched by name, ID tail or phone and filtered by card state and
 /// department (`None` and empty: all); ID and phone masked.
 #[server(endpoint = "members/list")]
@@ -112,7 +165,8 @@ async fn member_page(
     }
     let whole_number = matches!(query, MemberQuery::Number(_));
     let filter = members::ListFilter { query, state, department };
-    let (rows, total) = members::list(db, union, &filter, MEMBER_PAGE_SIZE, (page - 1) * MEMBER_PAGE_SIZE).await?;
+    let offset = (page - 1).saturating_mul(MEMBER_PAGE_SIZE);
+    let (rows, total) = members::list(db, union, &filter, MEMBER_PAGE_SIZE, offset).await?;
     if whole_number {
         // a whole number found is as good as the record itself: audited as a view of it
         for r in &rows {
@@ -289,7 +343,6 @@ pub async fn delete_member(id: MemberId) -> Result<(), AppError> {
     )
     .await?;
     tx.commit().await?;
-    leptos_axum::redirect("/union/members");
     Ok(())
 }
 
@@ -349,4 +402,19 @@ pub async fn correct_member(
     let (db, me) = caller::require(&[Role::Bank]).await?;
     let fix = deliveries::Correction { name, id_number, phone };
     deliveries::correct(&db, me.bank()?, Some(me.id()), member, fix).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_address_holds_the_filters_and_page_but_never_the_search_text() {
+        assert_eq!(member_list_href(false, None, "", 1), "/union/members");
+        assert_eq!(member_list_href(false, None, "", 3), "/union/members?page=3");
+        assert_eq!(
+            member_list_href(true, Some(CardState::Activated), "仓储 部&1", 2),
+            "/union/members?search=1&state=activated&department=%E4%BB%93%E5%82%A8%20%E9%83%A8%261&page=2"
+        );
+    }
 }

@@ -87,9 +87,10 @@ pub fn PagerLinks(
     };
     view! {
         <nav class="pager" aria-label=label>
-            {step(page - 1, page > 1, "上一页")}
+            // from past the last page (a list that shrank), 上一页 goes to the last one
+            {step((page - 1).min(pages), page > 1, "上一页")}
             <span>{status}</span>
-            {step(page + 1, page < pages, "下一页")}
+            {step(page.saturating_add(1), page < pages, "下一页")}
         </nav>
     }
 }

@@ -24,6 +24,9 @@ pub const SESSION_AUTH_VERSION: &str = "auth_version";
 /// The account name of the last refused sign-in in this browser: the sign-in page, a plain form,
 /// comes back with it filled in (the password is never kept).
 pub const SESSION_TYPED_USERNAME: &str = "typed_username";
+/// The union clerk's last member search (会员信息): kept here, not in the list's address, so a
+/// whole ID or phone number never stands in the browser's history or a proxy's log.
+pub const SESSION_MEMBER_SEARCH: &str = "member_search";
 
 /// Failed logins an account may have in the window before it is locked.
 pub const ACCOUNT_FAILURE_LIMIT: i64 = 5;
@@ -200,6 +203,20 @@ pub async fn keep_typed_username(session: &Session, username: &str) -> AppResult
 /// The account name of this browser's last refused sign-in, if any.
 pub async fn typed_username(session: &Session) -> AppResult<Option<String>> {
     session.get::<String>(SESSION_TYPED_USERNAME).await.map_err(session_error)
+}
+
+/// Keeps the member list's search (empty: none) for this session.
+pub async fn keep_member_search(session: &Session, text: &str) -> AppResult<()> {
+    if text.is_empty() {
+        session.remove::<String>(SESSION_MEMBER_SEARCH).await.map_err(session_error)?;
+        return Ok(());
+    }
+    session.insert(SESSION_MEMBER_SEARCH, text).await.map_err(session_error)
+}
+
+/// The member list's search kept for this session, empty if none.
+pub async fn member_search(session: &Session) -> AppResult<String> {
+    Ok(session.get::<String>(SESSION_MEMBER_SEARCH).await.map_err(session_error)?.unwrap_or_default())
 }
 
 /// Signs `user` in on this session under a fresh session id.

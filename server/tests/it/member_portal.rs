@@ -15,7 +15,7 @@ use app::domain::ids::MemberId;
 use serde_json::Value;
 use unioncard_server::seed::DEMO_PASSWORD;
 
-use crate::common::{client, spawn_with_sms, Engine, TestApp};
+use crate::common::{client, follow, post_form, script_free, spawn_with_sms, Engine, TestApp};
 
 /// A stand-in for the SMS gateway: records each POSTed body; answers 500 while `down`.
 #[derive(Clone, Default)]
@@ -416,47 +416,6 @@ async fn a_report_of_wrong_information_is_answered_by_the_union(app: TestApp, gw
     assert!(app.call_fn(&member, report("name", "<b>黄丽丽</b>")).await.status.is_success());
     let (_, html) = app.get_page(&member, "/me").await;
     assert!(html.contains("&lt;b&gt;黄丽丽&lt;/b&gt;") && !html.contains("<b>黄丽丽"));
-}
-
-/// A form post as a browser sends it without scripts: urlencoded fields, `Accept: text/html`,
-/// the page it came from as the Referer. Answers (status, Location).
-async fn post_form(
-    app: &TestApp,
-    c: &reqwest::Client,
-    path: &str,
-    from: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
-    let r = c
-        .post(format!("{}/api/{path}", app.base))
-        .form(fields)
-        .header("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
-        .header("referer", format!("{}{}", app.base, from.strip_prefix(&app.base).unwrap_or(from)))
-        .send()
-        .await
-        .unwrap();
-    let to = r.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
-    (r.status().as_u16(), to)
-}
-
-/// The page up to `</html>` when it loads no script: no script element in the document, no
-/// wasm or JS file named. (The framework appends its empty data stubs after `</html>` on every
-/// page; nothing reads them here.) Empty when the page has a script.
-fn script_free(page: &str) -> &str {
-    let doc = page.split("</html>").next().unwrap_or("");
-    if doc.contains("<script") || page.contains(".wasm") || page.contains(".js") || page.contains("modulepreload") {
-        ""
-    } else {
-        doc
-    }
-}
-
-/// Follows a redirect's Location (absolute, or a path) to the page it names.
-async fn follow(app: &TestApp, c: &reqwest::Client, location: &str) -> String {
-    let path = location.strip_prefix(&app.base).unwrap_or(location);
-    let (status, html) = app.get_page(c, path).await;
-    assert!(status.is_success(), "{path}: {status}");
-    html
 }
 
 /// The member's pages carry no script: each step is a plain form whose post the server answers

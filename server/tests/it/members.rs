@@ -7,10 +7,11 @@ use app::{
 };
 use unioncard_server::seed::{DEMO_PASSWORD, UNION_A};
 
-use crate::common::{self, list_members, Engine, TestApp};
+use crate::common::{self, follow, list_members, post_form, script_free, Engine, TestApp};
 
 on_every_collation!(
     lists_mask_id_and_phone_numbers,
+    the_member_list_has_no_script_and_keeps_its_search_out_of_the_address,
     a_member_is_edited_with_the_template_rules_and_removed,
     a_database_error_reaches_the_user_as_a_plain_message,
 );
@@ -70,6 +71,49 @@ async fn lists_mask_id_and_phone_numbers(app: TestApp) {
     // a deep page and a state filter together
     let page2 = app.call_fn(&c, list_members("", None, "", 2)).await;
     assert_eq!(page2.body["items"].as_array().unwrap().len(), 4, "24 members, 20 a page");
+}
+
+/// 会员信息 is sent without scripts: 查询 is a plain form whose answer is the list's address for
+/// the filters, the search text kept in the session (a whole ID number never stands in an
+/// address), and the pages are links that keep search and filters.
+async fn the_member_list_has_no_script_and_keeps_its_search_out_of_the_address(app: TestApp) {
+    let c = app.login_ok("shili", DEMO_PASSWORD).await;
+    let (status, page) = app.get_page(&c, "/union/members").await;
+    assert!(status.is_success());
+    assert!(!script_free(&page).is_empty(), "no script on the member list: {page}");
+    assert!(page.contains("第 1 / 2 页，共 24 条") && page.contains(r#"href="/union/members?page=2""#), "{page}");
+
+    let id: String =
+        sqlx::query_scalar("SELECT id_number FROM members WHERE name = '黄丽'").fetch_one(&app.db.pool).await.unwrap();
+    let fields = [("q", id.as_str()), ("state", ""), ("department", "")];
+    let (status, to) = post_form(&app, &c, "members/search", "/union/members?page=2", &fields).await;
+    assert_eq!((status, to.as_str()), (302, "/union/members?search=1"));
+    let page = follow(&app, &c, &to).await;
+    assert!(page.contains("共 1 条") && page.contains("黄丽"), "{page}");
+    assert!(page.contains(&format!(r#"value="{id}""#)), "the search field shows what was searched");
+    assert_eq!(page.matches(&id).count(), 1, "the whole number only in the search field, not in a link");
+
+    // a filter with a search: both kept by the pager's links
+    let fields = [("q", "部"), ("state", "activated"), ("department", "仓储部")];
+    let (_, to) = post_form(&app, &c, "members/search", "/union/members", &fields).await;
+    assert_eq!(to, "/union/members?search=1&state=activated&department=%E4%BB%93%E5%82%A8%E9%83%A8");
+    // the same address without `search` is the whole list again (the menu's link)
+    let page = follow(&app, &c, "/union/members").await;
+    assert!(page.contains("共 24 条") && !page.contains(r#"value="部""#), "{page}");
+    // a page far past the end: an empty page whose 上一页 goes to the last one
+    let page = follow(&app, &c, "/union/members?page=9223372036854775807").await;
+    assert!(page.contains(r#"href="/union/members?page=2""#) && page.contains("共 24 条"), "{page}");
+
+    // signed out, the search is forgotten; another role may not search a union's members
+    let (status, _) = post_form(&app, &c, "logout", "/union/members", &[]).await;
+    assert_eq!(status, 302);
+    let c = app.login_ok("shili", DEMO_PASSWORD).await;
+    let page = follow(&app, &c, "/union/members?search=1").await;
+    assert!(page.contains("共 24 条") && !page.contains(&id), "{page}");
+    let bank = app.login_ok("boc", DEMO_PASSWORD).await;
+    let (status, to) =
+        post_form(&app, &bank, "members/search", "/bank", &[("q", "黄丽"), ("state", ""), ("department", "")]).await;
+    assert!(status == 302 && to.contains("__err="), "{status} {to}");
 }
 
 async fn a_member_is_edited_with_the_template_rules_and_removed(app: TestApp) {

@@ -2,7 +2,6 @@
 //! error with its fix, download the marked-up file, commit when clean.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[cfg(feature = "hydrate")]
 use crate::error::AppError;
@@ -173,7 +172,7 @@ fn PreviewView(preview: ImportPreview, commit: ServerAction<CommitImport>) -> im
             {match preview.imported {
                 Some(n) => view! {
                     <p class="success" role="status">{format!("导入成功：已新增 {n} 名会员，办卡状态为“未办卡—待办卡”。")}</p>
-                    <A href="/union/members">"查看会员信息"</A>
+                    <a href="/union/members" rel="external">"查看会员信息"</a>
                 }.into_any(),
                 None if errors > 0 => view! {
                     <p class="error" role="alert">{format!("发现 {errors} 处错误，未导入任何会员。请按下表修改后重新上传；也可以下载标出错误的采集表，在原表上修改。")}</p>

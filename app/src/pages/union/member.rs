@@ -23,7 +23,7 @@ pub fn MemberPage() -> impl IntoView {
     let corrections = crate::wire::resource(id, |m| list_corrections(Some(m)));
     view! {
         <Portal role=Role::Union title="会员详情">
-            <p><A href="/union/members">"← 返回会员信息"</A></p>
+            <p><a href="/union/members" rel="external">"← 返回会员信息"</a></p>
             <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -143,6 +143,13 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
         }
     };
     let delete = ServerAction::<DeleteMember>::new();
+    // Removed: back to the list (sent without scripts, so loaded from the server), in place of
+    // this page, so that Back does not come to a member who is no longer there.
+    Effect::new(move |_| {
+        if delete.value().read().as_ref().is_some_and(|r| r.is_ok()) {
+            let _ = window().location().replace("/union/members");
+        }
+    });
     let confirming = RwSignal::new(false);
     let id = detail.id;
     view! {

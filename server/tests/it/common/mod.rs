@@ -300,3 +300,44 @@ macro_rules! on_every_collation {
         )*
     };
 }
+
+/// A form post as a browser sends it without scripts: urlencoded fields, `Accept: text/html`,
+/// the page it came from as the Referer. Answers (status, Location).
+pub async fn post_form(
+    app: &TestApp,
+    c: &reqwest::Client,
+    path: &str,
+    from: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let r = c
+        .post(format!("{}/api/{path}", app.base))
+        .form(fields)
+        .header("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+        .header("referer", format!("{}{}", app.base, from.strip_prefix(&app.base).unwrap_or(from)))
+        .send()
+        .await
+        .unwrap();
+    let to = r.headers().get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    (r.status().as_u16(), to)
+}
+
+/// The page up to `</html>` when it loads no script: no script element in the document, no
+/// wasm or JS file named. (The framework appends its empty data stubs after `</html>` on every
+/// page; nothing reads them here.) Empty when the page has a script.
+pub fn script_free(page: &str) -> &str {
+    let doc = page.split("</html>").next().unwrap_or("");
+    if doc.contains("<script") || page.contains(".wasm") || page.contains(".js") || page.contains("modulepreload") {
+        ""
+    } else {
+        doc
+    }
+}
+
+/// Follows a redirect's Location (absolute, or a path) to the page it names.
+pub async fn follow(app: &TestApp, c: &reqwest::Client, location: &str) -> String {
+    let path = location.strip_prefix(&app.base).unwrap_or(location);
+    let (status, html) = app.get_page(c, path).await;
+    assert!(status.is_success(), "{path}: {status}");
+    html
+}
