@@ -90,6 +90,12 @@ test.describe('the member portal', () => {
     await union.getByRole('link', { name: '会员反馈', exact: true }).first().click();
     await expect(union).toHaveURL(pathPattern('/union/feedback'));
     await settle(union);
+    // an answer in words needs its words: the refusal stands beside the report it is about
+    await union.getByRole('button', { name: '答复不修改' }).click();
+    await settle(union);
+    const report = union.locator('li.report-item');
+    await expect(report.getByRole('alert')).toHaveText('请填写答复内容。');
+    await expect(report.getByLabel('答复会员')).toHaveAccessibleDescription('请填写答复内容。');
     await union.getByLabel('答复会员').fill('部门以劳动合同为准，暂不修改。');
     await union.getByRole('button', { name: '答复不修改' }).click();
     await expect(union.getByText('没有待处理的反馈。')).toBeVisible();

@@ -307,6 +307,11 @@ pub async fn get_feedback() -> Result<Feedback, AppError> {
     Ok(Feedback { not_received, open, closed, confirmed })
 }
 
+/// The answer field of report `id` on 会员反馈, which a refusal of its answer names.
+pub fn report_answer_field(id: i64) -> String {
+    format!("answer-{id}")
+}
+
 /// The union closes a report: `fixed` once it has edited the record, or `answered` in words.
 #[server(endpoint = "union/feedback/resolve")]
 pub async fn resolve_report(id: i64, status: String, answer: String) -> Result<(), AppError> {
@@ -315,16 +320,19 @@ pub async fn resolve_report(id: i64, status: String, answer: String) -> Result<(
         server::{caller, member_portal},
     };
     let (db, me) = caller::require(&[Role::Union]).await?;
+    // a refusal names the report's own answer field (`answer-{id}`): the page, one form per
+    // report, shows it beside the report it is about
+    let field = report_answer_field(id);
     let status = match ReportStatus::parse(&status) {
         Some(s @ (ReportStatus::Fixed | ReportStatus::Answered)) => s,
-        _ => return Err(AppError::invalid("status", "请选择处理方式。")),
+        _ => return Err(AppError::invalid(&field, "请选择处理方式。")),
     };
     let answer = match (status, clean_report_text(&answer)) {
         (_, Ok(text)) => text,
         (ReportStatus::Fixed, Err(_)) if answer.trim().is_empty() => "已按您的反馈修改信息。".to_string(),
         (_, Err(m)) => {
             let m = if answer.trim().is_empty() { "请填写答复内容。" } else { m };
-            return Err(AppError::invalid("answer", m));
+            return Err(AppError::invalid(&field, m));
         }
     };
     member_portal::resolve_report(&db, me.union()?, id, status, &answer, me.id()).await

@@ -399,7 +399,11 @@ async fn a_report_of_wrong_information_is_answered_by_the_union(app: TestApp, gw
     assert_eq!(app.call_fn(&other, GetFeedback {}).await.body["open"].as_array().unwrap().len(), 0);
     let resolve = |status: &str, answer: &str| ResolveReport { id, status: status.into(), answer: answer.into() };
     assert_eq!(app.call_fn(&other, resolve("answered", "不改")).await.kind(), Some("not_found"));
-    assert_eq!(app.call_fn(&union, resolve("answered", "")).await.kind(), Some("invalid"));
+    let refused = app.call_fn(&union, resolve("answered", "")).await;
+    assert_eq!(refused.kind(), Some("invalid"));
+    // named after the report, so the page shows it beside that report's form
+    assert_eq!(refused.body["errors"][0]["field"], format!("answer-{id}"), "{:?}", refused.body);
+    assert_eq!(refused.body["errors"][0]["message"], "请填写答复内容。");
     let r = app.call_fn(&union, resolve("answered", "经核对，登记的手机号码与您的劳动合同一致。")).await;
     assert!(r.status.is_success(), "{:?}", r.body);
     assert_eq!(app.call_fn(&union, resolve("fixed", "")).await.body["code"], "report_closed");

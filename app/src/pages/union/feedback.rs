@@ -6,16 +6,20 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{
-    api::member_portal::{get_feedback, ReportItem, ResolveReport},
-    components::{ErrorNotice, Portal, TableRegion},
+    api::member_portal::{get_feedback, report_answer_field, ReportItem, ResolveReport},
+    components::{ErrorNotice, FieldMessage, Portal, TableRegion},
     domain::{format_time, role::Role},
+    error::AppError,
     pages::{action_error, changes},
 };
 
 /// One open report with its two ways to close it.
 #[component]
-fn OpenReport(r: ReportItem, resolve: ServerAction<ResolveReport>) -> impl IntoView {
-    let answer_id = format!("answer-{}", r.id);
+fn OpenReport(r: ReportItem, resolve: ServerAction<ResolveReport>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let answer_id = report_answer_field(r.id);
+    let error_id = format!("{answer_id}-error");
+    let field = answer_id.clone();
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field)));
     view! {
         <li class="report-item">
             <p>
@@ -27,10 +31,11 @@ fn OpenReport(r: ReportItem, resolve: ServerAction<ResolveReport>) -> impl IntoV
             <ActionForm action=resolve attr:class="form inline-form">
                 <input type="hidden" name="id" value=r.id.to_string()/>
                 <label for=answer_id.clone()>"答复会员"</label>
-                <input id=answer_id type="text" name="answer" maxlength="200"
+                <input id=answer_id type="text" name="answer" maxlength="200" aria-describedby=error_id.clone()
                     placeholder="已修改可不填；未修改请说明原因"/>
                 <button type="submit" name="status" value="fixed" class="primary">"已修改信息"</button>
                 <button type="submit" name="status" value="answered">"答复不修改"</button>
+                <FieldMessage id=error_id message=message/>
             </ActionForm>
         </li>
     }
@@ -40,13 +45,16 @@ fn OpenReport(r: ReportItem, resolve: ServerAction<ResolveReport>) -> impl IntoV
 pub fn FeedbackPage() -> impl IntoView {
     let resolve = ServerAction::<ResolveReport>::new();
     let error = action_error(resolve);
+    // a refused answer stands beside its report; what is about no report (one closed
+    // meanwhile, a failure) at the top
+    let general = Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Invalid { .. })));
     let resolved = changes(resolve);
     let data = crate::wire::resource(move || resolved.get(), |_| get_feedback());
     view! {
         <Portal role=Role::Union title="会员反馈">
             <h1>"会员反馈"</h1>
             <p class="hint">"会员在会员服务平台反馈的信息。修改会员信息请点姓名进入会员详情，改好后点“已修改信息”告知会员。"</p>
-            <ErrorNotice error=error/>
+            <ErrorNotice error=general/>
             <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -86,7 +94,7 @@ pub fn FeedbackPage() -> impl IntoView {
                                 } else {
                                     view! {
                                         <ul class="reports">
-                                            {f.open.into_iter().map(|r| view! { <OpenReport r=r resolve=resolve/> }).collect_view()}
+                                            {f.open.into_iter().map(|r| view! { <OpenReport r=r resolve=resolve error=error/> }).collect_view()}
                                         </ul>
                                     }.into_any()
                                 }}
