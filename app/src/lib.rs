@@ -172,7 +172,8 @@ impl Page {
             // batches, the supervisor's overview with its drill-down and the audit log, whose
             // filters are GET forms).
             SupervisorOverview | SupervisorAudit | UnionHome | BankHome | BankBatches => Chunk::ScriptFree,
-            // The union's member list: its search and filters are a GET form, its pages links.
+            // The union's member list: 查询 is a plain form (the search text kept in the session),
+            // its pages links.
             UnionMembers => Chunk::ScriptFree,
             // Pages whose every control is a plain form the server answers with the page again
             // and where a refusal loses nothing typed (会员反馈's answers: a report closed
@@ -400,7 +401,7 @@ mod tests {
             "/supervisor/audit?page=2",
             "/bank/batches?page=2",
             "/union/feedback",
-            "/union/members?q=%E9%BB%84&page=2",
+            "/union/members?search=1&page=2",
         ] {
             assert_eq!(external_rel(href), Some("external"), "{href}");
         }

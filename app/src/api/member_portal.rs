@@ -323,17 +323,18 @@ pub async fn resolve_report(id: i64, status: String, answer: String) -> Result<(
     // a refusal names the report's own answer field (`answer-{id}`): the page, one form per
     // report, shows it beside the report it is about
     let field = report_answer_field(id);
-    let status = match ReportStatus::parse(&status) {
-        Some(s @ (ReportStatus::Fixed | ReportStatus::Answered)) => s,
-        _ => return Err(AppError::invalid(&field, "请选择处理方式。")),
+    let checked = match ReportStatus::parse(&status) {
+        Some(s @ (ReportStatus::Fixed | ReportStatus::Answered)) => match (s, clean_report_text(&answer)) {
+            (_, Ok(text)) => Ok((s, text)),
+            (ReportStatus::Fixed, Err(_)) if answer.trim().is_empty() => Ok((s, "已按您的反馈修改信息。".to_string())),
+            (_, Err(m)) => {
+                let m = if answer.trim().is_empty() { "请填写答复内容。" } else { m };
+                Err(AppError::invalid(&field, m))
+            }
+        },
+        _ => Err(AppError::invalid(&field, "请选择处理方式。")),
     };
-    let answer = match (status, clean_report_text(&answer)) {
-        (_, Ok(text)) => text,
-        (ReportStatus::Fixed, Err(_)) if answer.trim().is_empty() => "已按您的反馈修改信息。".to_string(),
-        (_, Err(m)) => {
-            let m = if answer.trim().is_empty() { "请填写答复内容。" } else { m };
-            return Err(AppError::invalid(&field, m));
-        }
-    };
-    member_portal::resolve_report(&db, me.union()?, id, status, &answer, me.id()).await
+    // a report closed meanwhile is said so first: its row, where the answer's refusal would
+    // stand, is gone from the page
+    member_portal::resolve_report(&db, me.union()?, id, checked, me.id()).await
 }

@@ -219,10 +219,11 @@ pub async fn member_search(session: &Session) -> AppResult<String> {
     Ok(session.get::<String>(SESSION_MEMBER_SEARCH).await.map_err(session_error)?.unwrap_or_default())
 }
 
-/// Signs `user` in on this session under a fresh session id.
+/// Signs `user` in on this session under a fresh session id, with nothing of what the browser
+/// kept before (a typed account name, another clerk's member search, a member's sign-in step).
 pub async fn sign_in(session: &Session, user_id: UserId, auth_version: i64) -> AppResult<()> {
+    session.clear().await;
     session.cycle_id().await.map_err(session_error)?;
-    session.remove::<String>(SESSION_TYPED_USERNAME).await.map_err(session_error)?;
     session.insert(SESSION_USER_ID, user_id).await.map_err(session_error)?;
     session.insert(SESSION_AUTH_VERSION, auth_version).await.map_err(session_error)?;
     Ok(())

@@ -267,14 +267,14 @@ pub async fn open_reports(db: &Db, union: UnionId) -> Result<i64, sqlx::Error> {
         .await
 }
 
-/// Closes an open report of the union's as `status` with the union's words. `NotFound` for a
-/// report of another union; `Conflict` when it was closed meanwhile.
+/// Closes an open report of the union's as `status` with the union's words (`checked`: the
+/// answer as the server function checked it, whose refusal is given only for a report still
+/// open). `NotFound` for a report of another union; `Conflict` when it was closed meanwhile.
 pub async fn resolve_report(
     db: &Db,
     union: UnionId,
     id: i64,
-    status: ReportStatus,
-    answer: &str,
+    checked: AppResult<(ReportStatus, String)>,
     actor: UserId,
 ) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
@@ -288,6 +288,8 @@ pub async fn resolve_report(
     if current != ReportStatus::Open {
         return Err(AppError::conflict("report_closed", "该反馈已处理，请刷新页面。"));
     }
+    // the answer's own check, once the report is known to be open
+    let (status, answer) = checked?;
     let closed = sqlx::query(
         "UPDATE member_reports SET status = $1, answer = $2, resolved_at = $3, resolved_by = $4 \
          WHERE id = $5 AND status = 'open'",

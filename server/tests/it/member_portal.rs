@@ -407,6 +407,8 @@ async fn a_report_of_wrong_information_is_answered_by_the_union(app: TestApp, gw
     let r = app.call_fn(&union, resolve("answered", "经核对，登记的手机号码与您的劳动合同一致。")).await;
     assert!(r.status.is_success(), "{:?}", r.body);
     assert_eq!(app.call_fn(&union, resolve("fixed", "")).await.body["code"], "report_closed");
+    // closed meanwhile comes before the answer's own check: its row is gone from the page
+    assert_eq!(app.call_fn(&union, resolve("answered", "")).await.body["code"], "report_closed");
     assert_eq!(app.call_fn(&union, GetUnionOverview {}).await.body["open_reports"], 0);
     let card = app.call_fn(&member, GetMyCard {}).await;
     let mine = &card.body["reports"][0];

@@ -2,7 +2,10 @@
 //! removal, and what a database failure looks like to the user.
 
 use app::{
-    api::members::{DeleteMember, GetMember, ListDepartments, UpdateMember},
+    api::{
+        auth::Login,
+        members::{DeleteMember, GetMember, ListDepartments, UpdateMember},
+    },
     domain::{card::CardState, ids::MemberId, member::MemberInput},
 };
 use unioncard_server::seed::{DEMO_PASSWORD, UNION_A};
@@ -104,12 +107,25 @@ async fn the_member_list_has_no_script_and_keeps_its_search_out_of_the_address(a
     let page = follow(&app, &c, "/union/members?page=9223372036854775807").await;
     assert!(page.contains(r#"href="/union/members?page=2""#) && page.contains("共 24 条"), "{page}");
 
-    // signed out, the search is forgotten; another role may not search a union's members
+    // signed out, the search is forgotten
+    let (_, to) =
+        post_form(&app, &c, "members/search", "/union/members", &[("q", &id), ("state", ""), ("department", "")]).await;
+    assert!(follow(&app, &c, &to).await.contains(&id));
     let (status, _) = post_form(&app, &c, "logout", "/union/members", &[]).await;
     assert_eq!(status, 302);
-    let c = app.login_ok("shili", DEMO_PASSWORD).await;
+    let again = app.call_fn(&c, Login { username: "shili".into(), password: DEMO_PASSWORD.into() }).await;
+    assert!(again.kind().is_none(), "{:?}", again.body);
     let page = follow(&app, &c, "/union/members?search=1").await;
     assert!(page.contains("共 24 条") && !page.contains(&id), "{page}");
+    // and another clerk signing in on the same browser without signing out finds none of it
+    let (_, to) =
+        post_form(&app, &c, "members/search", "/union/members", &[("q", &id), ("state", ""), ("department", "")]).await;
+    assert!(follow(&app, &c, &to).await.contains(&id));
+    let other = app.call_fn(&c, Login { username: "yangban".into(), password: DEMO_PASSWORD.into() }).await;
+    assert!(other.kind().is_none(), "{:?}", other.body);
+    let page = follow(&app, &c, "/union/members?search=1").await;
+    assert!(!page.contains(&id), "another clerk's search is not kept: {page}");
+    // another role may not search a union's members
     let bank = app.login_ok("boc", DEMO_PASSWORD).await;
     let (status, to) =
         post_form(&app, &bank, "members/search", "/bank", &[("q", "黄丽"), ("state", ""), ("department", "")]).await;
