@@ -158,7 +158,7 @@ impl Page {
     fn chunk(self) -> Chunk {
         use Page::*;
         match self {
-            SupervisorAccounts | SupervisorCalendar | SupervisorHotlines => Chunk::Supervisor,
+            SupervisorAccounts | SupervisorCalendar => Chunk::Supervisor,
             UnionInfo | UnionImport | UnionMember | UnionCards => Chunk::Union,
             BankBatch | BankDeliveries | BankCards | BankTokens => Chunk::Bank,
             // The member's pages and the help centre.
@@ -177,8 +177,9 @@ impl Page {
             UnionMembers => Chunk::ScriptFree,
             // Pages whose every control is a plain form the server answers with the page again
             // and where a refusal loses nothing typed (会员反馈's answers: a report closed
-            // meanwhile is told so). 服务热线 stays hydrated: a refused row must keep what was typed.
-            UnionFeedback => Chunk::ScriptFree,
+            // meanwhile is told so), and 服务热线, whose refused save comes back with every row as
+            // typed (kept in the session for the page that follows).
+            UnionFeedback | SupervisorHotlines => Chunk::ScriptFree,
         }
     }
 }
@@ -249,7 +250,6 @@ fn supervisor_pages(page: Page) -> AnyView {
     mark_hydrated();
     match page {
         Page::SupervisorCalendar => view! { <calendar::CalendarPage/> }.into_any(),
-        Page::SupervisorHotlines => view! { <hotlines::HotlinesPage/> }.into_any(),
         _ => view! { <accounts::AccountsPage/> }.into_any(),
     }
 }
@@ -292,6 +292,7 @@ fn script_free_pages(page: Page) -> AnyView {
         Page::BankHome => view! { <pages::bank::home::BankHomePage/> }.into_any(),
         Page::BankBatches => view! { <pages::bank::batches::BatchesPage/> }.into_any(),
         Page::UnionFeedback => view! { <pages::union::feedback::FeedbackPage/> }.into_any(),
+        Page::SupervisorHotlines => view! { <pages::supervisor::hotlines::HotlinesPage/> }.into_any(),
         Page::MemberLogin => view! { <pages::me::login::MemberLoginPage/> }.into_any(),
         Page::Manual => view! { <pages::help::ManualPage/> }.into_any(),
         Page::Faq => view! { <pages::help::FaqPage/> }.into_any(),
@@ -402,6 +403,7 @@ mod tests {
             "/bank/batches?page=2",
             "/union/feedback",
             "/union/members?search=1&page=2",
+            "/supervisor/hotlines",
         ] {
             assert_eq!(external_rel(href), Some("external"), "{href}");
         }

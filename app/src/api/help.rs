@@ -51,34 +51,62 @@ pub async fn get_hotlines() -> Result<Vec<Hotline>, AppError> {
 /// The hotlines page of a supervisor: the lines, and whether this supervisor may edit them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HotlinesView {
+    /// the saved lines, or after a refused save the lines as they were typed
     pub lines: Vec<Hotline>,
     pub editable: bool,
+    /// the page comes right after a save
+    pub saved: bool,
 }
 
+/// The page sends no script (`script_free_path`): its form is a plain post, so what the last
+/// save left in the session is read here once (the typed lines of a refusal, or that it saved).
 #[server(endpoint = "help/hotlines/view")]
 pub async fn get_hotlines_view() -> Result<HotlinesView, AppError> {
-    use crate::{domain::role::Role, server::caller};
+    use crate::{
+        domain::role::Role,
+        server::{auth, caller},
+    };
     let (db, me) = caller::require(&[Role::Supervisor]).await?;
-    Ok(HotlinesView { lines: hotlines::load(&db).await?, editable: me.at_city_level()? })
+    let session = auth::session().await?;
+    let typed = session.remove::<Vec<Hotline>>(auth::SESSION_TYPED_HOTLINES).await.map_err(auth::session_error)?;
+    let saved = session.remove::<bool>(auth::SESSION_HOTLINES_SAVED).await.map_err(auth::session_error)?;
+    let lines = match typed {
+        Some(typed) => typed,
+        None => hotlines::load(&db).await?,
+    };
+    Ok(HotlinesView { lines, editable: me.at_city_level()?, saved: saved.unwrap_or(false) })
 }
 
 /// Replaces the hotlines (the city-level supervisor only), in the audit log with the new lines.
 #[server(endpoint = "help/hotlines/save")]
 pub async fn save_hotlines(lines: Vec<Hotline>) -> Result<(), AppError> {
     use crate::{
-        domain::{faq::check_hotlines, role::Role},
-        server::{audit, caller},
+        domain::{
+            faq::{check_hotlines, MAX_HOTLINES},
+            role::Role,
+        },
+        server::{audit, auth, caller},
     };
     let (db, me) = caller::require(&[Role::Supervisor]).await?;
     if !me.at_city_level()? {
         return Err(AppError::denied("hotlines_city_only", "服务热线由市总工会维护，您可以查看，不能修改。"));
     }
-    let lines = check_hotlines(&lines).map_err(|m| AppError::invalid("lines", m))?;
+    let session = auth::session().await?;
+    let lines = match check_hotlines(&lines) {
+        Ok(lines) => lines,
+        Err(m) => {
+            // the page comes back with every row as it was typed, the refusal above the button
+            let typed: Vec<Hotline> = lines.into_iter().take(MAX_HOTLINES).collect();
+            session.insert(auth::SESSION_TYPED_HOTLINES, typed).await.map_err(auth::session_error)?;
+            return Err(AppError::invalid("lines", m));
+        }
+    };
     let mut tx = db.begin_write().await?;
     hotlines::replace(&mut tx, &lines).await?;
     let detail: Vec<String> = lines.iter().map(|l| format!("{}：{}", l.label, l.number)).collect();
     audit::record(&mut *tx, Some(me.id()), "hotlines_changed", "hotlines", &detail.join("；")).await?;
     tx.commit().await?;
+    session.insert(auth::SESSION_HOTLINES_SAVED, true).await.map_err(auth::session_error)?;
     Ok(())
 }
 

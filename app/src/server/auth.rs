@@ -27,6 +27,10 @@ pub const SESSION_TYPED_USERNAME: &str = "typed_username";
 /// The union clerk's last member search (会员信息): kept here, not in the list's address, so a
 /// whole ID or phone number never stands in the browser's history or a proxy's log.
 pub const SESSION_MEMBER_SEARCH: &str = "member_search";
+/// 服务热线 (a page without scripts): the rows of a refused save as typed, and that the last
+/// save went through; each read once by the page that follows.
+pub const SESSION_TYPED_HOTLINES: &str = "hotlines_typed";
+pub const SESSION_HOTLINES_SAVED: &str = "hotlines_saved";
 
 /// Failed logins an account may have in the window before it is locked.
 pub const ACCOUNT_FAILURE_LIMIT: i64 = 5;
@@ -161,7 +165,7 @@ pub async fn client_address() -> String {
     }
 }
 
-pub(super) fn session_error(e: tower_sessions::session::Error) -> AppError {
+pub(crate) fn session_error(e: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %e, "session store error");
     AppError::Internal
 }

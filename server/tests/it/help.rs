@@ -9,10 +9,11 @@ use leptos::server_fn::ServerFn;
 use serde_json::Value;
 use unioncard_server::seed::DEMO_PASSWORD;
 
-use crate::common::{client, TestApp};
+use crate::common::{client, follow, post_form, script_free, TestApp};
 
 on_both_engines!(
     the_guides_hotlines_are_there_after_migrating_and_anyone_reads_them,
+    the_hotlines_page_has_no_script_and_a_refused_save_keeps_every_row,
     the_city_supervisor_replaces_the_hotlines_and_the_audit_log_says_so,
     nobody_but_the_city_supervisor_changes_the_hotlines,
 );
@@ -77,6 +78,47 @@ async fn the_city_supervisor_replaces_the_hotlines_and_the_audit_log_says_so(app
     let r = app.call_fn(&city, SaveHotlines { lines: vec![line("", "")] }).await;
     assert_eq!(r.field_message("lines").as_deref(), Some("请至少填写一条服务热线。"));
     assert_eq!(lines(&app.call_fn(&client(), GetHotlines {}).await.body), vec![("工会热线".into(), "12351".into())]);
+}
+
+/// 服务热线 is sent without scripts: 保存 is a plain form; a refusal comes back with every row as
+/// typed and the message, once; a save comes back with 已保存, once.
+async fn the_hotlines_page_has_no_script_and_a_refused_save_keeps_every_row(app: TestApp) {
+    let city = app.login_ok("szzgh", DEMO_PASSWORD).await;
+    let (status, page) = app.get_page(&city, "/supervisor/hotlines").await;
+    assert!(status.is_success());
+    assert!(!script_free(&page).is_empty(), "no script on 服务热线: {page}");
+    assert!(page.contains(r#"value="12351""#), "{page}");
+    // as the browser posts the form: every row, the empty ones too
+    let rows = |fourth: &'static str| {
+        [
+            ("lines[0][label]", "工会热线"),
+            ("lines[0][number]", "12351"),
+            ("lines[1][label]", ""),
+            ("lines[1][number]", ""),
+            ("lines[2][label]", ""),
+            ("lines[2][number]", ""),
+            ("lines[3][label]", "会员服务卡投诉"),
+            ("lines[3][number]", fourth),
+        ]
+    };
+    let (status, to) = post_form(&app, &city, "help/hotlines/save", "/supervisor/hotlines", &rows("请拨打")).await;
+    assert!(status == 302 && to.contains("__err="), "{status} {to}");
+    let page = follow(&app, &city, &to).await;
+    assert!(page.contains("第4行：号码只能填写数字"), "{page}");
+    assert!(
+        page.contains(r#"value="会员服务卡投诉""#) && page.contains(r#"value="请拨打""#),
+        "every row as typed: {page}"
+    );
+    // read once: the next visit shows the saved lines
+    let page = follow(&app, &city, "/supervisor/hotlines").await;
+    assert!(!page.contains("请拨打") && page.contains(r#"value="12351""#), "{page}");
+    assert!(!page.contains("服务热线已保存"));
+
+    let (status, to) = post_form(&app, &city, "help/hotlines/save", &to, &rows("0755-83288060转9")).await;
+    assert!(status == 302 && !to.contains("__err"), "{status} {to}");
+    let page = follow(&app, &city, &to).await;
+    assert!(page.contains("服务热线已保存") && page.contains(r#"value="0755-83288060转9""#), "{page}");
+    assert!(!follow(&app, &city, "/supervisor/hotlines").await.contains("服务热线已保存"), "said once");
 }
 
 async fn nobody_but_the_city_supervisor_changes_the_hotlines(app: TestApp) {

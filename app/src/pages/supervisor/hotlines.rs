@@ -1,5 +1,7 @@
 //! 服务热线: the numbers the help centre lists. The city-level supervisor edits them; the
-//! others see them as members and clerks will.
+//! others see them as members and clerks will. Sent without scripts (`script_free_path`): 保存
+//! is a plain form; a refusal comes back with every row as typed (kept in the session for the
+//! page that follows, `get_hotlines_view`), a save with 已保存.
 
 use leptos::prelude::*;
 
@@ -16,8 +18,7 @@ use crate::{
 #[component]
 pub fn HotlinesPage() -> impl IntoView {
     let save = ServerAction::<SaveHotlines>::new();
-    let data = crate::wire::resource(move || save.version().get(), |_| get_hotlines_view());
-    let saved = move || save.value().get().is_some_and(|r| r.is_ok());
+    let data = crate::wire::resource(|| (), |_| get_hotlines_view());
     view! {
         <Portal role=Role::Supervisor title="服务热线">
             <h1>"服务热线"</h1>
@@ -36,6 +37,7 @@ pub fn HotlinesPage() -> impl IntoView {
                             </section>
                         }.into_any(),
                         Ok(v) => {
+                            let saved = v.saved;
                             // the lines, and empty rows up to the most the help centre lists
                             let rows: Vec<Hotline> = v.lines.into_iter()
                                 .chain(std::iter::repeat(Hotline::default()))
@@ -71,10 +73,10 @@ pub fn HotlinesPage() -> impl IntoView {
                                         </table>
                                         <ErrorNotice error=action_error(save)/>
                                         <div class="actions">
-                                            <button type="submit" class="primary" disabled=move || save.pending().get()>"保存"</button>
+                                            <button type="submit" class="primary">"保存"</button>
                                         </div>
                                     </ActionForm>
-                                    {move || saved().then(|| view! {
+                                    {saved.then(|| view! {
                                         <p class="success" role="status">"服务热线已保存，帮助中心即时显示。"</p>
                                     })}
                                 </section>
