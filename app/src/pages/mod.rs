@@ -27,6 +27,11 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// The page number in a list's address (`?page=`): 1 when absent or not a number, never below 1.
+pub(crate) fn page_number(query: &leptos_router::params::ParamsMap) -> i64 {
+    query.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1)
+}
+
 /// The error of the last call of an action, if it failed.
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<crate::error::AppError>>
 where

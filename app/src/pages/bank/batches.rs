@@ -28,7 +28,7 @@ pub(crate) fn status_badge(b: &BatchItem) -> impl IntoView {
 #[component]
 pub fn BatchesPage() -> impl IntoView {
     let query = use_query_map();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let page = move || crate::pages::page_number(&query.read());
     let list = crate::wire::resource(page, list_batches);
     view! {
         <Portal role=Role::Bank title="审核批次">

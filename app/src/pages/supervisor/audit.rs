@@ -15,7 +15,7 @@ pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.read().get(k).unwrap_or_default();
     let params =
-        move || (get("account"), get("union"), get("from"), get("to"), get("page").parse::<i64>().unwrap_or(1));
+        move || (get("account"), get("union"), get("from"), get("to"), crate::pages::page_number(&query.read()));
     let entries = crate::wire::resource(params, |(account, union, from, to, page)| {
         search_audit_log(account, union, from, to, page)
     });

@@ -22,7 +22,7 @@ pub fn MembersPage() -> impl IntoView {
     let searched = query.read_untracked().get("search").is_some();
     let state = query.read_untracked().get("state").and_then(|s| CardState::parse(&s));
     let department = query.read_untracked().get("department").unwrap_or_default();
-    let page = query.read_untracked().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let page = crate::pages::page_number(&query.read_untracked());
     let overview = crate::wire::resource(|| (), |_| get_union_overview());
     let departments = crate::wire::resource(|| (), |_| list_departments());
     let filtered = searched || state.is_some() || !department.is_empty();
