@@ -68,8 +68,8 @@ pub async fn get_hotlines_view() -> Result<HotlinesView, AppError> {
     };
     let (db, me) = caller::require(&[Role::Supervisor]).await?;
     let session = auth::session().await?;
-    let typed = session.remove::<Vec<Hotline>>(auth::SESSION_TYPED_HOTLINES).await.map_err(auth::session_error)?;
-    let saved = session.remove::<bool>(auth::SESSION_HOTLINES_SAVED).await.map_err(auth::session_error)?;
+    let typed = auth::take::<Vec<Hotline>>(&session, auth::SESSION_TYPED_HOTLINES).await?;
+    let saved = auth::take::<bool>(&session, auth::SESSION_HOTLINES_SAVED).await?;
     let lines = match typed {
         Some(typed) => typed,
         None => hotlines::load(&db).await?,
@@ -97,7 +97,7 @@ pub async fn save_hotlines(lines: Vec<Hotline>) -> Result<(), AppError> {
         Err(m) => {
             // the page comes back with every row as it was typed, the refusal above the button
             let typed: Vec<Hotline> = lines.into_iter().take(MAX_HOTLINES).collect();
-            session.insert(auth::SESSION_TYPED_HOTLINES, typed).await.map_err(auth::session_error)?;
+            auth::keep(&session, auth::SESSION_TYPED_HOTLINES, typed).await?;
             return Err(AppError::invalid("lines", m));
         }
     };
@@ -106,7 +106,7 @@ pub async fn save_hotlines(lines: Vec<Hotline>) -> Result<(), AppError> {
     let detail: Vec<String> = lines.iter().map(|l| format!("{}：{}", l.label, l.number)).collect();
     audit::record(&mut *tx, Some(me.id()), "hotlines_changed", "hotlines", &detail.join("；")).await?;
     tx.commit().await?;
-    session.insert(auth::SESSION_HOTLINES_SAVED, true).await.map_err(auth::session_error)?;
+    auth::keep(&session, auth::SESSION_HOTLINES_SAVED, true).await?;
     Ok(())
 }
 

@@ -165,7 +165,7 @@ pub async fn client_address() -> String {
     }
 }
 
-pub(crate) fn session_error(e: tower_sessions::session::Error) -> AppError {
+pub(super) fn session_error(e: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %e, "session store error");
     AppError::Internal
 }
@@ -199,9 +199,19 @@ pub async fn current_user(db: &Db, session: &Session) -> AppResult<Option<AuthUs
     }
 }
 
+/// Keeps `value` under `key` for the page that answers a plain form (one of the keys above).
+pub async fn keep<T: serde::Serialize>(session: &Session, key: &str, value: T) -> AppResult<()> {
+    session.insert(key, value).await.map_err(session_error)
+}
+
+/// Takes what `keep` left under `key`: read once, then gone.
+pub async fn take<T: serde::de::DeserializeOwned>(session: &Session, key: &str) -> AppResult<Option<T>> {
+    session.remove::<T>(key).await.map_err(session_error)
+}
+
 /// Keeps the account name of a refused sign-in for the page that answers it.
 pub async fn keep_typed_username(session: &Session, username: &str) -> AppResult<()> {
-    session.insert(SESSION_TYPED_USERNAME, username).await.map_err(session_error)
+    keep(session, SESSION_TYPED_USERNAME, username).await
 }
 
 /// The account name of this browser's last refused sign-in, if any.
@@ -212,10 +222,10 @@ pub async fn typed_username(session: &Session) -> AppResult<Option<String>> {
 /// Keeps the member list's search (empty: none) for this session.
 pub async fn keep_member_search(session: &Session, text: &str) -> AppResult<()> {
     if text.is_empty() {
-        session.remove::<String>(SESSION_MEMBER_SEARCH).await.map_err(session_error)?;
+        take::<String>(session, SESSION_MEMBER_SEARCH).await?;
         return Ok(());
     }
-    session.insert(SESSION_MEMBER_SEARCH, text).await.map_err(session_error)
+    keep(session, SESSION_MEMBER_SEARCH, text).await
 }
 
 /// The member list's search kept for this session, empty if none.
