@@ -143,12 +143,14 @@ enum Chunk {
 impl Page {
     /// The page the router shows at `path` (`PAGES`, the table the routes are made from).
     fn at(path: &str) -> Option<Page> {
-        let segments = |p: &'static str| p.split('/').filter(|s| !s.is_empty());
-        let wanted: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        fn segments(p: &str) -> Vec<&str> {
+            p.split('/').filter(|s| !s.is_empty()).collect()
+        }
+        let wanted = segments(path);
         PAGES.iter().find_map(|&(pattern, page)| {
-            let mut parts = segments(pattern);
-            let same = wanted.len() == segments(pattern).count()
-                && wanted.iter().all(|w| parts.next().is_some_and(|p| p.starts_with(':') || p == *w));
+            let parts = segments(pattern);
+            let same =
+                parts.len() == wanted.len() && parts.iter().zip(&wanted).all(|(p, w)| p.starts_with(':') || p == w);
             same.then_some(page)
         })
     }
