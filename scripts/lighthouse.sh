@@ -10,7 +10,7 @@ RUNS="${1:-3}"
 scripts/setup.sh --browser
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 (cd bench/lighthouse && { [ -x node_modules/.bin/lighthouse ] || npm ci --no-audit --no-fund; })
-cargo leptos build --release --precompress --split 2>&1 | tail -1
+cargo leptos build --release --precompress 2>&1 | tail -1
 
 DIR=target/lighthouse
 rm -rf "$DIR" && mkdir -p "$DIR"

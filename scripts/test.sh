@@ -56,8 +56,8 @@ cargo test -p app --features ssr
 step "integration tests (server, SQLite and PostgreSQL)"
 cargo test -p server
 
-step "building the site for the browser tests: the release wasm, JS and CSS users get (hashed, precompressed, split by portal)"
-cargo leptos build --release --precompress --split --frontend-only
+step "building the site for the browser tests: the release wasm, JS and CSS users get (hashed, precompressed)"
+cargo leptos build --release --precompress --frontend-only
 # the server is the one the integration tests built (see RUSTFLAGS above); hash.txt beside it
 # names the built files
 cargo build -p server --bin unioncard

@@ -23,12 +23,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     server::headers::content_security_policy();
     let hydrate = !script_free_page();
-    if !hydrate {
-        // nothing will hydrate: the page's data is not written into it a second time for a
-        // script to read
-        if let Some(context) = Owner::current_shared_context() {
-            context.set_is_hydrating(false);
-        }
+    // Islands: only a page's island hydrates (it turns hydration on for itself), so the data of
+    // the rest of the page is not written into it a second time for a script to read.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
     }
     view! {
         <!DOCTYPE html>
@@ -38,11 +36,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                // The page is whole without scripts (every route renders with SsrMode::Async), so
-                // the wasm loads at low priority and hydrates once the page is idle: on a slow
-                // phone link it no longer competes with the page itself.
-                // The member's pages (/me…) load no script at all: their forms are plain POSTs.
-                {hydrate.then(|| view! { <HydrationScripts options defer=true/> })}
+                // The page is whole without scripts (every route renders with SsrMode::Async): the
+                // wasm is the code of the islands (`#[island]`), the parts of a page that work in
+                // the browser, and it hydrates them once the page is idle. Pages without an
+                // island (the member's, the sign-in, the lists) load no script at all.
+                {hydrate.then(|| view! { <HydrationScripts options islands=true/> })}
                 <MetaTags/>
             </head>
             <body>
@@ -57,15 +55,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// on a phone downloads the page and its stylesheet, nothing else. Every control there is a plain
 /// HTML form whose POST the server answers with a redirect back to the page (server_fn's form
 /// redirects; an error comes back in the address and shows beside its field), and the sign-in
-/// keeps its step in the session, so nothing on them needs a script. They are not in the browser's
-/// build either: a hydrated page links to them with `rel="external"` (`external_rel`), so the
-/// browser loads them from the server.
+/// keeps its step in the session, so nothing on them needs a script. So are all pages without an
+/// island (`Page::has_island`).
 pub fn script_free_path(path: &str) -> bool {
     let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
     SCRIPT_FREE_AREAS
         .iter()
         .any(|area| path.strip_prefix(area).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
-        || Page::at(path).is_some_and(|page| page.chunk() == Chunk::ScriptFree)
+        || Page::at(path).is_some_and(|page| !page.has_island())
 }
 
 /// Whole areas sent without scripts, addresses that match no page included (their 页面不存在 too).
@@ -82,10 +79,10 @@ fn script_free_page() -> bool {
     }
 }
 
-/// Marks the page's body once its route (a lazily loaded chunk) has hydrated, a frame after the
-/// route's first effects, so that the browser tests click and type only into a live page: a field
+/// Marks the page's body once its island has hydrated, a frame after the island's first effects
+/// (each island calls this first), so that the browser tests click and type only into a live page: a field
 /// filled before hydration takes the form's own value again, and a click does nothing.
-fn mark_hydrated() {
+pub(crate) fn mark_hydrated() {
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
         request_animation_frame(|| {
@@ -127,19 +124,6 @@ pub enum Page {
     Faq,
 }
 
-/// Which wasm chunk carries a page's code (`cargo leptos build --split`). The app is split by
-/// portal: a clerk's first union page brings every union page along, and a bank officer never
-/// downloads the union's import or the supervisor's charts. One chunk per page made 571 files
-/// whose shared code wasm-split cut into ever smaller pieces, each compressed on its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Chunk {
-    Supervisor,
-    Union,
-    Bank,
-    /// pages sent without scripts (`script_free_path`), so not in the wasm at all
-    ScriptFree,
-}
-
 impl Page {
     /// The page the router shows at `path` (`PAGES`, the table the routes are made from).
     fn at(path: &str) -> Option<Page> {
@@ -155,179 +139,71 @@ impl Page {
         })
     }
 
-    /// Which chunk carries the page; `ScriptFree` pages are sent without scripts
-    /// (`script_free_path` follows this through `PAGES`, so the two cannot disagree).
-    fn chunk(self) -> Chunk {
+    /// Whether the page holds an island (`#[island]`): the part of it that works in the
+    /// browser, hydrated from the wasm with its own chunk. The rest of every page, and the whole
+    /// of the others, is HTML from the server and not in the wasm at all.
+    fn has_island(self) -> bool {
         use Page::*;
         match self {
-            SupervisorAccounts | SupervisorCalendar => Chunk::Supervisor,
-            UnionInfo | UnionImport | UnionMember | UnionCards => Chunk::Union,
-            BankBatch | BankDeliveries | BankCards | BankTokens => Chunk::Bank,
+            // Forms checked as the clerk types (单位信息, a member's record), the import preview,
+            // the card desk, the bank's review, delivery and activation desks, 接口令牌 and
+            // 账号管理 (secrets shown once), the working-day calendar.
+            SupervisorAccounts | SupervisorCalendar => true,
+            UnionInfo | UnionImport | UnionMember | UnionCards => true,
+            BankBatch | BankDeliveries | BankCards | BankTokens => true,
             // The member's pages and the help centre.
-            MyCard | MemberLogin | Help | Manual | Faq => Chunk::ScriptFree,
+            MyCard | MemberLogin | Help | Manual | Faq => false,
             // The sign-in, the password change and `/`'s redirect: plain forms the server checks
-            // (the password rule is the server's, its message beside the field), so a clerk's
-            // first page loads no wasm at all; the portal's wasm comes with the first page that
-            // needs it.
-            Home | Login | ChangePassword => Chunk::ScriptFree,
+            // (the password rule is the server's, its message beside the field).
+            Home | Login | ChangePassword => false,
             // Pages that only show and link (each portal's start page, the bank's list of
             // batches, the supervisor's overview with its drill-down and the audit log, whose
             // filters are GET forms).
-            SupervisorOverview | SupervisorAudit | UnionHome | BankHome | BankBatches => Chunk::ScriptFree,
+            SupervisorOverview | SupervisorAudit | UnionHome | BankHome | BankBatches => false,
             // The union's member list: 查询 is a plain form (the search text kept in the session),
             // its pages links.
-            UnionMembers => Chunk::ScriptFree,
+            UnionMembers => false,
             // Pages whose every control is a plain form the server answers with the page again
             // and where a refusal loses nothing typed (会员反馈's answers: a report closed
             // meanwhile is told so), and 服务热线, whose refused save comes back with every row as
             // typed (kept in the session for the page that follows).
-            UnionFeedback | SupervisorHotlines => Chunk::ScriptFree,
+            UnionFeedback | SupervisorHotlines => false,
         }
     }
-}
 
-/// A route's view: the page, its code loaded with its portal's chunk.
-#[derive(Clone, Copy, Debug)]
-struct PageView(Page);
-
-impl leptos_router::ChooseView for PageView {
-    async fn choose(self) -> AnyView {
-        let page = self.0;
-        // In the browser each portal's pages arrive with their chunk. The server renders them
-        // directly: had it called the lazy functions, it would announce their chunks in the
-        // page's head as preloads at high priority (leptos_integration_utils), 330–440 KB of
-        // wasm competing on a slow link with the page and its stylesheet. The browser fetches
-        // them when it hydrates, once the page is idle and read.
-        #[cfg(feature = "hydrate")]
-        let view = match page.chunk() {
-            Chunk::Supervisor => chunks::supervisor_pages(page).await,
-            Chunk::Union => chunks::union_pages(page).await,
-            Chunk::Bank => chunks::bank_pages(page).await,
-            Chunk::ScriptFree => script_free_pages(page),
-        };
-        #[cfg(not(feature = "hydrate"))]
-        let view = match page.chunk() {
-            Chunk::Supervisor => supervisor_pages(page),
-            Chunk::Union => union_pages(page),
-            Chunk::Bank => bank_pages(page),
-            Chunk::ScriptFree => script_free_pages(page),
-        };
-        view
-    }
-
-    async fn preload(&self) {
-        #[cfg(feature = "hydrate")]
-        match self.0.chunk() {
-            Chunk::Supervisor => chunks::__preload_supervisor_pages().await,
-            Chunk::Union => chunks::__preload_union_pages().await,
-            Chunk::Bank => chunks::__preload_bank_pages().await,
-            Chunk::ScriptFree => {}
+    /// The page's view, rendered by the server only: what works in the browser is the page's
+    /// island, which the browser hydrates on its own.
+    fn view(self) -> AnyView {
+        use pages::*;
+        match self {
+            Page::Home => view! { <home::HomeRedirect/> }.into_any(),
+            Page::Login => view! { <login::LoginPage/> }.into_any(),
+            Page::ChangePassword => view! { <change_password::ChangePasswordPage/> }.into_any(),
+            Page::SupervisorOverview => view! { <supervisor::overview::OverviewPage/> }.into_any(),
+            Page::SupervisorAccounts => view! { <supervisor::accounts::AccountsPage/> }.into_any(),
+            Page::SupervisorCalendar => view! { <supervisor::calendar::CalendarPage/> }.into_any(),
+            Page::SupervisorAudit => view! { <supervisor::audit::AuditPage/> }.into_any(),
+            Page::SupervisorHotlines => view! { <supervisor::hotlines::HotlinesPage/> }.into_any(),
+            Page::UnionHome => view! { <union::home::HomePage/> }.into_any(),
+            Page::UnionInfo => view! { <union::info::InfoPage/> }.into_any(),
+            Page::UnionMembers => view! { <union::members::MembersPage/> }.into_any(),
+            Page::UnionImport => view! { <union::import::ImportPage/> }.into_any(),
+            Page::UnionMember => view! { <union::member::MemberPage/> }.into_any(),
+            Page::UnionCards => view! { <union::cards::CardsPage/> }.into_any(),
+            Page::UnionFeedback => view! { <union::feedback::FeedbackPage/> }.into_any(),
+            Page::BankHome => view! { <bank::home::BankHomePage/> }.into_any(),
+            Page::BankBatches => view! { <bank::batches::BatchesPage/> }.into_any(),
+            Page::BankBatch => view! { <bank::batch::BatchPage/> }.into_any(),
+            Page::BankDeliveries => view! { <bank::deliveries::DeliveriesPage/> }.into_any(),
+            Page::BankCards => view! { <bank::cards::BankCardsPage/> }.into_any(),
+            Page::BankTokens => view! { <bank::tokens::TokensPage/> }.into_any(),
+            Page::MyCard => view! { <me::card::MyCardPage/> }.into_any(),
+            Page::MemberLogin => view! { <me::login::MemberLoginPage/> }.into_any(),
+            Page::Help => view! { <help::HelpPage/> }.into_any(),
+            Page::Manual => view! { <help::ManualPage/> }.into_any(),
+            Page::Faq => view! { <help::FaqPage/> }.into_any(),
         }
     }
-}
-
-/// The browser's split points: one lazily loaded chunk per portal (`cargo leptos build --split`).
-#[cfg(feature = "hydrate")]
-mod chunks {
-    use super::{AnyView, Page};
-
-    #[leptos::lazy]
-    pub fn supervisor_pages(page: Page) -> AnyView {
-        super::supervisor_pages(page)
-    }
-
-    #[leptos::lazy]
-    pub fn union_pages(page: Page) -> AnyView {
-        super::union_pages(page)
-    }
-
-    #[leptos::lazy]
-    pub fn bank_pages(page: Page) -> AnyView {
-        super::bank_pages(page)
-    }
-}
-
-fn supervisor_pages(page: Page) -> AnyView {
-    use pages::supervisor::*;
-    mark_hydrated();
-    match page {
-        Page::SupervisorCalendar => view! { <calendar::CalendarPage/> }.into_any(),
-        _ => view! { <accounts::AccountsPage/> }.into_any(),
-    }
-}
-
-fn union_pages(page: Page) -> AnyView {
-    use pages::union::*;
-    mark_hydrated();
-    match page {
-        Page::UnionInfo => view! { <info::InfoPage/> }.into_any(),
-        Page::UnionImport => view! { <import::ImportPage/> }.into_any(),
-        Page::UnionCards => view! { <cards::CardsPage/> }.into_any(),
-        _ => view! { <member::MemberPage/> }.into_any(),
-    }
-}
-
-fn bank_pages(page: Page) -> AnyView {
-    use pages::bank::*;
-    mark_hydrated();
-    match page {
-        Page::BankDeliveries => view! { <deliveries::DeliveriesPage/> }.into_any(),
-        Page::BankCards => view! { <cards::BankCardsPage/> }.into_any(),
-        Page::BankTokens => view! { <tokens::TokensPage/> }.into_any(),
-        _ => view! { <batch::BatchPage/> }.into_any(),
-    }
-}
-
-/// The member's pages and the help centre, rendered by the server only. A hydrated page that
-/// navigates to one in the browser loads it from the server instead.
-#[cfg(feature = "ssr")]
-fn script_free_pages(page: Page) -> AnyView {
-    match page {
-        Page::Home => view! { <pages::home::HomeRedirect/> }.into_any(),
-        Page::Login => view! { <pages::login::LoginPage/> }.into_any(),
-        Page::ChangePassword => view! { <pages::change_password::ChangePasswordPage/> }.into_any(),
-        Page::MyCard => view! { <pages::me::card::MyCardPage/> }.into_any(),
-        Page::SupervisorOverview => view! { <pages::supervisor::overview::OverviewPage/> }.into_any(),
-        Page::SupervisorAudit => view! { <pages::supervisor::audit::AuditPage/> }.into_any(),
-        Page::UnionHome => view! { <pages::union::home::HomePage/> }.into_any(),
-        Page::UnionMembers => view! { <pages::union::members::MembersPage/> }.into_any(),
-        Page::BankHome => view! { <pages::bank::home::BankHomePage/> }.into_any(),
-        Page::BankBatches => view! { <pages::bank::batches::BatchesPage/> }.into_any(),
-        Page::UnionFeedback => view! { <pages::union::feedback::FeedbackPage/> }.into_any(),
-        Page::SupervisorHotlines => view! { <pages::supervisor::hotlines::HotlinesPage/> }.into_any(),
-        Page::MemberLogin => view! { <pages::me::login::MemberLoginPage/> }.into_any(),
-        Page::Manual => view! { <pages::help::ManualPage/> }.into_any(),
-        Page::Faq => view! { <pages::help::FaqPage/> }.into_any(),
-        _ => view! { <pages::help::HelpPage/> }.into_any(),
-    }
-}
-
-/// In the browser: the links to those pages are `rel="external"` (see `external_rel`) and 退出登录
-/// is a plain form, so the router leaves them to the browser and the server sends the page.
-/// Anything else that routes there (a `<Redirect>` of a page that hydrates) asks the server for
-/// the address the router is going to: the router takes the address first and adds its history
-/// entry only after this view is chosen, so reloading the window would load the page being left.
-/// (That entry stays behind the page loaded here: Back from it needs two presses, which is why
-/// the links carry the mark.) Deliberately no literal address here: with one, the main module
-/// took the whole block of the app's constant data (260 KB more), which every clerk would
-/// download first.
-#[cfg(not(feature = "ssr"))]
-fn script_free_pages(_page: Page) -> AnyView {
-    #[cfg(feature = "hydrate")]
-    {
-        let to = leptos_router::hooks::use_location();
-        let (path, search, hash) = (to.pathname.get_untracked(), to.search.get_untracked(), to.hash.get_untracked());
-        let query = if search.is_empty() { String::new() } else { format!("?{search}") };
-        let hash = if hash.is_empty() || hash.starts_with('#') { hash } else { format!("#{hash}") };
-        let _ = window().location().assign(&format!("{path}{query}{hash}"));
-    }
-    ().into_any()
-}
-
-/// `rel="external"` for a link to a page sent without scripts (`script_free_path`): the browser,
-/// not the router, follows it and the server sends the page.
-pub fn external_rel(href: &str) -> Option<&'static str> {
-    script_free_path(href.split(['?', '#']).next().unwrap_or(href)).then_some("external")
 }
 
 /// Every page: its address as the router writes it, and which page it is. The router's routes and
@@ -344,7 +220,7 @@ macro_rules! pages {
                 <Title text="会员服务卡"/>
                 <Router>
                     <Routes fallback=|| view! { <NotFound/> }>
-                        $(<Route path=path!($path) view=PageView(Page::$page) ssr=SsrMode::Async/>)*
+                        $(<Route path=path!($path) view=move || Page::$page.view() ssr=SsrMode::Async/>)*
                     </Routes>
                 </Router>
             }
@@ -386,7 +262,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn links_to_pages_sent_without_scripts_are_left_to_the_browser() {
+    fn pages_without_an_island_are_sent_without_scripts() {
         for href in [
             "/me",
             "/me/login",
@@ -407,12 +283,12 @@ mod tests {
             "/union/members?search=1&page=2",
             "/supervisor/hotlines",
         ] {
-            assert_eq!(external_rel(href), Some("external"), "{href}");
+            assert!(script_free_path(href.split(['?', '#']).next().unwrap()), "{href}");
         }
         for href in
             ["/union/members/3", "/union/cards", "/bank/batches/3", "/supervisor/accounts", "/member", "/helpdesk"]
         {
-            assert_eq!(external_rel(href), None, "{href}");
+            assert!(!script_free_path(href), "{href}");
         }
     }
 
@@ -427,10 +303,10 @@ mod tests {
         for &(pattern, page) in PAGES {
             let address = pattern.replace(":id", "5");
             assert_eq!(Page::at(&address), Some(page), "{address}");
-            assert_eq!(script_free_path(&address), page.chunk() == Chunk::ScriptFree, "{address}");
-            // a page in an area sent without scripts is in no chunk either
+            assert_eq!(script_free_path(&address), !page.has_island(), "{address}");
+            // a page in an area sent without scripts has no island either
             if SCRIPT_FREE_AREAS.iter().any(|a| address.starts_with(a)) {
-                assert_eq!(page.chunk(), Chunk::ScriptFree, "{page:?}");
+                assert!(!page.has_island(), "{page:?}");
             }
         }
         // every page has an address

@@ -59,7 +59,7 @@ pub fn Portal(role: Role, title: &'static str, children: ChildrenFn) -> impl Int
                         <PortalFrame me=m.clone()>
                             <h1>"无权访问"</h1>
                             <p>"此页面不属于您的账号类型。"</p>
-                            <A href=m.role.home() attr:rel=crate::external_rel(m.role.home())>"返回我的首页"</A>
+                            <A href=m.role.home()>"返回我的首页"</A>
                         </PortalFrame>
                     }
                     .into_any(),
@@ -97,7 +97,7 @@ fn PortalFrame(me: Me, children: Children) -> impl IntoView {
                 <ul>
                     {nav_links(me.role)
                         .iter()
-                        .map(|(href, label)| view! { <li><A href=*href exact=true attr:rel=crate::external_rel(href)>{*label}</A></li> })
+                        .map(|(href, label)| view! { <li><A href=*href exact=true>{*label}</A></li> })
                         .collect_view()}
                 </ul>
             </nav>

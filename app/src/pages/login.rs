@@ -21,8 +21,8 @@ pub fn LoginPage() -> impl IntoView {
             <section class="card login-card">
                 <h1>"登录"</h1>
                 <p class="hint">"上级工会、基层工会和银行网点从此处登录。新账号的初始密码由上级工会提供，首次登录须修改密码。"</p>
-                <p class="notice">"会员请用"<a href="/me/login" rel="external">"短信验证码登录"</a>"查看自己的会员服务卡。"</p>
-                <p class="hint">"操作手册、常见问题和服务热线见"<a href="/help" rel="external">"帮助中心"</a>"。"</p>
+                <p class="notice">"会员请用"<a href="/me/login">"短信验证码登录"</a>"查看自己的会员服务卡。"</p>
+                <p class="hint">"操作手册、常见问题和服务热线见"<a href="/help">"帮助中心"</a>"。"</p>
                 <ActionForm action=login attr:class="form" attr:novalidate=true>
                     <div class="field">
                         <label for="username">"账号"</label>

@@ -22,7 +22,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <PublicFrame>
             <h1>"页面不存在"</h1>
-            <p><a href="/" rel="external">"返回首页"</a></p>
+            <p><a href="/">"返回首页"</a></p>
         </PublicFrame>
     }
 }

@@ -107,8 +107,18 @@ struct Review {
 
 #[component]
 pub fn BatchPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<BatchId>().ok()).unwrap_or(BatchId(0)));
+    let id = use_params_map().read_untracked().get("id").and_then(|s| s.parse::<BatchId>().ok()).unwrap_or(BatchId(0));
+    view! {
+        <Portal role=Role::Bank title="审核批次">
+            <BankBatchIsland id=id/>
+        </Portal>
+    }
+}
+
+#[island]
+fn BankBatchIsland(id: BatchId) -> impl IntoView {
+    crate::mark_hydrated();
+    let id = Signal::stored(id);
     let state = RwSignal::new(Some(CardState::Submitted));
     let page = RwSignal::new(1i64);
     let send = ServerAction::<ReviewBatch>::new();
@@ -152,96 +162,94 @@ pub fn BatchPage() -> impl IntoView {
         send.dispatch(ReviewBatch { batch: id.get_untracked(), rejections, approve: Vec::new(), approve_rest });
     };
     view! {
-        <Portal role=Role::Bank title="审核批次">
-            <p><a href="/bank/batches" rel="external">"← 返回审核批次"</a></p>
-            <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <h1>"审核批次"</h1><p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(d) => view! { <BatchFacts batch=d.batch/> }.into_any(),
-                    }
-                })}
-            </Transition>
-            <div class="filters batch-filter">
-                <div class="field">
-                    <label for="member-filter">"显示会员"</label>
-                    <select id="member-filter" on:change=move |ev| {
-                        state.set(CardState::parse(&event_target_value(&ev)));
-                        page.set(1);
-                    }>
-                        <option value=CardState::Submitted.as_str() selected=true>"待审核"</option>
-                        <option value=CardState::InProduction.as_str()>"制卡中（登记制卡完成）"</option>
-                        <option value="">"全部"</option>
-                    </select>
-                </div>
-            </div>
-            // the outcome of 登记制卡完成 stays when the cards it moved leave the list
-            <ErrorNotice error=action_error(made)/>
-            {move || made.value().get().and_then(|r| r.ok()).map(|n| view! {
-                <p class="success" role="status">{format!("已登记 {n} 张会员服务卡制卡完成，转入待送卡。")}</p>
+        <p><a href="/bank/batches">"← 返回审核批次"</a></p>
+        <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <h1>"审核批次"</h1><p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(d) => view! { <BatchFacts batch=d.batch/> }.into_any(),
+                }
             })}
-            <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
+        </Transition>
+        <div class="filters batch-filter">
+            <div class="field">
+                <label for="member-filter">"显示会员"</label>
+                <select id="member-filter" on:change=move |ev| {
+                    state.set(CardState::parse(&event_target_value(&ev)));
+                    page.set(1);
+                }>
+                    <option value=CardState::Submitted.as_str() selected=true>"待审核"</option>
+                    <option value=CardState::InProduction.as_str()>"制卡中（登记制卡完成）"</option>
+                    <option value="">"全部"</option>
+                </select>
+            </div>
+        </div>
+        // the outcome of 登记制卡完成 stays when the cards it moved leave the list
+        <ErrorNotice error=action_error(made)/>
+        {move || made.value().get().and_then(|r| r.ok()).map(|n| view! {
+            <p class="success" role="status">{format!("已登记 {n} 张会员服务卡制卡完成，转入待送卡。")}</p>
+        })}
+        <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(_) => ().into_any(),
+                    Ok(d) if d.items.is_empty() => view! {
+                        <p class="empty">{match state.get_untracked() {
+                            Some(CardState::InProduction) => "该批次没有制卡中的会员服务卡。",
+                            Some(_) => "该批次没有待审核的会员。",
+                            None => "该批次没有会员。",
+                        }}</p>
+                    }.into_any(),
+                    Ok(d) if state.get_untracked() == Some(CardState::InProduction) => view! {
+                        <MadeTable batch=d.batch.id items=d.items made=made/>
+                        <Pager page=d.page total=d.total page_size=d.page_size on_page=Callback::new(move |n| page.set(n))/>
+                    }.into_any(),
+                    Ok(d) => view! {
+                        <TableRegion label="批次会员列表">
+                            <table class="stack review-list">
+                                <thead><tr><th scope="col">"姓名"</th><th scope="col">"证件类型"</th><th scope="col">"证件号码"</th>
+                                    <th scope="col">"手机号码"</th><th scope="col">"部门"</th><th scope="col">"深圳通"</th><th scope="col">"状态"</th>
+                                    <th scope="col">"操作"</th></tr></thead>
+                                <tbody>
+                                    {d.items.into_iter().map(|m| view! { <MemberRow member=m review=review/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </TableRegion>
+                        <Pager page=d.page total=d.total page_size=d.page_size on_page=Callback::new(move |n| page.set(n))/>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        <section class="card review-decision" aria-labelledby="decision-heading">
+            <h2 id="decision-heading">"审核决定"</h2>
+            <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match data.await {
+                        Ok(d) if waiting(&d.batch) => view! {
+                            <ChosenList review=review/>
+                            <p class="hint">"“退回所选并通过其余”会通过该批次中其余所有待审核的会员，包括其他页上的会员。"</p>
+                            <div class="actions decision-buttons">
+                                <button type="button" class="primary" disabled=move || send.pending().get()
+                                    on:click=move |_| decide(true)>"退回所选并通过其余"</button>
+                                <button type="button" disabled=move || send.pending().get() || review.chosen.read().is_empty()
+                                    on:click=move |_| decide(false)>"仅退回所选"</button>
+                            </div>
+                        }.into_any(),
+                        Ok(_) => view! { <p>"该批次的会员已全部审核。"</p> }.into_any(),
                         Err(_) => ().into_any(),
-                        Ok(d) if d.items.is_empty() => view! {
-                            <p class="empty">{match state.get_untracked() {
-                                Some(CardState::InProduction) => "该批次没有制卡中的会员服务卡。",
-                                Some(_) => "该批次没有待审核的会员。",
-                                None => "该批次没有会员。",
-                            }}</p>
-                        }.into_any(),
-                        Ok(d) if state.get_untracked() == Some(CardState::InProduction) => view! {
-                            <MadeTable batch=d.batch.id items=d.items made=made/>
-                            <Pager page=d.page total=d.total page_size=d.page_size on_page=Callback::new(move |n| page.set(n))/>
-                        }.into_any(),
-                        Ok(d) => view! {
-                            <TableRegion label="批次会员列表">
-                                <table class="stack review-list">
-                                    <thead><tr><th scope="col">"姓名"</th><th scope="col">"证件类型"</th><th scope="col">"证件号码"</th>
-                                        <th scope="col">"手机号码"</th><th scope="col">"部门"</th><th scope="col">"深圳通"</th><th scope="col">"状态"</th>
-                                        <th scope="col">"操作"</th></tr></thead>
-                                    <tbody>
-                                        {d.items.into_iter().map(|m| view! { <MemberRow member=m review=review/> }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </TableRegion>
-                            <Pager page=d.page total=d.total page_size=d.page_size on_page=Callback::new(move |n| page.set(n))/>
-                        }.into_any(),
                     }
                 })}
             </Transition>
-            <section class="card review-decision" aria-labelledby="decision-heading">
-                <h2 id="decision-heading">"审核决定"</h2>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match data.await {
-                            Ok(d) if waiting(&d.batch) => view! {
-                                <ChosenList review=review/>
-                                <p class="hint">"“退回所选并通过其余”会通过该批次中其余所有待审核的会员，包括其他页上的会员。"</p>
-                                <div class="actions decision-buttons">
-                                    <button type="button" class="primary" disabled=move || send.pending().get()
-                                        on:click=move |_| decide(true)>"退回所选并通过其余"</button>
-                                    <button type="button" disabled=move || send.pending().get() || review.chosen.read().is_empty()
-                                        on:click=move |_| decide(false)>"仅退回所选"</button>
-                                </div>
-                            }.into_any(),
-                            Ok(_) => view! { <p>"该批次的会员已全部审核。"</p> }.into_any(),
-                            Err(_) => ().into_any(),
-                        }
-                    })}
-                </Transition>
-                <div class="decision-outcome" tabindex="-1" node_ref=outcome>
-                    <ErrorNotice error=error/>
-                    {move || send.value().get().and_then(|r| r.ok()).map(|r| view! {
-                        <p class="success" role="status">
-                            {format!("已通过 {} 人，已退回 {} 人。", r.approved, r.rejected)}
-                            {(r.skipped > 0).then(|| format!("另有 {} 人已由他人审核，未作改动。", r.skipped))}
-                        </p>
-                    })}
-                </div>
-            </section>
-        </Portal>
+            <div class="decision-outcome" tabindex="-1" node_ref=outcome>
+                <ErrorNotice error=error/>
+                {move || send.value().get().and_then(|r| r.ok()).map(|r| view! {
+                    <p class="success" role="status">
+                        {format!("已通过 {} 人，已退回 {} 人。", r.approved, r.rejected)}
+                        {(r.skipped > 0).then(|| format!("另有 {} 人已由他人审核，未作改动。", r.skipped))}
+                    </p>
+                })}
+            </div>
+        </section>
     }
 }
 

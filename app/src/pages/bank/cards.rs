@@ -31,6 +31,16 @@ struct Desk {
 
 #[component]
 pub fn BankCardsPage() -> impl IntoView {
+    view! {
+        <Portal role=Role::Bank title="激活与重新制卡">
+            <BankCardsIsland/>
+        </Portal>
+    }
+}
+
+#[island]
+fn BankCardsIsland() -> impl IntoView {
+    crate::mark_hydrated();
     let state = RwSignal::new(CardState::Distributed);
     let query = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
@@ -53,75 +63,73 @@ pub fn BankCardsPage() -> impl IntoView {
         }
     });
     view! {
-        <Portal role=Role::Bank title="激活与重新制卡">
-            <h1>"激活与重新制卡"</h1>
-            <p class="hint">"会员领到卡后，由本行上门激活或到网点激活。会员到网点办理时，按证件号码查找。此页显示完整的证件号码，每次查看都会记入操作日志。"</p>
-            <form class="filters" on:submit=move |ev| {
-                ev.prevent_default();
-                search.set(query.get_untracked());
-                page.set(1);
-            }>
-                <div class="field">
-                    <label for="card-state">"办卡状态"</label>
-                    <select id="card-state" on:change=move |ev| {
-                        state.set(CardState::parse(&event_target_value(&ev)).unwrap_or(CardState::Distributed));
-                        page.set(1);
-                        desk.selected.set(Vec::new());
-                    }>
-                        {CardState::BANK_DESK.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="card-search">"证件号码"</label>
-                    <input id="card-search" type="search" autocomplete="off" placeholder="完整的证件号码"
-                        prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
-                </div>
-                <button type="submit" class="button">"查找"</button>
-            </form>
-            <div role="status" aria-live="polite">
-                <ErrorNotice error=action_error(desk.activate)/>
-                <ErrorNotice error=action_error(desk.remake)/>
-                <ErrorNotice error=action_error(desk.correct)/>
-                {move || desk.correct.value().get().and_then(|r| r.ok()).map(|labels| view! {
-                    <p class="notice">{format!("已更正会员信息：{}。工会可在会员信息中看到更正记录。", labels.join("、"))}</p>
-                })}
-                {move || desk.activate.value().get().and_then(|r| r.ok()).map(|n| view! {
-                    <p class="notice">{format!("已登记 {n} 张会员服务卡激活。")}</p>
-                })}
-                {move || desk.remake.value().get().and_then(|r| r.ok()).map(|_| view! {
-                    <p class="notice">"已登记重新制卡，该卡转回制卡中。"</p>
-                })}
+        <h1>"激活与重新制卡"</h1>
+        <p class="hint">"会员领到卡后，由本行上门激活或到网点激活。会员到网点办理时，按证件号码查找。此页显示完整的证件号码，每次查看都会记入操作日志。"</p>
+        <form class="filters" on:submit=move |ev| {
+            ev.prevent_default();
+            search.set(query.get_untracked());
+            page.set(1);
+        }>
+            <div class="field">
+                <label for="card-state">"办卡状态"</label>
+                <select id="card-state" on:change=move |ev| {
+                    state.set(CardState::parse(&event_target_value(&ev)).unwrap_or(CardState::Distributed));
+                    page.set(1);
+                    desk.selected.set(Vec::new());
+                }>
+                    {CardState::BANK_DESK.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                </select>
             </div>
-            {move || (state.get() == CardState::Distributed).then(|| view! {
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let branches = overview.await.map(|o| o.branches).unwrap_or_default();
-                        view! { <ActivateForm desk=desk branches=branches/> }
-                    })}
-                </Suspense>
+            <div class="field">
+                <label for="card-search">"证件号码"</label>
+                <input id="card-search" type="search" autocomplete="off" placeholder="完整的证件号码"
+                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+            </div>
+            <button type="submit" class="button">"查找"</button>
+        </form>
+        <div role="status" aria-live="polite">
+            <ErrorNotice error=action_error(desk.activate)/>
+            <ErrorNotice error=action_error(desk.remake)/>
+            <ErrorNotice error=action_error(desk.correct)/>
+            {move || desk.correct.value().get().and_then(|r| r.ok()).map(|labels| view! {
+                <p class="notice">{format!("已更正会员信息：{}。工会可在会员信息中看到更正记录。", labels.join("、"))}</p>
             })}
-            <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
+            {move || desk.activate.value().get().and_then(|r| r.ok()).map(|n| view! {
+                <p class="notice">{format!("已登记 {n} 张会员服务卡激活。")}</p>
+            })}
+            {move || desk.remake.value().get().and_then(|r| r.ok()).map(|_| view! {
+                <p class="notice">"已登记重新制卡，该卡转回制卡中。"</p>
+            })}
+        </div>
+        {move || (state.get() == CardState::Distributed).then(|| view! {
+            <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match list.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(p) if p.items.is_empty() => view! { <p class="empty">"没有找到会员服务卡。"</p> }.into_any(),
-                        Ok(p) => view! {
-                            <TableRegion label="会员服务卡列表">
-                                <table class="stack bank-cards">
-                                    <thead><tr><th scope="col">"选择"</th><th scope="col">"姓名"</th><th scope="col">"证件号码"</th>
-                                        <th scope="col">"工会"</th><th scope="col">"卡号后四位"</th><th scope="col">"状态"</th>
-                                        <th scope="col">"操作"</th></tr></thead>
-                                    <tbody>
-                                        {p.items.into_iter().map(|c| view! { <CardRow card=c desk=desk/> }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </TableRegion>
-                            <Pager page=p.page total=p.total page_size=p.page_size on_page=Callback::new(move |n| page.set(n))/>
-                        }.into_any(),
-                    }
+                    let branches = overview.await.map(|o| o.branches).unwrap_or_default();
+                    view! { <ActivateForm desk=desk branches=branches/> }
                 })}
-            </Transition>
-        </Portal>
+            </Suspense>
+        })}
+        <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <p class="empty">"没有找到会员服务卡。"</p> }.into_any(),
+                    Ok(p) => view! {
+                        <TableRegion label="会员服务卡列表">
+                            <table class="stack bank-cards">
+                                <thead><tr><th scope="col">"选择"</th><th scope="col">"姓名"</th><th scope="col">"证件号码"</th>
+                                    <th scope="col">"工会"</th><th scope="col">"卡号后四位"</th><th scope="col">"状态"</th>
+                                    <th scope="col">"操作"</th></tr></thead>
+                                <tbody>
+                                    {p.items.into_iter().map(|c| view! { <CardRow card=c desk=desk/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </TableRegion>
+                        <Pager page=p.page total=p.total page_size=p.page_size on_page=Callback::new(move |n| page.set(n))/>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

@@ -20,6 +20,16 @@ struct Desk {
 
 #[component]
 pub fn DeliveriesPage() -> impl IntoView {
+    view! {
+        <Portal role=Role::Bank title="送卡上门">
+            <BankDeliveriesIsland/>
+        </Portal>
+    }
+}
+
+#[island]
+fn BankDeliveriesIsland() -> impl IntoView {
+    crate::mark_hydrated();
     let desk = Desk { open: ServerAction::<OpenDelivery>::new(), step: ServerAction::<DeliveryStep>::new() };
     let moved = (changes(desk.open), changes(desk.step));
     let query = RwSignal::new(String::new());
@@ -30,70 +40,68 @@ pub fn DeliveriesPage() -> impl IntoView {
         |(name, unscheduled, open, _, _)| list_bank_deliveries(name, unscheduled, open),
     );
     view! {
-        <Portal role=Role::Bank title="送卡上门">
-            <h1>"送卡上门"</h1>
-            <p class="hint">"制卡完成的会员服务卡由本行送到工会。先与工会约定送卡时间，送达后登记，工会清点签收。"</p>
-            <form class="filters" on:submit=move |ev| {
-                ev.prevent_default();
-                search.set(query.get_untracked());
-                pages.0.set(1);
-                pages.1.set(1);
-            }>
-                <div class="field">
-                    <label for="delivery-search">"工会名称"</label>
-                    <input id="delivery-search" type="search" autocomplete="off" placeholder="名称中的字词"
-                        prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
-                </div>
-                <button type="submit" class="button">"查找"</button>
-            </form>
-            <div role="status" aria-live="polite">
-                <ErrorNotice error=action_error(desk.open)/>
-                <ErrorNotice error=action_error(desk.step)/>
-                {move || desk.open.value().get().and_then(|r| r.ok()).map(|d| view! {
-                    <p class="notice">{format!("已向{}提议送卡时间 {}，共 {} 张，等待工会确认。", d.union_name, format_time(d.scheduled_at), d.cards)}</p>
-                })}
-                {move || desk.step.value().get().and_then(|r| r.ok()).map(|d| view! {
-                    <p class="notice">{format!("{}：{}（{}）。", d.union_name, d.stage_label, format_time(d.scheduled_at))}</p>
-                })}
+        <h1>"送卡上门"</h1>
+        <p class="hint">"制卡完成的会员服务卡由本行送到工会。先与工会约定送卡时间，送达后登记，工会清点签收。"</p>
+        <form class="filters" on:submit=move |ev| {
+            ev.prevent_default();
+            search.set(query.get_untracked());
+            pages.0.set(1);
+            pages.1.set(1);
+        }>
+            <div class="field">
+                <label for="delivery-search">"工会名称"</label>
+                <input id="delivery-search" type="search" autocomplete="off" placeholder="名称中的字词"
+                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
             </div>
-            <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(d) => view! {
-                            <section aria-labelledby="unscheduled-title">
-                                <h2 id="unscheduled-title">{format!("待约定送卡（{} 个工会）", d.unscheduled_total)}</h2>
-                                {if d.unscheduled.is_empty() {
-                                    view! { <p class="empty">"没有待约定送卡的工会。"</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <ul class="deliveries">
-                                            {d.unscheduled.into_iter().map(|u| view! { <Unscheduled item=u desk=desk/> }).collect_view()}
-                                        </ul>
-                                        <Pager page=d.unscheduled_page total=d.unscheduled_total page_size=d.page_size
-                                            label="待约定送卡分页" on_page=Callback::new(move |n| pages.0.set(n))/>
-                                    }.into_any()
-                                }}
-                            </section>
-                            <section aria-labelledby="open-title">
-                                <h2 id="open-title">{format!("进行中的送卡（{} 次）", d.open_total)}</h2>
-                                {if d.open.is_empty() {
-                                    view! { <p class="empty">"没有进行中的送卡。"</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <ul class="deliveries">
-                                            {d.open.into_iter().map(|item| view! { <OpenCard item=item desk=desk/> }).collect_view()}
-                                        </ul>
-                                        <Pager page=d.open_page total=d.open_total page_size=d.page_size
-                                            label="进行中的送卡分页" on_page=Callback::new(move |n| pages.1.set(n))/>
-                                    }.into_any()
-                                }}
-                            </section>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Portal>
+            <button type="submit" class="button">"查找"</button>
+        </form>
+        <div role="status" aria-live="polite">
+            <ErrorNotice error=action_error(desk.open)/>
+            <ErrorNotice error=action_error(desk.step)/>
+            {move || desk.open.value().get().and_then(|r| r.ok()).map(|d| view! {
+                <p class="notice">{format!("已向{}提议送卡时间 {}，共 {} 张，等待工会确认。", d.union_name, format_time(d.scheduled_at), d.cards)}</p>
+            })}
+            {move || desk.step.value().get().and_then(|r| r.ok()).map(|d| view! {
+                <p class="notice">{format!("{}：{}（{}）。", d.union_name, d.stage_label, format_time(d.scheduled_at))}</p>
+            })}
+        </div>
+        <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(d) => view! {
+                        <section aria-labelledby="unscheduled-title">
+                            <h2 id="unscheduled-title">{format!("待约定送卡（{} 个工会）", d.unscheduled_total)}</h2>
+                            {if d.unscheduled.is_empty() {
+                                view! { <p class="empty">"没有待约定送卡的工会。"</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="deliveries">
+                                        {d.unscheduled.into_iter().map(|u| view! { <Unscheduled item=u desk=desk/> }).collect_view()}
+                                    </ul>
+                                    <Pager page=d.unscheduled_page total=d.unscheduled_total page_size=d.page_size
+                                        label="待约定送卡分页" on_page=Callback::new(move |n| pages.0.set(n))/>
+                                }.into_any()
+                            }}
+                        </section>
+                        <section aria-labelledby="open-title">
+                            <h2 id="open-title">{format!("进行中的送卡（{} 次）", d.open_total)}</h2>
+                            {if d.open.is_empty() {
+                                view! { <p class="empty">"没有进行中的送卡。"</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="deliveries">
+                                        {d.open.into_iter().map(|item| view! { <OpenCard item=item desk=desk/> }).collect_view()}
+                                    </ul>
+                                    <Pager page=d.open_page total=d.open_total page_size=d.page_size
+                                        label="进行中的送卡分页" on_page=Callback::new(move |n| pages.1.set(n))/>
+                                }.into_any()
+                            }}
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

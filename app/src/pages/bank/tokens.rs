@@ -23,6 +23,16 @@ fn ShownOnce(token: NewToken) -> impl IntoView {
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
+    view! {
+        <Portal role=Role::Bank title="接口令牌">
+            <BankTokensIsland/>
+        </Portal>
+    }
+}
+
+#[island]
+fn BankTokensIsland() -> impl IntoView {
+    crate::mark_hydrated();
     let create = ServerAction::<CreateToken>::new();
     let rotate = ServerAction::<RotateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
@@ -42,64 +52,62 @@ pub fn TokensPage() -> impl IntoView {
         }
     };
     view! {
-        <Portal role=Role::Bank title="接口令牌">
-            <h1>"接口令牌"</h1>
-            <p class="hint">"银行系统通过接口 /api/bank/v1 查询批次、提交审核结果，使用本页创建的令牌。令牌代表本行，以创建人的身份操作，每次使用均记入审计日志。"</p>
-            <ActionForm action=create attr:class="form inline-form" attr:novalidate=true>
-                <label for="token-name">"令牌用途"</label>
-                <input id="token-name" name="name" type="text" maxlength="50" required placeholder="例如：信贷系统对接"
-                    aria-describedby="token-name-error"/>
-                <button type="submit" class="primary" disabled=move || create.pending().get()>"创建令牌"</button>
-            </ActionForm>
-            <FieldMessage id="token-name-error" message=name_error/>
-            {move || shown().map(|t| view! { <ShownOnce token=t/> })}
-            <ErrorNotice error=row_error/>
-            <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(tokens) if tokens.is_empty() => view! { <p class="empty">"还没有令牌。"</p> }.into_any(),
-                        Ok(tokens) => view! {
-                            <TableRegion label="接口令牌">
-                                <table class="stack">
-                                    <thead><tr>
-                                        <th scope="col">"用途"</th><th scope="col">"令牌开头"</th><th scope="col">"创建人"</th>
-                                        <th scope="col">"创建时间"</th><th scope="col">"最近使用"</th><th scope="col">"状态"</th><th scope="col">"操作"</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {tokens.into_iter().map(|t| {
-                                            let (rotate_label, revoke_label) = (format!("更换令牌 {}", t.name), format!("停用令牌 {}", t.name));
-                                            view! {
-                                            <tr>
-                                                <td class="title">{t.name.clone()}</td>
-                                                <td class="mono" data-label="令牌开头">{format!("{}…", t.prefix)}</td>
-                                                <td data-label="创建人">{t.created_by.clone()}</td>
-                                                <td data-label="创建时间">{format_time(t.created_at)}</td>
-                                                <td data-label="最近使用">{t.last_used_at.map(format_time).unwrap_or_else(|| "未使用".into())}</td>
-                                                <td data-label="状态">{if t.revoked { "已停用" } else { "有效" }}</td>
-                                                <td class="row-actions">
-                                                    {(!t.revoked).then(|| view! {
-                                                        <div class="actions">
-                                                            <ActionForm action=rotate attr:class="inline">
-                                                                <input type="hidden" name="id" value=t.id.to_string()/>
-                                                                <button type="submit" aria-label=rotate_label>"更换"</button>
-                                                            </ActionForm>
-                                                            <ActionForm action=revoke attr:class="inline">
-                                                                <input type="hidden" name="id" value=t.id.to_string()/>
-                                                                <button type="submit" aria-label=revoke_label>"停用"</button>
-                                                            </ActionForm>
-                                                        </div>
-                                                    })}
-                                                </td>
-                                            </tr>
-                                        }}).collect_view()}
-                                    </tbody>
-                                </table>
-                            </TableRegion>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </Portal>
+        <h1>"接口令牌"</h1>
+        <p class="hint">"银行系统通过接口 /api/bank/v1 查询批次、提交审核结果，使用本页创建的令牌。令牌代表本行，以创建人的身份操作，每次使用均记入审计日志。"</p>
+        <ActionForm action=create attr:class="form inline-form" attr:novalidate=true>
+            <label for="token-name">"令牌用途"</label>
+            <input id="token-name" name="name" type="text" maxlength="50" required placeholder="例如：信贷系统对接"
+                aria-describedby="token-name-error"/>
+            <button type="submit" class="primary" disabled=move || create.pending().get()>"创建令牌"</button>
+        </ActionForm>
+        <FieldMessage id="token-name-error" message=name_error/>
+        {move || shown().map(|t| view! { <ShownOnce token=t/> })}
+        <ErrorNotice error=row_error/>
+        <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(tokens) if tokens.is_empty() => view! { <p class="empty">"还没有令牌。"</p> }.into_any(),
+                    Ok(tokens) => view! {
+                        <TableRegion label="接口令牌">
+                            <table class="stack">
+                                <thead><tr>
+                                    <th scope="col">"用途"</th><th scope="col">"令牌开头"</th><th scope="col">"创建人"</th>
+                                    <th scope="col">"创建时间"</th><th scope="col">"最近使用"</th><th scope="col">"状态"</th><th scope="col">"操作"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {tokens.into_iter().map(|t| {
+                                        let (rotate_label, revoke_label) = (format!("更换令牌 {}", t.name), format!("停用令牌 {}", t.name));
+                                        view! {
+                                        <tr>
+                                            <td class="title">{t.name.clone()}</td>
+                                            <td class="mono" data-label="令牌开头">{format!("{}…", t.prefix)}</td>
+                                            <td data-label="创建人">{t.created_by.clone()}</td>
+                                            <td data-label="创建时间">{format_time(t.created_at)}</td>
+                                            <td data-label="最近使用">{t.last_used_at.map(format_time).unwrap_or_else(|| "未使用".into())}</td>
+                                            <td data-label="状态">{if t.revoked { "已停用" } else { "有效" }}</td>
+                                            <td class="row-actions">
+                                                {(!t.revoked).then(|| view! {
+                                                    <div class="actions">
+                                                        <ActionForm action=rotate attr:class="inline">
+                                                            <input type="hidden" name="id" value=t.id.to_string()/>
+                                                            <button type="submit" aria-label=rotate_label>"更换"</button>
+                                                        </ActionForm>
+                                                        <ActionForm action=revoke attr:class="inline">
+                                                            <input type="hidden" name="id" value=t.id.to_string()/>
+                                                            <button type="submit" aria-label=revoke_label>"停用"</button>
+                                                        </ActionForm>
+                                                    </div>
+                                                })}
+                                            </td>
+                                        </tr>
+                                    }}).collect_view()}
+                                </tbody>
+                            </table>
+                        </TableRegion>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

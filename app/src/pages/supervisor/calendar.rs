@@ -3,7 +3,7 @@
 //! a district supervisor reads it. The page says which years have data and tries out a deadline.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::calendar::{
@@ -67,8 +67,18 @@ impl DayInput {
 
 #[component]
 pub fn CalendarPage() -> impl IntoView {
-    let query = use_query_map();
-    let year = move || query.read().get("year").and_then(|s| s.parse::<i32>().ok());
+    let year = use_query_map().read_untracked().get("year").and_then(|s| s.parse::<i32>().ok());
+    view! {
+        <Portal role=Role::Supervisor title="节假日日历">
+            <CalendarIsland year=year/>
+        </Portal>
+    }
+}
+
+#[island]
+fn CalendarIsland(year: Option<i32>) -> impl IntoView {
+    crate::mark_hydrated();
+    let year = move || year;
     let edits = Edits {
         set_day: ServerAction::new(),
         remove_day: ServerAction::new(),
@@ -84,11 +94,10 @@ pub fn CalendarPage() -> impl IntoView {
     });
     let fields = DayFields { input, refused: refused_snapshot(edits.set_day, input), date_input: NodeRef::new() };
     let due = DueState::new(edits);
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(r) = edits.add_year.value().get() {
             if let Ok(y) = r {
-                navigate(&format!("/supervisor/calendar?year={y}"), Default::default());
+                let _ = window().location().assign(&format!("/supervisor/calendar?year={y}"));
             }
             edits.notice.set(Some(r.map(|y| format!("已添加{y}年。请录入全年的放假和调休上班日期，核对后启用。"))));
         }
@@ -105,22 +114,20 @@ pub fn CalendarPage() -> impl IntoView {
         }
     });
     view! {
-        <Portal role=Role::Supervisor title="节假日日历">
-            <h1>"节假日日历"</h1>
-            <p class="intro">
-                "基层工会签收会员服务卡后，须在签收后第"{DISTRIBUTION_WORKING_DAYS}"个工作日前发放。"
-                "工作日按本日历计算：放假日不计，调休上班日计入。没有日历数据的年份显示“日历未维护”，"
-                "不按周一至周五推算。修改日历后，正在计算的期限随之改变。"
-            </p>
-            <Transition fallback=|| view! { <p class="loading" role="status">"正在加载…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(v) => view! { <CalendarBody data=v edits=edits fields=fields due=due/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </Portal>
+        <h1>"节假日日历"</h1>
+        <p class="intro">
+            "基层工会签收会员服务卡后，须在签收后第"{DISTRIBUTION_WORKING_DAYS}"个工作日前发放。"
+            "工作日按本日历计算：放假日不计，调休上班日计入。没有日历数据的年份显示“日历未维护”，"
+            "不按周一至周五推算。修改日历后，正在计算的期限随之改变。"
+        </p>
+        <Transition fallback=|| view! { <p class="loading" role="status">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(v) => view! { <CalendarBody data=v edits=edits fields=fields due=due/> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

@@ -24,7 +24,7 @@ fn causes_table(causes: Vec<Cause>, what: &'static str, none: &'static str) -> i
                 {causes.into_iter().map(|c| view! {
                     <tr>
                         <td class="title">{match c.faq {
-                            Some(slug) => view! { <a href=format!("/help/faq#{slug}") rel="external">{c.label}</a> }.into_any(),
+                            Some(slug) => view! { <a href=format!("/help/faq#{slug}")>{c.label}</a> }.into_any(),
                             None => c.label.into_any(),
                         }}</td>
                         <td data-label="次数">{c.n}</td>
@@ -95,7 +95,7 @@ pub fn OverviewPage() -> impl IntoView {
                                 {(!o.overdue.is_empty()).then(|| { let overdue = o.overdue.clone(); let node = o.id; view! {
                                     <section class="notice overdue" aria-labelledby="overdue-title">
                                         <h2 id="overdue-title">{format!("逾期未发放：{} 次送卡超过5个工作日仍有卡未发放", o.overdue_total)}</h2>
-                                        <p><a class="button" href=format!("/supervisor/export/overdue.xlsx?union={}", node) download rel="external">"下载逾期未发放表"</a></p>
+                                        <p><a class="button" href=format!("/supervisor/export/overdue.xlsx?union={}", node) download>"下载逾期未发放表"</a></p>
                                         <TableRegion label="逾期未发放">
                                             <table class="stack">
                                                 <thead><tr><th scope="col">"工会名称"</th><th scope="col">"签收日期"</th>
@@ -183,7 +183,7 @@ pub fn OverviewPage() -> impl IntoView {
                                     view! {
                                         {o.profile.clone().map(|p| view! { <Profile profile=p/> })}
                                         <h2>"会员名单"</h2>
-                                        <p><a class="button" href=format!("/supervisor/export/members.xlsx?union={}", o.id) download rel="external">"下载会员名单（证件号码、手机号码隐藏部分）"</a></p>
+                                        <p><a class="button" href=format!("/supervisor/export/members.xlsx?union={}", o.id) download>"下载会员名单（证件号码、手机号码隐藏部分）"</a></p>
                                         <SupervisedMembers union=o.id/>
                                     }.into_any()
                                 } else if o.children.is_empty() {
@@ -203,7 +203,7 @@ pub fn OverviewPage() -> impl IntoView {
                                     let children = o.children.clone();
                                     view! {
                                         <h2>"下属工会"</h2>
-                                        <p><a class="button" href=format!("/supervisor/export/unions.xlsx?union={id}") download rel="external">"下载下属工会表"</a></p>
+                                        <p><a class="button" href=format!("/supervisor/export/unions.xlsx?union={id}") download>"下载下属工会表"</a></p>
                                         <TableRegion label="下属工会列表">
                                             <table class="stack">
                                                 <thead><tr>

@@ -4,7 +4,6 @@
 //! 待办卡. Which buttons show comes from the shared lifecycle (`domain::card::available`).
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::InfoLock;
 use crate::{
@@ -67,6 +66,16 @@ fn js_now() -> u64 {
 
 #[component]
 pub fn CardsPage() -> impl IntoView {
+    view! {
+        <Portal role=Role::Union title="会员服务卡">
+            <UnionCardsIsland/>
+        </Portal>
+    }
+}
+
+#[island]
+fn UnionCardsIsland() -> impl IntoView {
+    crate::mark_hydrated();
     let tab = RwSignal::new(0usize);
     let sub_state = RwSignal::new(0usize);
     let page = RwSignal::new(1i64);
@@ -129,182 +138,180 @@ pub fn CardsPage() -> impl IntoView {
         })
     };
     view! {
-        <Portal role=Role::Union title="会员服务卡">
-            <h1>"会员服务卡"</h1>
+        <h1>"会员服务卡"</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                overview.await.ok().map(|o| view! { <InfoLock missing=o.missing/> })
+            })}
+        </Suspense>
+        <div class="tabs" role="tablist" aria-label="办卡状态">
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    overview.await.ok().map(|o| view! { <InfoLock missing=o.missing/> })
+                    let counts = overview.await.map(|o| o.by_state).unwrap_or_default();
+                    TABS.iter().enumerate().map(|(i, (label, states))| {
+                        let n: i64 = counts.iter().filter(|c| states.contains(&c.state)).map(|c| c.count).sum();
+                        view! {
+                            <button type="button" role="tab" id=format!("tab-{i}") aria-controls="card-panel"
+                                aria-selected=move || (tab.get() == i).to_string()
+                                class:active=move || tab.get() == i
+                                on:click=move |_| choose(i)>
+                                {*label}<span class="count">{n}</span>
+                            </button>
+                        }
+                    }).collect_view()
                 })}
             </Suspense>
-            <div class="tabs" role="tablist" aria-label="办卡状态">
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let counts = overview.await.map(|o| o.by_state).unwrap_or_default();
-                        TABS.iter().enumerate().map(|(i, (label, states))| {
-                            let n: i64 = counts.iter().filter(|c| states.contains(&c.state)).map(|c| c.count).sum();
-                            view! {
-                                <button type="button" role="tab" id=format!("tab-{i}") aria-controls="card-panel"
-                                    aria-selected=move || (tab.get() == i).to_string()
-                                    class:active=move || tab.get() == i
-                                    on:click=move |_| choose(i)>
-                                    {*label}<span class="count">{n}</span>
-                                </button>
-                            }
-                        }).collect_view()
-                    })}
-                </Suspense>
-            </div>
-            <section id="card-panel" role="tabpanel" aria-labelledby=move || format!("tab-{}", tab.get())>
-                <ErrorNotice error=action_error(submit)/>
-                <ErrorNotice error=action_error(reset)/>
-                {move || submit.value().get().and_then(|r| r.ok()).map(|r| {
-                    let mut text = if r.repeated {
-                        format!("该申请已提交过：批次号 {}，共 {} 人。", r.batch.batch_no, r.batch.members)
-                    } else {
-                        format!("已发起批量办卡：批次号 {}，共 {} 人，领卡网点 {}。", r.batch.batch_no, r.batch.members, r.batch.branch_name)
-                    };
-                    if r.skipped > 0 {
-                        text.push_str(&format!("另有 {} 人已被他人处理。", r.skipped));
-                    }
-                    view! { <p class="notice" role="status">{text}</p> }
-                })}
-                {move || reset.value().get().and_then(|r| r.ok()).map(|n| view! {
-                    <p class="notice" role="status">{format!("已将 {n} 人改为待办卡，可再次发起批量办卡。")}</p>
-                })}
-                {move || (TABS[tab.get()].1.len() > 1).then(|| view! {
-                    <div class="field">
-                        <label for="sub-state">"办卡进度"</label>
-                        <select id="sub-state" on:change=move |ev| {
-                            sub_state.set(event_target_value(&ev).parse().unwrap_or(0));
-                            page.set(1);
-                        }>
-                            {TABS[tab.get()].1.iter().enumerate().map(|(i, s)| view! {
-                                <option value=i.to_string()>{s.label()}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                })}
-                // the batch buttons, where the lifecycle lets a union act on this tab's cards
-                {move || {
-                    let actions = available(state(), Role::Union);
-                    actions.contains(&CardAction::Submit).then(|| view! {
-                        <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let o = overview.await.ok();
-                                let lock = o.as_ref().map(|o| o.batch_lock.clone()).unwrap_or_else(|| Some(String::new()));
-                let locked = lock.is_some();
-                                let pending = o.as_ref().and_then(|o| o.by_state.iter().find(|c| c.state == CardState::Pending).map(|c| c.count)).unwrap_or(0);
-                                let branch = info.await.ok().map(|i| {
-                                    i.branches.iter().find(|b| b.code == i.form.pickup_branch).map(|b| b.name.clone()).unwrap_or_default()
-                                }).unwrap_or_default();
-                                // the info lock above says what is missing; the agreement is said here
-                                let agreement_note = lock.filter(|why| !why.is_empty() && o.as_ref().is_some_and(|o| o.missing.is_empty()));
-                                view! {
-                                    {agreement_note.map(|why| view! {
-                                        <div class="lock" role="note">
-                                            <p>{why}</p>
-                                            <A href="/union/info">"去登记批量开卡协议"</A>
-                                        </div>
-                                    })}
-                                    <div class="actions toolbar">
-                                        <button type="button" class="button primary"
-                                            disabled=move || locked || selected.read().is_empty() || submit.pending().get()
-                                            on:click=move |_| {
-                                                submit.dispatch(SubmitBatch { request_key: new_request_key(), members: selected.get(), all: false });
-                                            }>
-                                            {move || format!("发起批量办卡（已选 {} 人）", selected.read().len())}
-                                        </button>
-                                        <button type="button" class="button" disabled=locked || pending == 0
-                                            on:click=move |_| confirm_all.set(Some(new_request_key()))>
-                                            {format!("全部批量办卡（{pending} 人）")}
-                                        </button>
-                                    </div>
-                                    {move || confirm_all.get().map(|key| {
-                                        let branch = branch.clone();
-                                        view! {
-                                            <div class="confirm" role="alertdialog" aria-labelledby="confirm-all-text">
-                                                <p id="confirm-all-text">{format!("将为全部 {pending} 名待办卡会员发起批量办卡，领卡网点：{branch}。确定提交吗？")}</p>
-                                                <div class="actions">
-                                                    <button type="button" class="button primary" disabled=move || submit.pending().get()
-                                                        on:click=move |_| {
-                                                            submit.dispatch(SubmitBatch { request_key: key.clone(), members: Vec::new(), all: true });
-                                                        }>"确定提交"</button>
-                                                    <button type="button" class="button" on:click=move |_| confirm_all.set(None)>"取消"</button>
-                                                </div>
-                                            </div>
-                                        }
-                                    })}
-                                }
-                            })}
-                        </Suspense>
-                    })
-                }}
-                {move || (state() == CardState::AwaitingDelivery).then(|| view! {
-                    <DeliveryPanel deliveries=deliveries desk=delivery/>
-                })}
-                {move || (state() == CardState::AwaitingDistribution).then(|| view! {
-                    <DuePanel deliveries=deliveries desk=delivery selected=selected/>
-                })}
-                {move || (state() != CardState::Rejected).then(|| view! {
-                    <div class="filters">
-                        <div class="field search">
-                            <label for="card-search">"查找：姓名或证件号码、手机号后4至6位"</label>
-                            <input id="card-search" type="search" prop:value=move || search.get()
-                                on:change=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
-                        </div>
-                    </div>
-                })}
-                {move || if state() == CardState::Rejected {
-                    view! { <RejectedList rejected=rejected page=page selected=selected reset=reset toggle=toggle/> }.into_any()
+        </div>
+        <section id="card-panel" role="tabpanel" aria-labelledby=move || format!("tab-{}", tab.get())>
+            <ErrorNotice error=action_error(submit)/>
+            <ErrorNotice error=action_error(reset)/>
+            {move || submit.value().get().and_then(|r| r.ok()).map(|r| {
+                let mut text = if r.repeated {
+                    format!("该申请已提交过：批次号 {}，共 {} 人。", r.batch.batch_no, r.batch.members)
                 } else {
-                    let actions = available(state(), Role::Union);
-                    let selectable = actions.contains(&CardAction::Submit) || actions.contains(&CardAction::Distribute);
-                    view! {
-                        <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
-                            {move || Suspend::new(async move {
-                                match list.await {
-                                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                                    Ok(p) if p.items.is_empty() => view! { <p class="empty">"这里暂时没有会员。"</p> }.into_any(),
-                                    Ok(p) => view! {
-                                        <TableRegion label="会员列表">
-                                            <table class="stack card-list">
-                                                <thead><tr>
-                                                    {selectable.then(|| view! { <th scope="col">"选择"</th> })}
-                                                    <th scope="col">"姓名"</th><th scope="col">"证件号码"</th><th scope="col">"手机号码"</th>
-                                                    <th scope="col">"部门"</th><th scope="col">"办卡状态"</th>
-                                                </tr></thead>
-                                                <tbody>
-                                                    {p.items.iter().cloned().map(|m| {
-                                                        let id = m.id;
-                                                        view! {
-                                                            <tr>
-                                                                {selectable.then(|| view! {
-                                                                    <td data-label="选择">
-                                                                        <input type="checkbox" id=format!("pick-{id}") aria-label=format!("选择 {}", m.name)
-                                                                            prop:checked=move || selected.read().contains(&id)
-                                                                            on:change=move |ev| toggle(id, event_target_checked(&ev))/>
-                                                                    </td>
-                                                                })}
-                                                                <td data-label="姓名"><A href=format!("/union/members/{id}")>{m.name.clone()}</A></td>
-                                                                <td data-label="证件号码" class="mono">{m.id_number_masked.clone()}</td>
-                                                                <td data-label="手机号码" class="mono">{m.phone_masked.clone()}</td>
-                                                                <td data-label="部门">{m.department.clone()}</td>
-                                                                <td data-label="办卡状态"><span class=format!("state-tag state-{}", m.card_state.as_str())>{m.card_state.label()}</span></td>
-                                                            </tr>
-                                                        }
-                                                    }).collect_view()}
-                                                </tbody>
-                                            </table>
-                                        </TableRegion>
-                                        <Pager page=p.page total=p.total page_size=p.page_size on_page=Callback::new(move |n| page.set(n))/>
-                                    }.into_any(),
-                                }
-                            })}
-                        </Transition>
-                    }.into_any()
-                }}
-            </section>
-        </Portal>
+                    format!("已发起批量办卡：批次号 {}，共 {} 人，领卡网点 {}。", r.batch.batch_no, r.batch.members, r.batch.branch_name)
+                };
+                if r.skipped > 0 {
+                    text.push_str(&format!("另有 {} 人已被他人处理。", r.skipped));
+                }
+                view! { <p class="notice" role="status">{text}</p> }
+            })}
+            {move || reset.value().get().and_then(|r| r.ok()).map(|n| view! {
+                <p class="notice" role="status">{format!("已将 {n} 人改为待办卡，可再次发起批量办卡。")}</p>
+            })}
+            {move || (TABS[tab.get()].1.len() > 1).then(|| view! {
+                <div class="field">
+                    <label for="sub-state">"办卡进度"</label>
+                    <select id="sub-state" on:change=move |ev| {
+                        sub_state.set(event_target_value(&ev).parse().unwrap_or(0));
+                        page.set(1);
+                    }>
+                        {TABS[tab.get()].1.iter().enumerate().map(|(i, s)| view! {
+                            <option value=i.to_string()>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            // the batch buttons, where the lifecycle lets a union act on this tab's cards
+            {move || {
+                let actions = available(state(), Role::Union);
+                actions.contains(&CardAction::Submit).then(|| view! {
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let o = overview.await.ok();
+                            let lock = o.as_ref().map(|o| o.batch_lock.clone()).unwrap_or_else(|| Some(String::new()));
+            let locked = lock.is_some();
+                            let pending = o.as_ref().and_then(|o| o.by_state.iter().find(|c| c.state == CardState::Pending).map(|c| c.count)).unwrap_or(0);
+                            let branch = info.await.ok().map(|i| {
+                                i.branches.iter().find(|b| b.code == i.form.pickup_branch).map(|b| b.name.clone()).unwrap_or_default()
+                            }).unwrap_or_default();
+                            // the info lock above says what is missing; the agreement is said here
+                            let agreement_note = lock.filter(|why| !why.is_empty() && o.as_ref().is_some_and(|o| o.missing.is_empty()));
+                            view! {
+                                {agreement_note.map(|why| view! {
+                                    <div class="lock" role="note">
+                                        <p>{why}</p>
+                                        <a href="/union/info">"去登记批量开卡协议"</a>
+                                    </div>
+                                })}
+                                <div class="actions toolbar">
+                                    <button type="button" class="button primary"
+                                        disabled=move || locked || selected.read().is_empty() || submit.pending().get()
+                                        on:click=move |_| {
+                                            submit.dispatch(SubmitBatch { request_key: new_request_key(), members: selected.get(), all: false });
+                                        }>
+                                        {move || format!("发起批量办卡（已选 {} 人）", selected.read().len())}
+                                    </button>
+                                    <button type="button" class="button" disabled=locked || pending == 0
+                                        on:click=move |_| confirm_all.set(Some(new_request_key()))>
+                                        {format!("全部批量办卡（{pending} 人）")}
+                                    </button>
+                                </div>
+                                {move || confirm_all.get().map(|key| {
+                                    let branch = branch.clone();
+                                    view! {
+                                        <div class="confirm" role="alertdialog" aria-labelledby="confirm-all-text">
+                                            <p id="confirm-all-text">{format!("将为全部 {pending} 名待办卡会员发起批量办卡，领卡网点：{branch}。确定提交吗？")}</p>
+                                            <div class="actions">
+                                                <button type="button" class="button primary" disabled=move || submit.pending().get()
+                                                    on:click=move |_| {
+                                                        submit.dispatch(SubmitBatch { request_key: key.clone(), members: Vec::new(), all: true });
+                                                    }>"确定提交"</button>
+                                                <button type="button" class="button" on:click=move |_| confirm_all.set(None)>"取消"</button>
+                                            </div>
+                                        </div>
+                                    }
+                                })}
+                            }
+                        })}
+                    </Suspense>
+                })
+            }}
+            {move || (state() == CardState::AwaitingDelivery).then(|| view! {
+                <DeliveryPanel deliveries=deliveries desk=delivery/>
+            })}
+            {move || (state() == CardState::AwaitingDistribution).then(|| view! {
+                <DuePanel deliveries=deliveries desk=delivery selected=selected/>
+            })}
+            {move || (state() != CardState::Rejected).then(|| view! {
+                <div class="filters">
+                    <div class="field search">
+                        <label for="card-search">"查找：姓名或证件号码、手机号后4至6位"</label>
+                        <input id="card-search" type="search" prop:value=move || search.get()
+                            on:change=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
+                    </div>
+                </div>
+            })}
+            {move || if state() == CardState::Rejected {
+                view! { <RejectedList rejected=rejected page=page selected=selected reset=reset toggle=toggle/> }.into_any()
+            } else {
+                let actions = available(state(), Role::Union);
+                let selectable = actions.contains(&CardAction::Submit) || actions.contains(&CardAction::Distribute);
+                view! {
+                    <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
+                        {move || Suspend::new(async move {
+                            match list.await {
+                                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                                Ok(p) if p.items.is_empty() => view! { <p class="empty">"这里暂时没有会员。"</p> }.into_any(),
+                                Ok(p) => view! {
+                                    <TableRegion label="会员列表">
+                                        <table class="stack card-list">
+                                            <thead><tr>
+                                                {selectable.then(|| view! { <th scope="col">"选择"</th> })}
+                                                <th scope="col">"姓名"</th><th scope="col">"证件号码"</th><th scope="col">"手机号码"</th>
+                                                <th scope="col">"部门"</th><th scope="col">"办卡状态"</th>
+                                            </tr></thead>
+                                            <tbody>
+                                                {p.items.iter().map(|m| {
+                                                    let id = m.id;
+                                                    view! {
+                                                        <tr>
+                                                            {selectable.then(|| view! {
+                                                                <td data-label="选择">
+                                                                    <input type="checkbox" id=format!("pick-{id}") aria-label=format!("选择 {}", m.name)
+                                                                        prop:checked=move || selected.read().contains(&id)
+                                                                        on:change=move |ev| toggle(id, event_target_checked(&ev))/>
+                                                                </td>
+                                                            })}
+                                                            <td data-label="姓名"><a href=format!("/union/members/{id}")>{m.name.clone()}</a></td>
+                                                            <td data-label="证件号码" class="mono">{m.id_number_masked.clone()}</td>
+                                                            <td data-label="手机号码" class="mono">{m.phone_masked.clone()}</td>
+                                                            <td data-label="部门">{m.department.clone()}</td>
+                                                            <td data-label="办卡状态"><span class=format!("state-tag state-{}", m.card_state.as_str())>{m.card_state.label()}</span></td>
+                                                        </tr>
+                                                    }
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </TableRegion>
+                                    <Pager page=p.page total=p.total page_size=p.page_size on_page=Callback::new(move |n| page.set(n))/>
+                                }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                }.into_any()
+            }}
+        </section>
     }
 }
 
@@ -325,7 +332,7 @@ fn RejectedList(
                 on:click=move |_| { reset.dispatch(ResetRejected { members: selected.get() }); }>
                 {move || format!("改为待办卡（已选 {} 人）", selected.read().len())}
             </button>
-            <a class="button" href="/union/cards/rejected.xlsx" download rel="external">"下载待处理清单"</a>
+            <a class="button" href="/union/cards/rejected.xlsx" download>"下载待处理清单"</a>
         </div>
         <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
             {move || Suspend::new(async move {
@@ -342,7 +349,7 @@ fn RejectedList(
                                             <input type="checkbox" id=format!("fix-{id}") prop:checked=move || selected.read().contains(&id)
                                                 on:change=move |ev| toggle(id, event_target_checked(&ev))/>
                                             <label for=format!("fix-{id}")>{format!("{}（{}）", m.name, m.id_number_masked)}</label>
-                                            <A href=format!("/union/members/{id}")>"修改信息"</A>
+                                            <a href=format!("/union/members/{id}")>"修改信息"</a>
                                         </div>
                                         <p class="meta">{format!("批次 {} · {} 退回 · {}", m.batch_no, format_time(m.rejected_at), m.department)}</p>
                                         <ul class="reasons">

@@ -74,6 +74,16 @@ fn send(file: web_sys::File, state: RwSignal<Upload>) {
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
+    view! {
+        <Portal role=Role::Union title="导入会员">
+            <UnionImportIsland/>
+        </Portal>
+    }
+}
+
+#[island]
+fn UnionImportIsland() -> impl IntoView {
+    crate::mark_hydrated();
     let state = RwSignal::new(Upload::Idle);
     let commit = ServerAction::<CommitImport>::new();
     let file_input = NodeRef::<leptos::html::Input>::new();
@@ -103,49 +113,47 @@ pub fn ImportPage() -> impl IntoView {
         },
     };
     view! {
-        <Portal role=Role::Union title="导入会员">
-            <h1>"导入会员"</h1>
-            <section class="card" aria-labelledby="step1">
-                <h2 id="step1">"第一步：下载会员模板"</h2>
-                <p>"模板已填好本工会的登记名称（B3单元格）。请勿修改、删减表头（第1至4行）；证件号码和手机号码列已设为文本格式。"</p>
-                <a class="button" href="/union/template.xlsx" download rel="external">"下载会员模板"</a>
-            </section>
-            <section class="card" aria-labelledby="step2">
-                <h2 id="step2">"第二步：上传填好的采集表"</h2>
-                <form class="form" on:submit=on_submit>
-                    <div class="field">
-                        <label for="import-file">"会员信息采集表（.xlsx）"</label>
-                        <input id="import-file" type="file" node_ref=file_input
-                            accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>
-                        <p class="hint">"上传后系统会先检查全部内容，确认无误后才会导入；有错误时不会导入任何会员。"</p>
+        <h1>"导入会员"</h1>
+        <section class="card" aria-labelledby="step1">
+            <h2 id="step1">"第一步：下载会员模板"</h2>
+            <p>"模板已填好本工会的登记名称（B3单元格）。请勿修改、删减表头（第1至4行）；证件号码和手机号码列已设为文本格式。"</p>
+            <a class="button" href="/union/template.xlsx" download>"下载会员模板"</a>
+        </section>
+        <section class="card" aria-labelledby="step2">
+            <h2 id="step2">"第二步：上传填好的采集表"</h2>
+            <form class="form" on:submit=on_submit>
+                <div class="field">
+                    <label for="import-file">"会员信息采集表（.xlsx）"</label>
+                    <input id="import-file" type="file" node_ref=file_input
+                        accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>
+                    <p class="hint">"上传后系统会先检查全部内容，确认无误后才会导入；有错误时不会导入任何会员。"</p>
+                </div>
+                <div class="actions">
+                    <button type="submit" class="primary"
+                        disabled=move || matches!(state.get(), Upload::Sending { .. } | Upload::Checking)>"上传并检查"</button>
+                </div>
+            </form>
+            {move || match state.get() {
+                Upload::Sending { percent } => Some(view! {
+                    <div class="progress-wrap" role="status">
+                        <label for="upload-progress">{format!("正在上传 {percent}%")}</label>
+                        <progress id="upload-progress" max="100" value=percent></progress>
                     </div>
-                    <div class="actions">
-                        <button type="submit" class="primary"
-                            disabled=move || matches!(state.get(), Upload::Sending { .. } | Upload::Checking)>"上传并检查"</button>
+                }.into_any()),
+                Upload::Checking => Some(view! {
+                    <div class="progress-wrap" role="status">
+                        <label for="upload-progress">"上传完成，正在逐项检查…"</label>
+                        <progress id="upload-progress"></progress>
                     </div>
-                </form>
-                {move || match state.get() {
-                    Upload::Sending { percent } => Some(view! {
-                        <div class="progress-wrap" role="status">
-                            <label for="upload-progress">{format!("正在上传 {percent}%")}</label>
-                            <progress id="upload-progress" max="100" value=percent></progress>
-                        </div>
-                    }.into_any()),
-                    Upload::Checking => Some(view! {
-                        <div class="progress-wrap" role="status">
-                            <label for="upload-progress">"上传完成，正在逐项检查…"</label>
-                            <progress id="upload-progress"></progress>
-                        </div>
-                    }.into_any()),
-                    Upload::Failed(m) => Some(view! { <p class="error" role="alert">{m}</p> }.into_any()),
-                    _ => None,
-                }}
-            </section>
-            {move || shown().map(|r| match r {
-                Err(m) => view! { <p class="error" role="alert">{m}</p> }.into_any(),
-                Ok(p) => view! { <PreviewView preview=p commit=commit/> }.into_any(),
-            })}
-        </Portal>
+                }.into_any()),
+                Upload::Failed(m) => Some(view! { <p class="error" role="alert">{m}</p> }.into_any()),
+                _ => None,
+            }}
+        </section>
+        {move || shown().map(|r| match r {
+            Err(m) => view! { <p class="error" role="alert">{m}</p> }.into_any(),
+            Ok(p) => view! { <PreviewView preview=p commit=commit/> }.into_any(),
+        })}
     }
 }
 
@@ -172,11 +180,11 @@ fn PreviewView(preview: ImportPreview, commit: ServerAction<CommitImport>) -> im
             {match preview.imported {
                 Some(n) => view! {
                     <p class="success" role="status">{format!("导入成功：已新增 {n} 名会员，办卡状态为“未办卡—待办卡”。")}</p>
-                    <a href="/union/members" rel="external">"查看会员信息"</a>
+                    <a href="/union/members">"查看会员信息"</a>
                 }.into_any(),
                 None if errors > 0 => view! {
                     <p class="error" role="alert">{format!("发现 {errors} 处错误，未导入任何会员。请按下表修改后重新上传；也可以下载标出错误的采集表，在原表上修改。")}</p>
-                    <p><a class="button" href=report_href download rel="external">"下载错误报告（标出错误的采集表）"</a></p>
+                    <p><a class="button" href=report_href download>"下载错误报告（标出错误的采集表）"</a></p>
                     <IssueTable preview=preview.clone()/>
                 }.into_any(),
                 None if preview.rows == 0 => view! {

@@ -11,21 +11,29 @@ use crate::{
 
 #[component]
 pub fn InfoPage() -> impl IntoView {
+    view! {
+        <Portal role=Role::Union title="单位信息">
+            <UnionInfoIsland/>
+        </Portal>
+    }
+}
+
+#[island]
+fn UnionInfoIsland() -> impl IntoView {
+    crate::mark_hydrated();
     let save = ServerAction::<SaveUnionInfo>::new();
     // loaded once: after a save the form keeps what the clerk typed, whether it was accepted or not
     let data = crate::wire::resource(|| (), |_| get_union_info());
     view! {
-        <Portal role=Role::Union title="单位信息">
-            <h1>"单位信息与工会组织信息"</h1>
-            <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(v) => view! { <InfoForm view=v save=save/> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </Portal>
+        <h1>"单位信息与工会组织信息"</h1>
+        <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(v) => view! { <InfoForm view=v save=save/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -2,7 +2,7 @@
 //! own rules (checked as the clerk types), and removal while no card is under way.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::members::{
@@ -16,34 +16,43 @@ use crate::{
 
 #[component]
 pub fn MemberPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<MemberId>().ok()).unwrap_or(MemberId(0));
+    let id =
+        use_params_map().read_untracked().get("id").and_then(|s| s.parse::<MemberId>().ok()).unwrap_or(MemberId(0));
+    view! {
+        <Portal role=Role::Union title="会员详情">
+            <UnionMemberIsland id=id/>
+        </Portal>
+    }
+}
+
+#[island]
+fn UnionMemberIsland(id: MemberId) -> impl IntoView {
+    crate::mark_hydrated();
+    let id = move || id;
     let save = ServerAction::<UpdateMember>::new();
     let data = crate::wire::resource(id, get_member);
     let corrections = crate::wire::resource(id, |m| list_corrections(Some(m)));
     view! {
-        <Portal role=Role::Union title="会员详情">
-            <p><a href="/union/members" rel="external">"← 返回会员信息"</a></p>
-            <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                        Ok(d) => view! { <MemberForm detail=d save=save/> }.into_any(),
-                    }
-                })}
-            </Suspense>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    corrections.await.ok().filter(|c| !c.is_empty()).map(|c| view! {
-                        <section class="card" aria-labelledby="corrections-heading">
-                            <h2 id="corrections-heading">"银行更正记录"</h2>
-                            <p class="hint">"银行在激活会员服务卡时，按会员出示的证件更正了以下信息。"</p>
-                            <CorrectionList items=c/>
-                        </section>
-                    })
-                })}
-            </Suspense>
-        </Portal>
+        <p><a href="/union/members">"← 返回会员信息"</a></p>
+        <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(d) => view! { <MemberForm detail=d save=save/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                corrections.await.ok().filter(|c| !c.is_empty()).map(|c| view! {
+                    <section class="card" aria-labelledby="corrections-heading">
+                        <h2 id="corrections-heading">"银行更正记录"</h2>
+                        <p class="hint">"银行在激活会员服务卡时，按会员出示的证件更正了以下信息。"</p>
+                        <CorrectionList items=c/>
+                    </section>
+                })
+            })}
+        </Suspense>
     }
 }
 
@@ -67,7 +76,7 @@ fn OpenReports(items: Vec<OpenReport>, identity_lock: Option<&'static str>) -> i
                     }).collect_view()}
                 </ul>
                 {locked.map(|why| view! { <p class="hint">{why}</p> })}
-                <p class="hint">"核实后在下方修改并保存，再到"<a href="/union/feedback" rel="external">"会员反馈"</a>"答复会员。"</p>
+                <p class="hint">"核实后在下方修改并保存，再到"<a href="/union/feedback">"会员反馈"</a>"答复会员。"</p>
             </section>
         }
     })
@@ -81,7 +90,7 @@ pub(crate) fn CorrectionList(items: Vec<CorrectionItem>) -> impl IntoView {
             {items.into_iter().map(|c| view! {
                 <li>
                     <span class="meta">{format_time(c.at)}</span>" "
-                    <A href=format!("/union/members/{}", c.member)>{c.member_name.clone()}</A>" "
+                    <a href=format!("/union/members/{}", c.member)>{c.member_name.clone()}</a>" "
                     {format!("{}：{} → {}", c.field_label, c.old_value, c.new_value)}
                 </li>
             }).collect_view()}

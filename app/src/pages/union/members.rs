@@ -44,7 +44,7 @@ pub fn MembersPage() -> impl IntoView {
                     overview.await.ok().map(|o| if o.missing.is_empty() {
                         view! {
                             <div class="actions toolbar">
-                                <a class="button" href="/union/template.xlsx" download rel="external">"下载会员模板"</a>
+                                <a class="button" href="/union/template.xlsx" download>"下载会员模板"</a>
                                 <A href="/union/import" attr:class="button primary">"导入会员"</A>
                             </div>
                         }.into_any()

@@ -9,7 +9,6 @@ pub mod member;
 pub mod members;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Why import and card applications are locked, naming what is missing.
 #[component]
@@ -20,7 +19,7 @@ pub(crate) fn InfoLock(missing: Vec<String>) -> impl IntoView {
                 <h2>"请先完善单位信息"</h2>
                 <p>"按操作指引，导入会员和办理会员服务卡前须完善单位信息和工会组织信息的必填项。尚未填写："
                     <strong>{missing.join("、")}</strong>"。"</p>
-                <A href="/union/info">"去完善单位信息"</A>
+                <a href="/union/info">"去完善单位信息"</a>
             </div>
         }
     })
