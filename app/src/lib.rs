@@ -40,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // wasm is the code of the islands (`#[island]`), the parts of a page that work in
                 // the browser, and it hydrates them once the page is idle. Pages without an
                 // island (the member's, the sign-in, the lists) load no script at all.
-                {hydrate.then(|| view! { <HydrationScripts options islands=true/> })}
+                {hydrate.then(|| view! { <IslandScripts options/> })}
                 <MetaTags/>
             </head>
             <body>
@@ -48,6 +48,64 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Loads the wasm once the page is idle and hydrates the page's islands (`#[island]`), in place
+/// of Leptos' `<HydrationScripts islands=true/>`, which also announces the JS and the wasm as
+/// preloads at high priority: on a slow phone link those 400 KB then compete with the page's
+/// stylesheet (Lighthouse's mobile run of the card desk: largest paint 3.0 s with them, against
+/// 1.5 s when the wasm came at low priority). The page is whole before any script runs, so
+/// nothing is lost by fetching the wasm after it. Each `<leptos-island>` names its hydration
+/// function (`data-component`), which the wasm exports; its props are in the element.
+#[component]
+fn IslandScripts(options: LeptosOptions) -> impl IntoView {
+    let (js, wasm) = built_file_names(&options);
+    let pkg = format!("/{}", options.site_pkg_dir);
+    let script = format!(
+        "const start=()=>import({js:?}).then(async m=>{{await m.default({{module_or_path:{wasm:?}}});m.hydrate();\
+         for(const el of document.querySelectorAll('leptos-island')){{const f=m[el.dataset.component];\
+         if(f){{await f(el);}}else{{console.warn('no island',el.dataset.component);}}}}}});\
+         'requestIdleCallback' in window?requestIdleCallback(start):start();",
+        js = format!("{pkg}/{}.js", js),
+        wasm = format!("{pkg}/{}.wasm", wasm),
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
+}
+
+/// The names of the built JS and wasm (without extension): with `hash-files`, each carries the
+/// content hash that `hash.txt` beside the server binary gives (cargo-leptos writes it), as Leptos
+/// names them.
+fn built_file_names(options: &LeptosOptions) -> (String, String) {
+    let name = options.output_name.to_string();
+    if !options.hash_files {
+        let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() { name.clone() } else { format!("{name}_bg") };
+        return (name, wasm);
+    }
+    #[cfg(feature = "ssr")]
+    {
+        static HASHES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+        let (js, wasm) = HASHES.get_or_init(|| {
+            let path = std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+                .unwrap_or_default();
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                tracing::error!("cannot read {}: {e}; the wasm cannot be named", path.display());
+                String::new()
+            });
+            let hash = |file: &str| {
+                text.lines()
+                    .filter_map(|line| line.split_once(':'))
+                    .find(|(f, _)| f.trim() == file)
+                    .map(|(_, h)| h.trim().to_string())
+                    .unwrap_or_default()
+            };
+            (hash("js"), hash("wasm"))
+        });
+        (format!("{name}.{js}"), format!("{name}.{wasm}"))
+    }
+    #[cfg(not(feature = "ssr"))]
+    (name.clone(), name)
 }
 
 /// The member's pages (会员服务平台, `/me` and `/me/login`) and the help centre (`/help…`, static

@@ -78,7 +78,9 @@ pub fn CalendarPage() -> impl IntoView {
 #[island]
 fn CalendarIsland(year: Option<i32>) -> impl IntoView {
     crate::mark_hydrated();
-    let year = move || year;
+    // the year shown: the address's, until a year is added here
+    let shown = RwSignal::new(year);
+    let year = move || shown.get();
     let edits = Edits {
         set_day: ServerAction::new(),
         remove_day: ServerAction::new(),
@@ -97,7 +99,13 @@ fn CalendarIsland(year: Option<i32>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(r) = edits.add_year.value().get() {
             if let Ok(y) = r {
-                let _ = window().location().assign(&format!("/supervisor/calendar?year={y}"));
+                // the new year is shown in place, the notice below stays, and the address
+                // names the year (a reload shows it again)
+                let to = format!("/supervisor/calendar?year={y}");
+                if let Ok(history) = window().history() {
+                    let _ = history.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&to));
+                }
+                shown.set(Some(y));
             }
             edits.notice.set(Some(r.map(|y| format!("已添加{y}年。请录入全年的放假和调休上班日期，核对后启用。"))));
         }
