@@ -74,57 +74,61 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
 
 /// The names of the built JS and wasm (without extension): with `hash-files`, each carries the
 /// content hash that `hash.txt` beside the server binary gives (cargo-leptos writes it), as Leptos
-/// names them.
+/// names them. Without a readable `hash.txt` the names are the plain ones, and the file is read
+/// again for the next page.
 fn built_file_names(options: &LeptosOptions) -> (String, String) {
     let name = options.output_name.to_string();
-    if !options.hash_files {
+    let plain = || {
         let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() { name.clone() } else { format!("{name}_bg") };
-        return (name, wasm);
+        (name.clone(), wasm)
+    };
+    if !options.hash_files {
+        return plain();
     }
     #[cfg(feature = "ssr")]
     {
         static HASHES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-        let (js, wasm) = HASHES.get_or_init(|| {
-            let path = std::env::current_exe()
-                .ok()
-                .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-                .unwrap_or_default();
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-                tracing::error!("cannot read {}: {e}; the wasm cannot be named", path.display());
-                String::new()
-            });
-            let hash = |file: &str| {
-                text.lines()
-                    .filter_map(|line| line.split_once(':'))
-                    .find(|(f, _)| f.trim() == file)
-                    .map(|(_, h)| h.trim().to_string())
-                    .unwrap_or_default()
-            };
-            (hash("js"), hash("wasm"))
-        });
-        (format!("{name}.{js}"), format!("{name}.{wasm}"))
+        if let Some((js, wasm)) = HASHES.get() {
+            return (format!("{name}.{js}"), format!("{name}.{wasm}"));
+        }
+        let path = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let hash = |file: &str| {
+            text.lines()
+                .filter_map(|line| line.split_once(':'))
+                .find(|(f, _)| f.trim() == file)
+                .map(|(_, h)| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+        };
+        match (hash("js"), hash("wasm")) {
+            (Some(js), Some(wasm)) => {
+                let (js, wasm) = HASHES.get_or_init(|| (js, wasm));
+                (format!("{name}.{js}"), format!("{name}.{wasm}"))
+            }
+            _ => {
+                tracing::error!("{} names no built JS and wasm: the pages name them without hashes", path.display());
+                plain()
+            }
+        }
     }
     #[cfg(not(feature = "ssr"))]
-    (name.clone(), name)
+    plain()
 }
 
-/// The member's pages (会员服务平台, `/me` and `/me/login`) and the help centre (`/help…`, static
-/// text) are sent without the wasm: a member
-/// on a phone downloads the page and its stylesheet, nothing else. Every control there is a plain
-/// HTML form whose POST the server answers with a redirect back to the page (server_fn's form
-/// redirects; an error comes back in the address and shows beside its field), and the sign-in
-/// keeps its step in the session, so nothing on them needs a script. So are all pages without an
-/// island (`Page::has_island`).
+/// Whether the page at `path` is sent without scripts: every page without an island
+/// (`Page::has_island`) and any address that is no page (页面不存在). The member's pages (会员服务平台,
+/// `/me` and `/me/login`) and the help centre are among them: a member on a phone downloads the
+/// page and its stylesheet, nothing else. Every control there is a plain HTML form whose POST the
+/// server answers with a redirect back to the page (server_fn's form redirects; an error comes
+/// back in the address and shows beside its field), and the sign-in keeps its step in the
+/// session, so nothing on them needs a script.
 pub fn script_free_path(path: &str) -> bool {
     let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
-    SCRIPT_FREE_AREAS
-        .iter()
-        .any(|area| path.strip_prefix(area).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
-        || Page::at(path).is_some_and(|page| !page.has_island())
+    !Page::at(path).is_some_and(Page::has_island)
 }
-
-/// Whole areas sent without scripts, addresses that match no page included (their 页面不存在 too).
-const SCRIPT_FREE_AREAS: [&str; 2] = ["/me", "/help"];
 
 fn script_free_page() -> bool {
     #[cfg(feature = "ssr")]
@@ -198,8 +202,8 @@ impl Page {
     }
 
     /// Whether the page holds an island (`#[island]`): the part of it that works in the
-    /// browser, hydrated from the wasm with its own chunk. The rest of every page, and the whole
-    /// of the others, is HTML from the server and not in the wasm at all.
+    /// browser, hydrated from the wasm. The rest of every page, and the whole of the others, is
+    /// HTML from the server and not in the wasm at all.
     fn has_island(self) -> bool {
         use Page::*;
         match self {
@@ -343,10 +347,12 @@ mod tests {
         ] {
             assert!(script_free_path(href.split(['?', '#']).next().unwrap()), "{href}");
         }
-        for href in
-            ["/union/members/3", "/union/cards", "/bank/batches/3", "/supervisor/accounts", "/member", "/helpdesk"]
-        {
+        for href in ["/union/members/3", "/union/cards", "/bank/batches/3", "/supervisor/accounts", "/union/info/"] {
             assert!(!script_free_path(href), "{href}");
+        }
+        // no page there: 页面不存在 needs no script
+        for href in ["/member", "/helpdesk", "/me/x", "/union/cards/x", "/nowhere"] {
+            assert!(script_free_path(href), "{href}");
         }
     }
 
@@ -362,8 +368,8 @@ mod tests {
             let address = pattern.replace(":id", "5");
             assert_eq!(Page::at(&address), Some(page), "{address}");
             assert_eq!(script_free_path(&address), !page.has_island(), "{address}");
-            // a page in an area sent without scripts has no island either
-            if SCRIPT_FREE_AREAS.iter().any(|a| address.starts_with(a)) {
+            // the member's pages and the help centre have no island
+            if address.starts_with("/me") || address.starts_with("/help") {
                 assert!(!page.has_island(), "{page:?}");
             }
         }

@@ -129,15 +129,6 @@ fn BankBatchIsland(id: BatchId) -> impl IntoView {
         |(b, s, p, _, _)| get_batch(b, s, p),
     );
     let review = Review { chosen: RwSignal::new(Vec::new()), draft: RwSignal::new(Draft::default()) };
-    // what was chosen belongs to its batch
-    Effect::new(move |before: Option<BatchId>| {
-        let now = id.get();
-        if before.is_some_and(|b| b != now) {
-            review.chosen.set(Vec::new());
-            review.draft.set(Draft::default());
-        }
-        now
-    });
     let error = action_error(send);
     let outcome = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {

@@ -29,6 +29,26 @@ struct Edits {
     publish: ServerAction<PublishCalendarYear>,
     /// The last removal, added year or publication: what it did, or why it was refused.
     notice: RwSignal<Option<Result<String, AppError>>>,
+    /// The year shown (`None`: the current one), as the address names it.
+    shown: RwSignal<Option<i32>>,
+}
+
+impl Edits {
+    /// Shows `year` in place (what was typed and tried out stays) and names it in the address, a
+    /// new entry in the browser's history when the supervisor chose it (Back shows the year
+    /// before), the same entry when the page moved there itself.
+    fn show(&self, year: i32, new_entry: bool) {
+        let to = format!("/supervisor/calendar?year={year}");
+        if let Ok(history) = window().history() {
+            let none = leptos::wasm_bindgen::JsValue::NULL;
+            let _ = if new_entry {
+                history.push_state_with_url(&none, "", Some(&to))
+            } else {
+                history.replace_state_with_url(&none, "", Some(&to))
+            };
+        }
+        self.shown.set(Some(year));
+    }
 }
 
 impl Edits {
@@ -78,16 +98,21 @@ pub fn CalendarPage() -> impl IntoView {
 #[island]
 fn CalendarIsland(year: Option<i32>) -> impl IntoView {
     crate::mark_hydrated();
-    // the year shown: the address's, until a year is added here
-    let shown = RwSignal::new(year);
-    let year = move || shown.get();
     let edits = Edits {
         set_day: ServerAction::new(),
         remove_day: ServerAction::new(),
         add_year: ServerAction::new(),
         publish: ServerAction::new(),
         notice: RwSignal::new(None),
+        shown: RwSignal::new(year),
     };
+    let year = move || edits.shown.get();
+    // Back and Forward between the years chosen here
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        let search = window().location().search().unwrap_or_default();
+        let year = search.trim_start_matches('?').split('&').find_map(|p| p.strip_prefix("year=")?.parse().ok());
+        edits.shown.set(year);
+    });
     let data = crate::wire::resource(move || (year(), edits.version()), |(y, _)| get_calendar(y));
     let input = RwSignal::new(DayInput {
         date: String::new(),
@@ -99,13 +124,8 @@ fn CalendarIsland(year: Option<i32>) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(r) = edits.add_year.value().get() {
             if let Ok(y) = r {
-                // the new year is shown in place, the notice below stays, and the address
-                // names the year (a reload shows it again)
-                let to = format!("/supervisor/calendar?year={y}");
-                if let Ok(history) = window().history() {
-                    let _ = history.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&to));
-                }
-                shown.set(Some(y));
+                // the new year is shown in place and the notice below stays
+                edits.show(y, false);
             }
             edits.notice.set(Some(r.map(|y| format!("已添加{y}年。请录入全年的放假和调休上班日期，核对后启用。"))));
         }
@@ -177,9 +197,17 @@ fn CalendarBody(data: CalendarView, edits: Edits, fields: DayFields, due: DueSta
                 <ul class="year-picker">
                     {data.years.iter().map(|y| {
                         let current = (y.year == year).then_some("true");
+                        let chosen = y.year;
+                        // a plain link without the script; with it, the year is shown in place
+                        let choose = move |ev: leptos::ev::MouseEvent| {
+                            if ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key()) {
+                                ev.prevent_default();
+                                edits.show(chosen, true);
+                            }
+                        };
                         view! {
                             <li>
-                                <a href=format!("/supervisor/calendar?year={}", y.year) aria-current=current>
+                                <a href=format!("/supervisor/calendar?year={}", y.year) aria-current=current on:click=choose>
                                     <span class="year">{format!("{}年", y.year)}</span>
                                     <span class="year-state">{y.status()}</span>
                                 </a>
