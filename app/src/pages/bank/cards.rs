@@ -40,7 +40,6 @@ pub fn BankCardsPage() -> impl IntoView {
 
 #[island]
 fn BankCardsIsland() -> impl IntoView {
-    crate::mark_hydrated();
     let state = RwSignal::new(CardState::Distributed);
     let query = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
@@ -73,9 +72,12 @@ fn BankCardsIsland() -> impl IntoView {
             <div class="field">
                 <label for="card-state">"办卡状态"</label>
                 <select id="card-state" on:change=move |ev| {
-                    state.set(CardState::parse(&event_target_value(&ev)).unwrap_or(CardState::Distributed));
-                    page.set(1);
-                    desk.selected.set(Vec::new());
+                    // the options are the desk's states; anything else changes nothing
+                    if let Some(chosen) = CardState::parse(&event_target_value(&ev)) {
+                        state.set(chosen);
+                        page.set(1);
+                        desk.selected.set(Vec::new());
+                    }
                 }>
                     {CardState::BANK_DESK.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                 </select>
