@@ -56,7 +56,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// stylesheet (Lighthouse's mobile run of the card desk: largest paint 3.0 s with them, against
 /// 1.5 s when the wasm came at low priority). The page is whole before any script runs, so
 /// nothing is lost by fetching the wasm after it. Each `<leptos-island>` names its hydration
-/// function (`data-component`), which the wasm exports; its props are in the element.
+/// function (`data-component`), which the wasm exports; its props are in the element. Once every
+/// island has hydrated, a frame later (after the islands' first effects), the body is marked
+/// `data-hydrated`, so that the browser tests click and type only into a live page: a field
+/// filled before hydration takes the form's own value again, and a click does nothing.
 #[component]
 fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     let (js, wasm) = built_file_names(&options);
@@ -64,7 +67,8 @@ fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     let script = format!(
         "const start=()=>import({js:?}).then(async m=>{{await m.default({{module_or_path:{wasm:?}}});m.hydrate();\
          for(const el of document.querySelectorAll('leptos-island')){{const f=m[el.dataset.component];\
-         if(f){{await f(el);}}else{{console.warn('no island',el.dataset.component);}}}}}});\
+         if(f){{await f(el);}}else{{console.warn('no island',el.dataset.component);}}}}\
+         requestAnimationFrame(()=>document.body.setAttribute('data-hydrated',''));}});\
          'requestIdleCallback' in window?requestIdleCallback(start):start();",
         js = format!("{pkg}/{}.js", js),
         wasm = format!("{pkg}/{}.wasm", wasm),
@@ -139,20 +143,6 @@ fn script_free_page() -> bool {
     {
         false
     }
-}
-
-/// Marks the page's body once its island has hydrated, a frame after the island's first effects
-/// (each island calls this first), so that the browser tests click and type only into a live page: a field
-/// filled before hydration takes the form's own value again, and a click does nothing.
-pub(crate) fn mark_hydrated() {
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| {
-        request_animation_frame(|| {
-            if let Some(body) = document().body() {
-                let _ = body.set_attribute("data-hydrated", "");
-            }
-        })
-    });
 }
 
 /// Every page of the app, named so that a route can say which one it shows.

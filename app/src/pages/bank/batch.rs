@@ -117,7 +117,6 @@ pub fn BatchPage() -> impl IntoView {
 
 #[island]
 fn BankBatchIsland(id: BatchId) -> impl IntoView {
-    crate::mark_hydrated();
     let id = Signal::stored(id);
     let state = RwSignal::new(Some(CardState::Submitted));
     let page = RwSignal::new(1i64);

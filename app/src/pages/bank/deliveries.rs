@@ -29,7 +29,6 @@ pub fn DeliveriesPage() -> impl IntoView {
 
 #[island]
 fn BankDeliveriesIsland() -> impl IntoView {
-    crate::mark_hydrated();
     let desk = Desk { open: ServerAction::<OpenDelivery>::new(), step: ServerAction::<DeliveryStep>::new() };
     let moved = (changes(desk.open), changes(desk.step));
     let query = RwSignal::new(String::new());

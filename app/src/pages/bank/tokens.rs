@@ -32,7 +32,6 @@ pub fn TokensPage() -> impl IntoView {
 
 #[island]
 fn BankTokensIsland() -> impl IntoView {
-    crate::mark_hydrated();
     let create = ServerAction::<CreateToken>::new();
     let rotate = ServerAction::<RotateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();

@@ -34,7 +34,6 @@ pub fn AccountsPage() -> impl IntoView {
 
 #[island]
 fn AccountsIsland() -> impl IntoView {
-    crate::mark_hydrated();
     let create = ServerAction::<CreateAccount>::new();
     let reset = ServerAction::<ResetPassword>::new();
     let disable = ServerAction::<SetAccountDisabled>::new();

@@ -97,7 +97,6 @@ pub fn CalendarPage() -> impl IntoView {
 
 #[island]
 fn CalendarIsland(year: Option<i32>) -> impl IntoView {
-    crate::mark_hydrated();
     let edits = Edits {
         set_day: ServerAction::new(),
         remove_day: ServerAction::new(),

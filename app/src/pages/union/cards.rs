@@ -75,7 +75,6 @@ pub fn CardsPage() -> impl IntoView {
 
 #[island]
 fn UnionCardsIsland() -> impl IntoView {
-    crate::mark_hydrated();
     let tab = RwSignal::new(0usize);
     let sub_state = RwSignal::new(0usize);
     let page = RwSignal::new(1i64);

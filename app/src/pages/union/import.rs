@@ -83,7 +83,6 @@ pub fn ImportPage() -> impl IntoView {
 
 #[island]
 fn UnionImportIsland() -> impl IntoView {
-    crate::mark_hydrated();
     let state = RwSignal::new(Upload::Idle);
     let commit = ServerAction::<CommitImport>::new();
     let file_input = NodeRef::<leptos::html::Input>::new();

@@ -20,7 +20,6 @@ pub fn InfoPage() -> impl IntoView {
 
 #[island]
 fn UnionInfoIsland() -> impl IntoView {
-    crate::mark_hydrated();
     let save = ServerAction::<SaveUnionInfo>::new();
     // loaded once: after a save the form keeps what the clerk typed, whether it was accepted or not
     let data = crate::wire::resource(|| (), |_| get_union_info());

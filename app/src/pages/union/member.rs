@@ -27,7 +27,6 @@ pub fn MemberPage() -> impl IntoView {
 
 #[island]
 fn UnionMemberIsland(id: MemberId) -> impl IntoView {
-    crate::mark_hydrated();
     let id = move || id;
     let save = ServerAction::<UpdateMember>::new();
     let data = crate::wire::resource(id, get_member);
