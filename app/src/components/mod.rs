@@ -6,4 +6,4 @@ mod widgets;
 
 pub use chart::{Bar, BarChart, Column, ColumnChart};
 pub use layout::{Portal, PublicFrame};
-pub use widgets::{ErrorNotice, FieldMessage, Pager, PagerLinks, StateCounts, TableRegion};
+pub use widgets::{ErrorNotice, FieldMessage, FormFields, Pager, PagerLinks, ServerForm, StateCounts, TableRegion};

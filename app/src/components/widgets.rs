@@ -19,6 +19,46 @@ pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
     }
 }
 
+/// A form that a server function answers. With the page's script, submitting it calls `submit`
+/// with the form's fields, which dispatches the island's action in place; before the script has
+/// run, or without it, the browser posts the same fields to `action` (the server function's
+/// address) itself. Leptos' `ActionForm` does the same but reads the fields back into each
+/// server function's arguments with `serde_qs`, compiled into the wasm once per form.
+#[component]
+pub fn ServerForm(
+    /// The server function's address (`ServerAction::url`).
+    action: &'static str,
+    #[prop(into)] class: String,
+    submit: Callback<FormFields>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=action class=class novalidate=true
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit.run(FormFields::of(&ev));
+            }>
+            {children()}
+        </form>
+    }
+}
+
+/// The fields of a submitted form, read by name.
+pub struct FormFields(Option<leptos::web_sys::FormData>);
+
+impl FormFields {
+    fn of(ev: &leptos::ev::SubmitEvent) -> Self {
+        use leptos::wasm_bindgen::JsCast;
+        let form = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
+        FormFields(form.and_then(|f| leptos::web_sys::FormData::new_with_form(&f).ok()))
+    }
+
+    /// The value of the field named `name` ("" when there is none).
+    pub fn get(&self, name: &str) -> String {
+        self.0.as_ref().and_then(|d| d.get(name).as_string()).unwrap_or_default()
+    }
+}
+
 /// The message under one form field, from the server's answer or the browser's own check.
 #[component]
 pub fn FieldMessage(#[prop(into)] id: String, #[prop(into)] message: Signal<Option<String>>) -> impl IntoView {

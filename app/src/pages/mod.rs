@@ -32,6 +32,15 @@ pub(crate) fn page_number(query: &leptos_router::params::ParamsMap) -> i64 {
     query.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1)
 }
 
+/// The address of `action`'s server function, where its form posts without the script.
+pub fn address<I, O>(_: ServerAction<I>) -> &'static str
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    I::url()
+}
+
 /// The error of the last call of an action, if it failed.
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<crate::error::AppError>>
 where

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use crate::{
     api::bank_tokens::{list_tokens, CreateToken, NewToken, RevokeToken, RotateToken},
-    components::{ErrorNotice, FieldMessage, Portal, TableRegion},
+    components::{ErrorNotice, FieldMessage, FormFields, Portal, ServerForm, TableRegion},
     domain::{format_time, role::Role},
-    pages::{action_error, changes},
+    pages::{action_error, address, changes},
 };
 
 /// The token just made, with what to do with it.
@@ -53,12 +53,13 @@ fn BankTokensIsland() -> impl IntoView {
     view! {
         <h1>"接口令牌"</h1>
         <p class="hint">"银行系统通过接口 /api/bank/v1 查询批次、提交审核结果，使用本页创建的令牌。令牌代表本行，以创建人的身份操作，每次使用均记入审计日志。"</p>
-        <ActionForm action=create attr:class="form inline-form" attr:novalidate=true>
+        <ServerForm action=address(create) class="form inline-form"
+            submit=Callback::new(move |f: FormFields| { create.dispatch(CreateToken { name: f.get("name") }); })>
             <label for="token-name">"令牌用途"</label>
             <input id="token-name" name="name" type="text" maxlength="50" required placeholder="例如：信贷系统对接"
                 aria-describedby="token-name-error"/>
             <button type="submit" class="primary" disabled=move || create.pending().get()>"创建令牌"</button>
-        </ActionForm>
+        </ServerForm>
         <FieldMessage id="token-name-error" message=name_error/>
         {move || shown().map(|t| view! { <ShownOnce token=t/> })}
         <ErrorNotice error=row_error/>
@@ -77,6 +78,7 @@ fn BankTokensIsland() -> impl IntoView {
                                 <tbody>
                                     {tokens.into_iter().map(|t| {
                                         let (rotate_label, revoke_label) = (format!("更换令牌 {}", t.name), format!("停用令牌 {}", t.name));
+                                        let id = t.id;
                                         view! {
                                         <tr>
                                             <td class="title">{t.name.clone()}</td>
@@ -88,14 +90,16 @@ fn BankTokensIsland() -> impl IntoView {
                                             <td class="row-actions">
                                                 {(!t.revoked).then(|| view! {
                                                     <div class="actions">
-                                                        <ActionForm action=rotate attr:class="inline">
-                                                            <input type="hidden" name="id" value=t.id.to_string()/>
+                                                        <ServerForm action=address(rotate) class="inline"
+                                                            submit=Callback::new(move |_| { rotate.dispatch(RotateToken { id }); })>
+                                                            <input type="hidden" name="id" value=id.to_string()/>
                                                             <button type="submit" aria-label=rotate_label>"更换"</button>
-                                                        </ActionForm>
-                                                        <ActionForm action=revoke attr:class="inline">
-                                                            <input type="hidden" name="id" value=t.id.to_string()/>
+                                                        </ServerForm>
+                                                        <ServerForm action=address(revoke) class="inline"
+                                                            submit=Callback::new(move |_| { revoke.dispatch(RevokeToken { id }); })>
+                                                            <input type="hidden" name="id" value=id.to_string()/>
                                                             <button type="submit" aria-label=revoke_label>"停用"</button>
-                                                        </ActionForm>
+                                                        </ServerForm>
                                                     </div>
                                                 })}
                                             </td>

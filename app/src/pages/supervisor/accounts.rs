@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use crate::{
     api::accounts::{list_accounts, parent_options, CreateAccount, Credentials, ResetPassword, SetAccountDisabled},
-    components::{ErrorNotice, FieldMessage, Pager, Portal, TableRegion},
-    domain::{last_login_label, role::Role},
-    pages::action_error,
+    components::{ErrorNotice, FieldMessage, FormFields, Pager, Portal, ServerForm, TableRegion},
+    domain::{ids::UnionId, last_login_label, role::Role},
+    pages::{action_error, address},
 };
 
 #[component]
@@ -52,7 +52,16 @@ fn AccountsIsland() -> impl IntoView {
         <h1>"账号管理"</h1>
         <section class="card" aria-labelledby="create-heading">
             <h2 id="create-heading">"开设下级工会账号"</h2>
-            <ActionForm action=create attr:class="form grid" attr:novalidate=true>
+            <ServerForm action=address(create) class="form grid"
+                submit=Callback::new(move |f: FormFields| {
+                    create.dispatch(CreateAccount {
+                        // the choices are the server's own ids; 0 is no union, which it refuses
+                        parent_id: UnionId(f.get("parent_id").parse().unwrap_or(0)),
+                        level: f.get("level"),
+                        union_name: f.get("union_name"),
+                        username: f.get("username"),
+                    });
+                })>
                 <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
                     {move || Suspend::new(async move {
                         let opts = parents.await.unwrap_or_default();
@@ -109,7 +118,7 @@ fn AccountsIsland() -> impl IntoView {
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || create.pending().get()>"开设账号"</button>
                 </div>
-            </ActionForm>
+            </ServerForm>
             {move || create.value().get().and_then(|r| r.ok()).map(|c| view! { <CredentialsBox creds=c heading="账号已开设"/> })}
         </section>
 

@@ -10,14 +10,14 @@ use crate::{
         calendar_due, get_calendar, AddCalendarYear, CalendarDay, CalendarView, CalendarYear, DueDate,
         PublishCalendarYear, RemoveCalendarDay, SetCalendarDay, NAME_MAX_CHARS,
     },
-    components::{ErrorNotice, FieldMessage, Portal, TableRegion},
+    components::{ErrorNotice, FieldMessage, Portal, ServerForm, TableRegion},
     domain::{
         calendar::{DayKind, SpecialDay, DISTRIBUTION_WORKING_DAYS},
         format_time,
         role::Role,
     },
     error::AppError,
-    pages::{action_error, refused_snapshot},
+    pages::{action_error, address, refused_snapshot},
 };
 
 /// The page's edits; each refreshes the calendar and the deadline tried out.
@@ -368,7 +368,14 @@ fn DayForm(year: i32, set_day: ServerAction<SetCalendarDay>, fields: DayFields) 
         <section class="card" aria-labelledby="edit-heading">
             <h2 id="edit-heading">"添加或修改日期"</h2>
             <p class="hint">"填写已有的日期即修改该日。调休上班只能设在周六或周日。"</p>
-            <ActionForm action=set_day attr:class="form day-form" attr:novalidate=true>
+            <ServerForm action=address(set_day) class="form day-form"
+                submit=Callback::new(move |_| {
+                    let DayInput { date, kind, name } = fields.input.get_untracked();
+                    // the select offers only the kinds there are
+                    if let Some(kind) = DayKind::parse(&kind) {
+                        set_day.dispatch(SetCalendarDay { date, kind, name });
+                    }
+                })>
                 <div class="field">
                     <label for="cal-date">"日期"</label>
                     <input id="cal-date" name="date" type="date" required node_ref=fields.date_input
@@ -398,7 +405,7 @@ fn DayForm(year: i32, set_day: ServerAction<SetCalendarDay>, fields: DayFields) 
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || set_day.pending().get()>"保存"</button>
                 </div>
-            </ActionForm>
+            </ServerForm>
             {saved}
         </section>
     }

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use crate::{
     api::unions::{get_union_info, SaveUnionInfo, UnionInfoView},
-    components::{ErrorNotice, FieldMessage, Portal},
+    components::{ErrorNotice, FieldMessage, Portal, ServerForm},
     domain::role::Role,
-    pages::{action_error, refused_snapshot},
+    pages::{action_error, address, refused_snapshot},
 };
 
 #[component]
@@ -94,7 +94,8 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl Into
                 <p class="notice">"尚未填写：" {missing.join("、")} "。完善后才能导入会员和办理会员服务卡。"</p>
             })
         }}
-        <ActionForm action=save attr:class="form grid" attr:novalidate=true>
+        <ServerForm action=address(save) class="form grid"
+            submit=Callback::new(move |_| { save.dispatch(SaveUnionInfo { info: form.get_untracked() }); })>
             <fieldset>
                 <legend>"工会组织信息"</legend>
                 {input("union_name", "工会名称", "工会在系统中登记的全称，须与会员信息采集表B3单元格完全一致，前后不留空格。")}
@@ -149,6 +150,6 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl Into
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>"保存"</button>
             </div>
-        </ActionForm>
+        </ServerForm>
     }
 }

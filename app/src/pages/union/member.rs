@@ -9,9 +9,9 @@ use crate::{
         get_member, list_corrections, CorrectionItem, DeleteMember, MemberDetail, OpenReport, UpdateMember,
         IDENTITY_FIELDS,
     },
-    components::{ErrorNotice, FieldMessage, Portal},
+    components::{ErrorNotice, FieldMessage, Portal, ServerForm},
     domain::{format_time, id_document::IdType, ids::MemberId, role::Role},
-    pages::{action_error, refused_snapshot},
+    pages::{action_error, address, refused_snapshot},
 };
 
 #[component]
@@ -165,7 +165,8 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
         <p class="subtitle">"办卡状态：" {detail.card_state.label()}</p>
         <p class="hint">"此页显示完整证件号码和手机号码，每次查看都会记入操作日志。"</p>
         <OpenReports items=detail.reports.clone() identity_lock=identity_lock/>
-        <ActionForm action=save attr:class="form grid" attr:novalidate=true>
+        <ServerForm action=address(save) class="form grid"
+            submit=Callback::new(move |_| { save.dispatch(UpdateMember { id, input: form.get_untracked() }); })>
             <input type="hidden" name="id" value=id.to_string()/>
             <fieldset>
                 <legend>"身份信息"</legend>
@@ -191,7 +192,7 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || save.pending().get() || !local.read().is_empty()>"保存修改"</button>
             </div>
-        </ActionForm>
+        </ServerForm>
         {detail.removable().then(|| view! {
             <section class="card danger" aria-labelledby="remove-heading">
                 <h2 id="remove-heading">"删除会员"</h2>
