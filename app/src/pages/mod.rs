@@ -1,5 +1,6 @@
 //! Pages, grouped by portal: `union/`, `supervisor/`, `bank/`, `me/`; sign-in pages at the top.
 
+pub mod act;
 pub mod bank;
 pub mod change_password;
 pub mod help;
@@ -32,15 +33,6 @@ pub(crate) fn page_number(query: &leptos_router::params::ParamsMap) -> i64 {
     query.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1)
 }
 
-/// The address of `action`'s server function, where its form posts without the script.
-pub fn address<I, O>(_: ServerAction<I>) -> &'static str
-where
-    I: leptos::server_fn::ServerFn<Output = O, Error = crate::error::AppError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
-{
-    I::url()
-}
-
 /// The error of the last call of an action, if it failed.
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<crate::error::AppError>>
 where
@@ -67,21 +59,4 @@ where
             _ => seen,
         }
     })
-}
-
-/// What the form held when the server last refused it. A server message about a field stands
-/// only while that field still holds the value it was about.
-pub fn refused_snapshot<I, O, F>(action: ServerAction<I>, form: RwSignal<F>) -> RwSignal<Option<F>>
-where
-    I: leptos::server_fn::ServerFn<Output = O, Error = crate::error::AppError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
-    F: Clone + Send + Sync + 'static,
-{
-    let snapshot = RwSignal::new(None);
-    Effect::new(move |_| {
-        if let Some(Err(_)) = action.value().get() {
-            snapshot.set(Some(form.get_untracked()));
-        }
-    });
-    snapshot
 }

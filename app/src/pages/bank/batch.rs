@@ -19,7 +19,7 @@ use crate::{
         role::Role,
     },
     error::AppError,
-    pages::{action_error, changes},
+    pages::act::Act,
 };
 
 /// A member the bank has chosen to return, with every reason, kept on the page until sent.
@@ -120,15 +120,15 @@ fn BankBatchIsland(id: BatchId) -> impl IntoView {
     let id = Signal::stored(id);
     let state = RwSignal::new(Some(CardState::Submitted));
     let page = RwSignal::new(1i64);
-    let send = ServerAction::<ReviewBatch>::new();
-    let made = ServerAction::<MarkCardsMade>::new();
-    let made_changes = changes(made);
+    let send = Act::<ReviewBatch>::new();
+    let made = Act::<MarkCardsMade>::new();
+    let made_changes = made.changes();
     let data = crate::wire::resource(
         move || (id.get(), state.get(), page.get(), send.version().get(), made_changes.get()),
         |(b, s, p, _, _)| get_batch(b, s, p),
     );
     let review = Review { chosen: RwSignal::new(Vec::new()), draft: RwSignal::new(Draft::default()) };
-    let error = action_error(send);
+    let error = send.error();
     let outcome = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         let Some(result) = send.value().get() else { return };
@@ -175,7 +175,7 @@ fn BankBatchIsland(id: BatchId) -> impl IntoView {
             </div>
         </div>
         // the outcome of 登记制卡完成 stays when the cards it moved leave the list
-        <ErrorNotice error=action_error(made)/>
+        <ErrorNotice error=made.error()/>
         {move || made.value().get().and_then(|r| r.ok()).map(|n| view! {
             <p class="success" role="status">{format!("已登记 {n} 张会员服务卡制卡完成，转入待送卡。")}</p>
         })}
@@ -246,7 +246,7 @@ fn BankBatchIsland(id: BatchId) -> impl IntoView {
 /// 制卡中: the bank records made cards, each with its number's last four digits (the shared
 /// lifecycle checks them here first, then on the server). Rows left empty stay 制卡中.
 #[component]
-fn MadeTable(batch: BatchId, items: Vec<ReviewItem>, made: ServerAction<MarkCardsMade>) -> impl IntoView {
+fn MadeTable(batch: BatchId, items: Vec<ReviewItem>, made: Act<MarkCardsMade>) -> impl IntoView {
     let tails = RwSignal::new(Vec::<(MemberId, String)>::new());
     let tried = RwSignal::new(false);
     let tail_of =

@@ -17,14 +17,14 @@ use crate::{
         ids::{MemberId, UnionId},
         role::Role,
     },
-    pages::{action_error, changes},
+    pages::act::Act,
 };
 
 #[derive(Clone, Copy)]
 struct Desk {
-    activate: ServerAction<ActivateCards>,
-    remake: ServerAction<RemakeCard>,
-    correct: ServerAction<CorrectMember>,
+    activate: Act<ActivateCards>,
+    remake: Act<RemakeCard>,
+    correct: Act<CorrectMember>,
     /// The ticked cards, with their union (one activation is for one union's cards).
     selected: RwSignal<Vec<(MemberId, UnionId)>>,
 }
@@ -45,12 +45,12 @@ fn BankCardsIsland() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
     let desk = Desk {
-        activate: ServerAction::<ActivateCards>::new(),
-        remake: ServerAction::<RemakeCard>::new(),
-        correct: ServerAction::<CorrectMember>::new(),
+        activate: Act::<ActivateCards>::new(),
+        remake: Act::<RemakeCard>::new(),
+        correct: Act::<CorrectMember>::new(),
         selected: RwSignal::new(Vec::new()),
     };
-    let moved = (changes(desk.activate), changes(desk.remake), changes(desk.correct));
+    let moved = (desk.activate.changes(), desk.remake.changes(), desk.correct.changes());
     let list = crate::wire::resource(
         move || (state.get(), search.get(), page.get(), (moved.0.get(), moved.1.get(), moved.2.get())),
         |(s, q, p, _)| list_bank_cards(s, q, p),
@@ -90,9 +90,9 @@ fn BankCardsIsland() -> impl IntoView {
             <button type="submit" class="button">"查找"</button>
         </form>
         <div role="status" aria-live="polite">
-            <ErrorNotice error=action_error(desk.activate)/>
-            <ErrorNotice error=action_error(desk.remake)/>
-            <ErrorNotice error=action_error(desk.correct)/>
+            <ErrorNotice error=desk.activate.error()/>
+            <ErrorNotice error=desk.remake.error()/>
+            <ErrorNotice error=desk.correct.error()/>
             {move || desk.correct.value().get().and_then(|r| r.ok()).map(|labels| view! {
                 <p class="notice">{format!("已更正会员信息：{}。工会可在会员信息中看到更正记录。", labels.join("、"))}</p>
             })}

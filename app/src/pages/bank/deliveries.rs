@@ -9,13 +9,13 @@ use crate::{
     api::deliveries::{list_bank_deliveries, DeliveryItem, DeliveryStep, OpenDelivery, UnscheduledItem},
     components::{ErrorNotice, Pager, Portal},
     domain::{card::DeliveryAction, format_time, role::Role},
-    pages::{action_error, changes},
+    pages::act::Act,
 };
 
 #[derive(Clone, Copy)]
 struct Desk {
-    open: ServerAction<OpenDelivery>,
-    step: ServerAction<DeliveryStep>,
+    open: Act<OpenDelivery>,
+    step: Act<DeliveryStep>,
 }
 
 #[component]
@@ -29,8 +29,8 @@ pub fn DeliveriesPage() -> impl IntoView {
 
 #[island]
 fn BankDeliveriesIsland() -> impl IntoView {
-    let desk = Desk { open: ServerAction::<OpenDelivery>::new(), step: ServerAction::<DeliveryStep>::new() };
-    let moved = (changes(desk.open), changes(desk.step));
+    let desk = Desk { open: Act::<OpenDelivery>::new(), step: Act::<DeliveryStep>::new() };
+    let moved = (desk.open.changes(), desk.step.changes());
     let query = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let pages = (RwSignal::new(1i64), RwSignal::new(1i64));
@@ -55,8 +55,8 @@ fn BankDeliveriesIsland() -> impl IntoView {
             <button type="submit" class="button">"查找"</button>
         </form>
         <div role="status" aria-live="polite">
-            <ErrorNotice error=action_error(desk.open)/>
-            <ErrorNotice error=action_error(desk.step)/>
+            <ErrorNotice error=desk.open.error()/>
+            <ErrorNotice error=desk.step.error()/>
             {move || desk.open.value().get().and_then(|r| r.ok()).map(|d| view! {
                 <p class="notice">{format!("已向{}提议送卡时间 {}，共 {} 张，等待工会确认。", d.union_name, format_time(d.scheduled_at), d.cards)}</p>
             })}

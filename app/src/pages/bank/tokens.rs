@@ -6,7 +6,7 @@ use crate::{
     api::bank_tokens::{list_tokens, CreateToken, NewToken, RevokeToken, RotateToken},
     components::{ErrorNotice, FieldMessage, FormFields, Portal, ServerForm, TableRegion},
     domain::{format_time, role::Role},
-    pages::{action_error, address, changes},
+    pages::act::Act,
 };
 
 /// The token just made, with what to do with it.
@@ -32,14 +32,14 @@ pub fn TokensPage() -> impl IntoView {
 
 #[island]
 fn BankTokensIsland() -> impl IntoView {
-    let create = ServerAction::<CreateToken>::new();
-    let rotate = ServerAction::<RotateToken>::new();
-    let revoke = ServerAction::<RevokeToken>::new();
-    let (made, rotated, revoked) = (changes(create), changes(rotate), changes(revoke));
+    let create = Act::<CreateToken>::new();
+    let rotate = Act::<RotateToken>::new();
+    let revoke = Act::<RevokeToken>::new();
+    let (made, rotated, revoked) = (create.changes(), rotate.changes(), revoke.changes());
     let data = crate::wire::resource(move || (made.get(), rotated.get(), revoked.get()), |_| list_tokens());
-    let create_error = action_error(create);
+    let create_error = create.error();
     let name_error = Signal::derive(move || create_error.get().and_then(|e| e.field_message("name")));
-    let row_error = Signal::derive(move || action_error(rotate).get().or_else(|| action_error(revoke).get()));
+    let row_error = Signal::derive(move || rotate.error().get().or_else(|| revoke.error().get()));
     // the newest token made or rotated, shown once
     let shown = move || {
         let pick = |a: Option<Result<NewToken, crate::error::AppError>>| a.and_then(|r| r.ok());
@@ -53,7 +53,7 @@ fn BankTokensIsland() -> impl IntoView {
     view! {
         <h1>"接口令牌"</h1>
         <p class="hint">"银行系统通过接口 /api/bank/v1 查询批次、提交审核结果，使用本页创建的令牌。令牌代表本行，以创建人的身份操作，每次使用均记入审计日志。"</p>
-        <ServerForm action=address(create) class="form inline-form"
+        <ServerForm action=create.address() class="form inline-form"
             submit=Callback::new(move |f: FormFields| { create.dispatch(CreateToken { name: f.get("name") }); })>
             <label for="token-name">"令牌用途"</label>
             <input id="token-name" name="name" type="text" maxlength="50" required placeholder="例如：信贷系统对接"
@@ -90,12 +90,12 @@ fn BankTokensIsland() -> impl IntoView {
                                             <td class="row-actions">
                                                 {(!t.revoked).then(|| view! {
                                                     <div class="actions">
-                                                        <ServerForm action=address(rotate) class="inline"
+                                                        <ServerForm action=rotate.address() class="inline"
                                                             submit=Callback::new(move |_| { rotate.dispatch(RotateToken { id }); })>
                                                             <input type="hidden" name="id" value=id.to_string()/>
                                                             <button type="submit" aria-label=rotate_label>"更换"</button>
                                                         </ServerForm>
-                                                        <ServerForm action=address(revoke) class="inline"
+                                                        <ServerForm action=revoke.address() class="inline"
                                                             submit=Callback::new(move |_| { revoke.dispatch(RevokeToken { id }); })>
                                                             <input type="hidden" name="id" value=id.to_string()/>
                                                             <button type="submit" aria-label=revoke_label>"停用"</button>

@@ -6,7 +6,7 @@ use crate::{
     api::accounts::{list_accounts, parent_options, CreateAccount, Credentials, ResetPassword, SetAccountDisabled},
     components::{ErrorNotice, FieldMessage, FormFields, Pager, Portal, ServerForm, TableRegion},
     domain::{ids::UnionId, last_login_label, role::Role},
-    pages::{action_error, address},
+    pages::act::Act,
 };
 
 #[component]
@@ -34,9 +34,9 @@ pub fn AccountsPage() -> impl IntoView {
 
 #[island]
 fn AccountsIsland() -> impl IntoView {
-    let create = ServerAction::<CreateAccount>::new();
-    let reset = ServerAction::<ResetPassword>::new();
-    let disable = ServerAction::<SetAccountDisabled>::new();
+    let create = Act::<CreateAccount>::new();
+    let reset = Act::<ResetPassword>::new();
+    let disable = Act::<SetAccountDisabled>::new();
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
     let list = crate::wire::resource(
@@ -45,14 +45,14 @@ fn AccountsIsland() -> impl IntoView {
     );
     let parents = crate::wire::resource(move || create.version().get(), |_| parent_options());
     let parent_sel = RwSignal::new(String::new());
-    let create_error = action_error(create);
+    let create_error = create.error();
     let field = move |f: &'static str| Signal::derive(move || create_error.get().and_then(|e| e.field_message(f)));
 
     view! {
         <h1>"账号管理"</h1>
         <section class="card" aria-labelledby="create-heading">
             <h2 id="create-heading">"开设下级工会账号"</h2>
-            <ServerForm action=address(create) class="form grid"
+            <ServerForm action=create.address() class="form grid"
                 submit=Callback::new(move |f: FormFields| {
                     create.dispatch(CreateAccount {
                         // the choices are the server's own ids; 0 is no union, which it refuses
@@ -133,7 +133,7 @@ fn AccountsIsland() -> impl IntoView {
                 Ok(c) => view! { <CredentialsBox creds=c heading="密码已重置"/> }.into_any(),
                 Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
             })}
-            <ErrorNotice error=action_error(disable)/>
+            <ErrorNotice error=disable.error()/>
             <Transition fallback=|| view! { <p role="status">"正在加载…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {

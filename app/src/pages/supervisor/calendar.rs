@@ -17,16 +17,16 @@ use crate::{
         role::Role,
     },
     error::AppError,
-    pages::{action_error, address, refused_snapshot},
+    pages::act::Act,
 };
 
 /// The page's edits; each refreshes the calendar and the deadline tried out.
 #[derive(Clone, Copy)]
 struct Edits {
-    set_day: ServerAction<SetCalendarDay>,
-    remove_day: ServerAction<RemoveCalendarDay>,
-    add_year: ServerAction<AddCalendarYear>,
-    publish: ServerAction<PublishCalendarYear>,
+    set_day: Act<SetCalendarDay>,
+    remove_day: Act<RemoveCalendarDay>,
+    add_year: Act<AddCalendarYear>,
+    publish: Act<PublishCalendarYear>,
     /// The last removal, added year or publication: what it did, or why it was refused.
     notice: RwSignal<Option<Result<String, AppError>>>,
     /// The year shown (`None`: the current one), as the address names it.
@@ -98,10 +98,10 @@ pub fn CalendarPage() -> impl IntoView {
 #[island]
 fn CalendarIsland(year: Option<i32>) -> impl IntoView {
     let edits = Edits {
-        set_day: ServerAction::new(),
-        remove_day: ServerAction::new(),
-        add_year: ServerAction::new(),
-        publish: ServerAction::new(),
+        set_day: Act::new(),
+        remove_day: Act::new(),
+        add_year: Act::new(),
+        publish: Act::new(),
         notice: RwSignal::new(None),
         shown: RwSignal::new(year),
     };
@@ -118,7 +118,7 @@ fn CalendarIsland(year: Option<i32>) -> impl IntoView {
         kind: DayKind::Holiday.as_str().to_string(),
         name: String::new(),
     });
-    let fields = DayFields { input, refused: refused_snapshot(edits.set_day, input), date_input: NodeRef::new() };
+    let fields = DayFields { input, refused: edits.set_day.refused(input), date_input: NodeRef::new() };
     let due = DueState::new(edits);
     Effect::new(move |_| {
         if let Some(r) = edits.add_year.value().get() {
@@ -349,8 +349,8 @@ fn DayList(year: i32, days: Vec<CalendarDay>, can_edit: bool, edits: Edits, fiel
 }
 
 #[component]
-fn DayForm(year: i32, set_day: ServerAction<SetCalendarDay>, fields: DayFields) -> impl IntoView {
-    let error = action_error(set_day);
+fn DayForm(year: i32, set_day: Act<SetCalendarDay>, fields: DayFields) -> impl IntoView {
+    let error = set_day.error();
     // the server's answer stands while the form holds what it was about
     let current = move || fields.refused.read().as_ref() == Some(&*fields.input.read());
     let field = move |f: &'static str| {
@@ -368,7 +368,7 @@ fn DayForm(year: i32, set_day: ServerAction<SetCalendarDay>, fields: DayFields) 
         <section class="card" aria-labelledby="edit-heading">
             <h2 id="edit-heading">"添加或修改日期"</h2>
             <p class="hint">"填写已有的日期即修改该日。调休上班只能设在周六或周日。"</p>
-            <ServerForm action=address(set_day) class="form day-form"
+            <ServerForm action=set_day.address() class="form day-form"
                 submit=Callback::new(move |_| {
                     let DayInput { date, kind, name } = fields.input.get_untracked();
                     // the select offers only the kinds there are

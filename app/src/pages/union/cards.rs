@@ -22,7 +22,7 @@ use crate::{
         ids::MemberId,
         role::Role,
     },
-    pages::{action_error, changes},
+    pages::act::Act,
 };
 
 /// The tabs of the 会员服务卡 menu, as the guide names them. 办卡中 holds two states.
@@ -79,15 +79,15 @@ fn UnionCardsIsland() -> impl IntoView {
     let sub_state = RwSignal::new(0usize);
     let page = RwSignal::new(1i64);
     let selected = RwSignal::new(Vec::<MemberId>::new());
-    let submit = ServerAction::<SubmitBatch>::new();
-    let reset = ServerAction::<ResetRejected>::new();
+    let submit = Act::<SubmitBatch>::new();
+    let reset = Act::<ResetRejected>::new();
     let delivery = Desk {
-        step: ServerAction::<DeliveryStep>::new(),
-        sign: ServerAction::<SignDelivery>::new(),
-        hand_out: ServerAction::<HandOutCards>::new(),
+        step: Act::<DeliveryStep>::new(),
+        sign: Act::<SignDelivery>::new(),
+        hand_out: Act::<HandOutCards>::new(),
     };
     // after a batch, a reset or a delivery step, counts and lists are read again
-    let moved = (changes(delivery.step), changes(delivery.sign), changes(delivery.hand_out));
+    let moved = (delivery.step.changes(), delivery.sign.changes(), delivery.hand_out.changes());
     let version = Memo::new(move |_| {
         (submit.version().get(), reset.version().get(), moved.0.get(), moved.1.get(), moved.2.get())
     });
@@ -162,8 +162,8 @@ fn UnionCardsIsland() -> impl IntoView {
             </Suspense>
         </div>
         <section id="card-panel" role="tabpanel" aria-labelledby=move || format!("tab-{}", tab.get())>
-            <ErrorNotice error=action_error(submit)/>
-            <ErrorNotice error=action_error(reset)/>
+            <ErrorNotice error=submit.error()/>
+            <ErrorNotice error=reset.error()/>
             {move || submit.value().get().and_then(|r| r.ok()).map(|r| {
                 let mut text = if r.repeated {
                     format!("该申请已提交过：批次号 {}，共 {} 人。", r.batch.batch_no, r.batch.members)
@@ -320,7 +320,7 @@ fn RejectedList(
     rejected: crate::wire::Res<Result<crate::api::cards::RejectedPage, crate::error::AppError>>,
     page: RwSignal<i64>,
     selected: RwSignal<Vec<MemberId>>,
-    reset: ServerAction<ResetRejected>,
+    reset: Act<ResetRejected>,
     toggle: impl Fn(MemberId, bool) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
@@ -375,9 +375,9 @@ fn RejectedList(
 /// The union's delivery and hand-out actions, shared by the 待送卡 and 待发放 panels.
 #[derive(Clone, Copy)]
 struct Desk {
-    step: ServerAction<DeliveryStep>,
-    sign: ServerAction<SignDelivery>,
-    hand_out: ServerAction<HandOutCards>,
+    step: Act<DeliveryStep>,
+    sign: Act<SignDelivery>,
+    hand_out: Act<HandOutCards>,
 }
 
 type Deliveries = crate::wire::Res<Result<crate::api::deliveries::UnionDeliveries, crate::error::AppError>>;
@@ -387,8 +387,8 @@ type Deliveries = crate::wire::Res<Result<crate::api::deliveries::UnionDeliverie
 #[component]
 fn DeliveryPanel(deliveries: Deliveries, desk: Desk) -> impl IntoView {
     view! {
-        <ErrorNotice error=action_error(desk.step)/>
-        <ErrorNotice error=action_error(desk.sign)/>
+        <ErrorNotice error=desk.step.error()/>
+        <ErrorNotice error=desk.sign.error()/>
         {move || desk.sign.value().get().and_then(|r| r.ok()).map(|d| view! {
             <p class="notice" role="status">{format!("已签收 {} 张会员服务卡，请在 5 个工作日内发放给会员（见“待发放”）。", d.cards)}</p>
         })}
@@ -499,7 +499,7 @@ fn DeliveryCard(item: crate::api::deliveries::DeliveryItem, desk: Desk) -> impl 
 fn DuePanel(deliveries: Deliveries, desk: Desk, selected: RwSignal<Vec<MemberId>>) -> impl IntoView {
     let department = RwSignal::new(String::new());
     view! {
-        <ErrorNotice error=action_error(desk.hand_out)/>
+        <ErrorNotice error=desk.hand_out.error()/>
         {move || desk.hand_out.value().get().and_then(|r| r.ok()).map(|n| view! {
             <p class="notice" role="status">{format!("已发放 {n} 张会员服务卡。")}</p>
         })}

@@ -9,6 +9,7 @@ use crate::{
     api::imports::{CommitImport, ImportPreview},
     components::{Portal, TableRegion},
     domain::role::Role,
+    pages::act::Act,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +85,7 @@ pub fn ImportPage() -> impl IntoView {
 #[island]
 fn UnionImportIsland() -> impl IntoView {
     let state = RwSignal::new(Upload::Idle);
-    let commit = ServerAction::<CommitImport>::new();
+    let commit = Act::<CommitImport>::new();
     let file_input = NodeRef::<leptos::html::Input>::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -157,7 +158,7 @@ fn UnionImportIsland() -> impl IntoView {
 }
 
 #[component]
-fn PreviewView(preview: ImportPreview, commit: ServerAction<CommitImport>) -> impl IntoView {
+fn PreviewView(preview: ImportPreview, commit: Act<CommitImport>) -> impl IntoView {
     let id = preview.import_id.clone();
     let can_commit = preview.can_commit();
     let errors = preview.issue_count;

@@ -6,7 +6,7 @@ use crate::{
     api::unions::{get_union_info, SaveUnionInfo, UnionInfoView},
     components::{ErrorNotice, FieldMessage, Portal, ServerForm},
     domain::role::Role,
-    pages::{action_error, address, refused_snapshot},
+    pages::act::Act,
 };
 
 #[component]
@@ -20,7 +20,7 @@ pub fn InfoPage() -> impl IntoView {
 
 #[island]
 fn UnionInfoIsland() -> impl IntoView {
-    let save = ServerAction::<SaveUnionInfo>::new();
+    let save = Act::<SaveUnionInfo>::new();
     // loaded once: after a save the form keeps what the clerk typed, whether it was accepted or not
     let data = crate::wire::resource(|| (), |_| get_union_info());
     view! {
@@ -37,15 +37,15 @@ fn UnionInfoIsland() -> impl IntoView {
 }
 
 #[component]
-fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl IntoView {
+fn InfoForm(view: UnionInfoView, save: Act<SaveUnionInfo>) -> impl IntoView {
     let form = RwSignal::new(view.form.clone());
-    let server_error = action_error(save);
+    let server_error = save.error();
     let saved = move || save.value().get().is_some_and(|r| r.is_ok());
     // The same check the server runs, live, for what has been typed so far.
     let local = Memo::new(move |_| form.get().parse().err().unwrap_or_default());
     // What was submitted when the server last refused: its message stands only while the field
     // still holds the value it was about.
-    let refused = refused_snapshot(save, form);
+    let refused = save.refused(form);
     let message = move |f: &'static str| {
         Signal::derive(move || {
             let typed = !form.read().get(f).trim().is_empty();
@@ -94,7 +94,7 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>) -> impl Into
                 <p class="notice">"尚未填写：" {missing.join("、")} "。完善后才能导入会员和办理会员服务卡。"</p>
             })
         }}
-        <ServerForm action=address(save) class="form grid"
+        <ServerForm action=save.address() class="form grid"
             submit=Callback::new(move |_| { save.dispatch(SaveUnionInfo { info: form.get_untracked() }); })>
             <fieldset>
                 <legend>"工会组织信息"</legend>

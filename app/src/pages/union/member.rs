@@ -11,7 +11,7 @@ use crate::{
     },
     components::{ErrorNotice, FieldMessage, Portal, ServerForm},
     domain::{format_time, id_document::IdType, ids::MemberId, role::Role},
-    pages::{action_error, address, refused_snapshot},
+    pages::act::Act,
 };
 
 #[component]
@@ -28,7 +28,7 @@ pub fn MemberPage() -> impl IntoView {
 #[island]
 fn UnionMemberIsland(id: MemberId) -> impl IntoView {
     let id = move || id;
-    let save = ServerAction::<UpdateMember>::new();
+    let save = Act::<UpdateMember>::new();
     let data = crate::wire::resource(id, get_member);
     let corrections = crate::wire::resource(id, |m| list_corrections(Some(m)));
     view! {
@@ -98,14 +98,14 @@ pub(crate) fn CorrectionList(items: Vec<CorrectionItem>) -> impl IntoView {
 }
 
 #[component]
-fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl IntoView {
+fn MemberForm(detail: MemberDetail, save: Act<UpdateMember>) -> impl IntoView {
     let form = RwSignal::new(detail.input.clone());
     let today = detail.today.clone();
-    let server_error = action_error(save);
+    let server_error = save.error();
     let saved = move || save.value().get().is_some_and(|r| r.is_ok());
     // the template's rules, run in the browser on what is typed
     let local = Memo::new(move |_| form.get().parse(&today).err().unwrap_or_default());
-    let refused = refused_snapshot(save, form);
+    let refused = save.refused(form);
     let message = move |f: &'static str| {
         Signal::derive(move || {
             local.read().iter().find(|e| e.field == f).map(|e| e.message.clone()).or_else(|| {
@@ -150,7 +150,7 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
             </div>
         }
     };
-    let delete = ServerAction::<DeleteMember>::new();
+    let delete = Act::<DeleteMember>::new();
     // Removed: back to the list (sent without scripts, so loaded from the server), in place of
     // this page, so that Back does not come to a member who is no longer there.
     Effect::new(move |_| {
@@ -165,7 +165,7 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
         <p class="subtitle">"办卡状态：" {detail.card_state.label()}</p>
         <p class="hint">"此页显示完整证件号码和手机号码，每次查看都会记入操作日志。"</p>
         <OpenReports items=detail.reports.clone() identity_lock=identity_lock/>
-        <ServerForm action=address(save) class="form grid"
+        <ServerForm action=save.address() class="form grid"
             submit=Callback::new(move |_| { save.dispatch(UpdateMember { id, input: form.get_untracked() }); })>
             <input type="hidden" name="id" value=id.to_string()/>
             <fieldset>
@@ -197,7 +197,7 @@ fn MemberForm(detail: MemberDetail, save: ServerAction<UpdateMember>) -> impl In
             <section class="card danger" aria-labelledby="remove-heading">
                 <h2 id="remove-heading">"删除会员"</h2>
                 <p>"删除后该会员将不再出现在会员信息中。仅未办卡的会员可以删除。"</p>
-                <ErrorNotice error=action_error(delete)/>
+                <ErrorNotice error=delete.error()/>
                 {move || if confirming.get() {
                     view! {
                         <p role="alert">"确定删除该会员吗？此操作不能撤销。"</p>
