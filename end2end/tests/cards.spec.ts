@@ -5,7 +5,7 @@
 // cards at 中国银行深圳车公庙支行.
 import { expect, test } from '@playwright/test';
 
-import { DEMO_PASSWORD, auditPage, loginAs, open } from './helpers';
+import { DEMO_PASSWORD, auditPage, loginAs, open, settle } from './helpers';
 
 test('a union sends its pending members to the bank in batches and sets a fixed rejection back to 待办卡', async ({ page }) => {
   await loginAs(page, 'yangban', DEMO_PASSWORD, '/union');
@@ -13,6 +13,14 @@ test('a union sends its pending members to the bank in batches and sets a fixed 
   const todo = page.getByRole('region', { name: '待办' });
   await expect(todo).toContainText('2名会员被银行退回');
   await expect(todo).toContainText('2名会员待发起批量办卡');
+  // each item opens the tab where it is done, and the address keeps the tab for a reload
+  await todo.getByRole('link', { name: /名会员被银行退回/ }).click();
+  await expect(page).toHaveURL(/\/union\/cards\?tab=rejected$/);
+  await settle(page);
+  const rejectedTab = page.getByRole('tablist', { name: '办卡状态' }).getByRole('tab', { name: /未办卡—待处理/ });
+  await expect(rejectedTab).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('tablist', { name: '办卡状态' }).getByRole('tab', { name: /已激活/ }).click();
+  await expect(page).toHaveURL(/\/union\/cards\?tab=activated$/);
 
   await open(page, '/union/cards');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('会员服务卡');

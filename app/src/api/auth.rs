@@ -129,7 +129,10 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
     let (_, hash) = auth::login_record(&db, &user.username).await?.ok_or(AppError::Unauthenticated)?;
     // a wrong current password counts like a wrong login (a stolen session cannot guess it)
     let address = auth::client_address().await;
-    if current.len() > 256 {
+    if current.is_empty() {
+        // nothing typed is no guess: not counted toward the lock
+        errors.insert(0, ("current", "请输入原密码。".to_string()));
+    } else if current.len() > 256 {
         errors.insert(0, ("current", "原密码不正确。".to_string()));
     } else if let Err(attempt) = auth::checked_attempt(&db, &user.username, &address, current, Some(hash)).await? {
         audit::record(&db.pool, Some(user.id), "password_change_failed", &format!("user:{}", user.username), &address)

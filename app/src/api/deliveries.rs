@@ -274,7 +274,15 @@ pub async fn hand_out_cards(
         (None, true, false) => HandOut::Members(&members),
         (None, true, true) => return Err(AppError::refused("nothing_selected", "请先勾选已领到卡的会员。")),
     };
+    let by_department = matches!(which, HandOut::Department(_));
     let n = deliveries::hand_out(&db, me.union()?, Some(me.id()), which, None).await?;
+    if n == 0 && by_department {
+        // a typed name: most often one no member has, or a department whose cards are all out
+        return Err(AppError::invalid(
+            "department",
+            format!("部门“{department}”没有待发放的会员服务卡。请核对部门名称，须与会员信息中的“部门”完全一致。"),
+        ));
+    }
     if n == 0 {
         return Err(AppError::conflict("card_moved", "已被他人处理：这些会员服务卡已不在待发放中，请刷新后查看。"));
     }
@@ -406,8 +414,12 @@ pub async fn activate_cards(
         (CardAction::ActivateAtBranch, CardMove { branch: Some(branch.trim().to_string()), ..CardMove::default() })
     };
     check(CardState::Distributed, action, me.role(), &input).map_err(refusal)?;
+    // what is recorded has happened: a few minutes' grace for a clock that runs behind
+    if input.at.is_some_and(|at| at > crate::server::db::now() + 5 * 60) {
+        return Err(AppError::invalid("at", "激活时间不能晚于现在，请填写会员实际激活的时间。"));
+    }
     if members.is_empty() {
-        return Err(AppError::refused("nothing_selected", "请先勾选已激活的会员服务卡。"));
+        return Err(AppError::refused("nothing_selected", "请先勾选要激活的会员服务卡。"));
     }
     let how = match (action, input.at) {
         (CardAction::ActivateOnSite, Some(at)) => Activation::OnSite { at },

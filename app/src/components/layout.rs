@@ -103,6 +103,8 @@ fn PortalFrame(me: Me, children: Children) -> impl IntoView {
             </nav>
             <div class="account">
                 <span class="who">{who}</span>
+                // members sign in with a code sent to their phone: no password to change
+                {(me.role != Role::Member).then(|| view! { <a class="account-link" href="/change-password">"修改密码"</a> })}
                 // a plain form, also on pages that hydrate: the browser posts it and follows the
                 // server's redirect to the sign-in page, which is sent without scripts
                 <form method="post" action={<Logout as leptos::server_fn::ServerFn>::url()} class="inline">

@@ -222,9 +222,19 @@ pub fn entry_for(code: &str) -> Option<&'static FaqEntry> {
 /// How the supervisor's ranking names an import error: the FAQ's message where the guide has
 /// one, else the field with 填写不符合要求.
 pub fn error_label(field: &str, code: &str) -> String {
-    match entry_for(code) {
-        Some(e) => e.message.to_string(),
-        None => format!("{field}填写不符合要求"),
+    use crate::domain::member::{MSG_BIRTH_DATE_REQUIRED, MSG_ID_TYPE_REQUIRED, MSG_SEX_REQUIRED};
+    // the entry for a document other than the resident ID card is headed by its 国家/地区
+    // message; its other fields have messages of their own
+    let own = match code {
+        "id_type_required" => Some(MSG_ID_TYPE_REQUIRED),
+        "birth_date_required" => Some(MSG_BIRTH_DATE_REQUIRED),
+        "sex_required" => Some(MSG_SEX_REQUIRED),
+        _ => None,
+    };
+    match (own, entry_for(code)) {
+        (Some(message), _) => message.to_string(),
+        (None, Some(e)) => e.message.to_string(),
+        (None, None) => format!("{field}填写不符合要求"),
     }
 }
 
@@ -234,6 +244,15 @@ mod tests {
 
     fn line(label: &str, number: &str) -> Hotline {
         Hotline { label: label.into(), number: number.into() }
+    }
+
+    #[test]
+    fn each_field_of_the_other_document_entry_is_named_by_its_own_message() {
+        assert_eq!(error_label("国家/地区", "country_required"), "证件号码无效或者为非居民身份证时，国家/地区必填！");
+        assert_eq!(error_label("出生日期", "birth_date_required"), "证件号码无效或者为非居民身份证时，出生日期必填！");
+        assert_eq!(error_label("性别", "sex_required"), "证件号码无效或者为非居民身份证时，性别必填！");
+        assert_eq!(error_label("证件类型", "id_type_required"), "证件号码无效或者为非居民身份证时，证件类型必填！");
+        assert_eq!(entry_for("sex_required").map(|e| e.slug), Some("id-other-document"), "the same FAQ entry");
     }
 
     #[test]

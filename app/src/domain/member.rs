@@ -394,6 +394,28 @@ impl MemberInput {
         }
     }
 
+    /// What a resident-ID number says of its holder: (出生日期, 性别), when it reads as one.
+    pub fn id_reading(&self) -> Option<(String, Sex)> {
+        birth_date_and_sex(&normalise_id(&self.id_number).0)
+    }
+
+    /// After the ID number was changed in a form: 性别 and 出生日期 that say what `before` (the
+    /// last reading of the number, `id_reading`) said were read from it, so they follow the new
+    /// number once it reads as one; typed values that differed stay. Returns the reading to keep
+    /// (the old one while the number being typed reads as none).
+    pub fn follow_id_number(&mut self, before: Option<(String, Sex)>) -> Option<(String, Sex)> {
+        let Some((birth, sex)) = self.id_reading() else { return before };
+        if let Some((old_birth, old_sex)) = before {
+            if Sex::parse(&self.sex) == Some(old_sex) {
+                self.sex = sex.label().to_string();
+            }
+            if parse_date(&self.birth_date).as_deref() == Some(old_birth.as_str()) {
+                self.birth_date = birth.clone();
+            }
+        }
+        Some((birth, sex))
+    }
+
     /// Sets a field by its code; an unknown code changes nothing.
     pub fn set(&mut self, field: &str, value: String) {
         let slot = match field {
@@ -672,6 +694,34 @@ pub fn squash(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::id_number::check_char;
+
+    #[test]
+    fn sex_and_birth_date_read_from_the_number_follow_it_while_it_is_typed_anew() {
+        // 440304197607071127: born 1976-07-07, 女
+        let mut m = MemberInput {
+            id_number: "440304197607071127".into(),
+            sex: "女".into(),
+            birth_date: "1976-07-07".into(),
+            ..MemberInput::default()
+        };
+        let mut reading = m.id_reading();
+        // typing a new number digit by digit: while it reads as none, nothing moves
+        m.id_number = "44030519900315123".into();
+        reading = m.follow_id_number(reading);
+        assert_eq!((m.sex.as_str(), m.birth_date.as_str()), ("女", "1976-07-07"));
+        // a whole number again: born 1990-03-15, 男 — both follow
+        m.id_number = "440305199003151236".into();
+        reading = m.follow_id_number(reading);
+        assert_eq!((m.sex.as_str(), m.birth_date.as_str()), ("男", "1990-03-15"));
+        // values typed that never said what the number said are the clerk's and stay
+        let mut typed =
+            MemberInput { id_number: "440304197607071127".into(), sex: "男".into(), ..MemberInput::default() };
+        let before = typed.id_reading();
+        typed.id_number = "440305199003151236".into();
+        typed.follow_id_number(before);
+        assert_eq!((typed.sex.as_str(), typed.birth_date.as_str()), ("男", ""));
+        let _ = reading;
+    }
 
     const TODAY: &str = "20261127";
 

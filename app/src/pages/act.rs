@@ -52,6 +52,22 @@ impl Flight {
         }
     }
 
+    fn for_row(self, open: RwSignal<bool>) -> RowCall {
+        let row = RowCall { sent: RwSignal::new(false), refusal: RwSignal::new(None) };
+        Effect::new(move |_| {
+            self.version.track();
+            if row.sent.get_untracked() {
+                row.sent.set(false);
+                let refusal = self.error.get_untracked();
+                if refusal.is_none() {
+                    open.set(false);
+                }
+                row.refusal.set(refusal);
+            }
+        });
+        row
+    }
+
     fn refused<F: Clone + Send + Sync + 'static>(self, form: RwSignal<F>) -> RwSignal<Option<F>> {
         let snapshot = RwSignal::new(None);
         Effect::new(move |_| {
@@ -61,6 +77,26 @@ impl Flight {
             }
         });
         snapshot
+    }
+}
+
+/// A form in one row of a list whose rows share one call (`Act::for_row`).
+#[derive(Clone, Copy)]
+pub struct RowCall {
+    sent: RwSignal<bool>,
+    refusal: RwSignal<Option<AppError>>,
+}
+
+impl RowCall {
+    /// Marks the call about to be dispatched as this row's.
+    pub fn send(&self) {
+        self.sent.set(true);
+    }
+
+    /// The message the server gave about `field` of this row's last call.
+    pub fn field_message(&self, field: &'static str) -> Signal<Option<String>> {
+        let refusal = self.refusal;
+        Signal::derive(move || refusal.read().as_ref().and_then(|e| e.field_message(field)))
     }
 }
 
@@ -87,6 +123,16 @@ impl<S: ServerFn> Clone for Act<S> {
 }
 
 impl<S: ServerFn> Copy for Act<S> {}
+
+impl<S> Default for Act<S>
+where
+    S: ServerFn<Error = AppError> + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl<S> Act<S>
 where
@@ -147,6 +193,13 @@ where
     /// only while that field still holds the value it was about.
     pub fn refused<F: Clone + Send + Sync + 'static>(&self, form: RwSignal<F>) -> RwSignal<Option<F>> {
         self.flight.refused(form)
+    }
+
+    /// For a form in one row of a list (a correction, another delivery time) that this call
+    /// serves for every row: the row's form, shown while `open`, closes when its answer is a
+    /// success and stays, with what was typed and the server's messages, when it is refused.
+    pub fn for_row(&self, open: RwSignal<bool>) -> RowCall {
+        self.flight.for_row(open)
     }
 
     /// The address of the server function, where the island's form posts without the script.

@@ -308,10 +308,31 @@ pub async fn set_day(db: &Db, actor: UserId, day: SpecialDay) -> AppResult<Optio
     days.push(day.clone());
     Calendar::new([year], days).map_err(refusal)?;
     insert_day(&mut tx, &day, Some(actor), now()).await?;
+    keep_published_year_filled(&mut tx, year).await?;
     let detail = format!("{} → {}", describe(before.as_ref()), describe(Some(&day)));
     audit::record(&mut *tx, Some(actor), "calendar_day_set", &format!("calendar:{}", day.date), &detail).await?;
     tx.commit().await?;
     Ok(before)
+}
+
+/// Refuses an edit that would leave a year in use (published) without a single day off: its
+/// deadlines would then count every Monday to Friday as a working day, which is what
+/// "日历未维护" exists to prevent (publishing such a year is refused the same way).
+async fn keep_published_year_filled(tx: &mut Tx, year: i32) -> AppResult<()> {
+    let published: Option<i64> = sqlx::query_scalar("SELECT published FROM calendar_years WHERE year = $1")
+        .bind(i64::from(year))
+        .fetch_optional(&mut **tx)
+        .await?;
+    if published != Some(1) {
+        return Ok(());
+    }
+    if days_in(tx, year).await?.iter().any(|d| d.kind == DayKind::Holiday) {
+        return Ok(());
+    }
+    Err(AppError::refused(
+        "calendar_year_emptied",
+        format!("{year}年日历已启用，计算期限正在使用，不能删去最后一个放假日期。请先录入正确的放假日期，再删除或修改这一天。"),
+    ))
 }
 
 /// Makes `date` an ordinary day again; returns what it was. 409 when it is not special (someone
@@ -329,6 +350,7 @@ pub async fn remove_day(db: &Db, actor: UserId, date: Date) -> AppResult<Special
         .await?;
     let Some(row) = row else { return Err(gone()) };
     let before = special_day(&row)?;
+    keep_published_year_filled(&mut tx, date.year()).await?;
     let detail = format!("{} → {}", describe(Some(&before)), describe(None));
     audit::record(&mut *tx, Some(actor), "calendar_day_removed", &format!("calendar:{date}"), &detail).await?;
     tx.commit().await?;

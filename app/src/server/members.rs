@@ -573,10 +573,10 @@ pub async fn corrections(
     sqlx::query_as(
         "SELECT c.id, c.member_id, m.name AS member_name, c.field, c.old_value, c.new_value, c.at \
          FROM member_corrections c JOIN members m ON m.id = c.member_id \
-         WHERE c.union_id = $1 AND ($2 = 0 OR c.member_id = $2) ORDER BY c.id DESC LIMIT $3",
+         WHERE c.union_id = $1 AND (CAST($2 AS BIGINT) IS NULL OR c.member_id = $2) ORDER BY c.id DESC LIMIT $3",
     )
     .bind(union)
-    .bind(member.map(|m| m.0).unwrap_or(0))
+    .bind(member.map(|m| m.0))
     .bind(limit)
     .fetch_all(&db.pool)
     .await

@@ -282,6 +282,20 @@ async fn a_new_year_counts_only_once_filled_in_and_published(app: TestApp) {
     assert_eq!((r.status.as_u16(), r.field_message("year").is_some()), (422, true));
     let actions: Vec<String> = audit_of(&app, "calendar:2027").await.into_iter().map(|(_, a, _)| a).collect();
     assert_eq!(actions, ["calendar_year_added", "calendar_year_published"]);
+
+    // a year in use keeps at least one day off: neither removing nor re-kinding the last one
+    // may turn it into Monday-to-Friday counting
+    let emptied = |r: &Reply| r.status.as_u16() == 422 && r.body["code"] == "calendar_year_emptied";
+    let r = app.call_fn(&city, RemoveCalendarDay { date: "2027-01-01".into() }).await;
+    assert!(emptied(&r), "{} {:?}", r.status, r.body);
+    let r = app.call_fn(&city, set("2027-01-02", DayKind::AdjustedWorkday, "元旦")).await;
+    ok(&r, "a Saturday worked");
+    let r = app.call_fn(&city, RemoveCalendarDay { date: "2027-01-01".into() }).await;
+    assert!(emptied(&r), "{} {:?}", r.status, r.body);
+    // 元旦 is still off; the worked Saturday 01-02 now counts: 12-29, 12-30, 12-31, 01-02, 01-04
+    assert_eq!(app.call_fn(&city, due("2026-12-28")).await.body["due"], "2027-01-04");
+    ok(&app.call_fn(&city, set("2027-02-17", DayKind::Holiday, "春节")).await, "another day off");
+    ok(&app.call_fn(&city, RemoveCalendarDay { date: "2027-01-01".into() }).await, "then the first may go");
 }
 
 async fn the_calendar_command_prints_the_due_date_or_says_the_calendar_is_missing(app: TestApp) {

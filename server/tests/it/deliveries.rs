@@ -376,6 +376,13 @@ async fn made_cards_are_delivered_signed_for_handed_out_and_activated_each_step_
     let by_department =
         app.call_fn(&clerk, HandOutCards { members: vec![], department: department.clone(), delivery: None }).await;
     assert!(by_department.body.as_i64().unwrap() >= 1, "{:?}", by_department.body);
+    // a department with nothing left to hand out (or none of that name) is told so, under its field
+    let again =
+        app.call_fn(&clerk, HandOutCards { members: vec![], department: department.clone(), delivery: None }).await;
+    assert_eq!(
+        again.field_message("department"),
+        Some(format!("部门“{department}”没有待发放的会员服务卡。请核对部门名称，须与会员信息中的“部门”完全一致。"))
+    );
     let rest = app
         .call_fn(&clerk, HandOutCards { members: vec![], department: String::new(), delivery: Some(delivery) })
         .await;
@@ -412,6 +419,11 @@ async fn made_cards_are_delivered_signed_for_handed_out_and_activated_each_step_
         .call_fn(&bank, ActivateCards { union, members: vec![cards[1]], at: String::new(), branch: String::new() })
         .await;
     assert_eq!(no_time.status.as_u16(), 422, "{:?}", no_time.body);
+    // an activation is recorded once it has happened, not for tomorrow
+    let ahead = app
+        .call_fn(&bank, ActivateCards { union, members: vec![cards[1]], at: field_time(1), branch: String::new() })
+        .await;
+    assert_eq!(ahead.field_message("at").as_deref(), Some("激活时间不能晚于现在，请填写会员实际激活的时间。"));
     let not_ours = app
         .call_fn(
             &bank,
@@ -608,6 +620,9 @@ async fn the_bank_corrects_a_member_at_activation_and_the_union_sees_what_change
         );
         assert!(first["old_value"].as_str().unwrap().contains('*'));
     }
+    // a member id that is nobody's (what /union/members/0 asked for) has no corrections
+    let nobody = app.call_fn(&clerk, ListCorrections { member: Some(MemberId(0)) }).await;
+    assert_eq!(nobody.body, serde_json::json!([]), "{:?}", nobody.body);
     // only the bank corrects, only its own unions' members, only before activation
     let r = app.call_fn(&clerk, fix("13900002222")).await;
     assert_eq!(status(&r), (403, Some("forbidden")));

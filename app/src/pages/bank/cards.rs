@@ -146,7 +146,7 @@ fn ActivateForm(desk: Desk, branches: Vec<crate::api::overview::bank::BranchLoad
         ev.prevent_default();
         let chosen = desk.selected.get_untracked();
         let Some((_, union)) = chosen.first().copied() else {
-            problem.set(Some("请先勾选已激活的会员服务卡。".into()));
+            problem.set(Some("请先勾选要激活的会员服务卡。".into()));
             return;
         };
         if chosen.iter().any(|(_, u)| *u != union) {
@@ -223,8 +223,10 @@ fn CardRow(card: BankCard, desk: Desk) -> impl IntoView {
     let can_remake = card.actions.contains(&CardAction::Remake);
     let can_correct = card.card_state == CardState::Distributed;
     let correcting = RwSignal::new(false);
+    let correction = desk.correct.for_row(correcting);
     let fix = RwSignal::new((card.name.clone(), card.id_number.clone(), card.phone.clone()));
     let remaking = RwSignal::new(false);
+    let remake_call = desk.remake.for_row(remaking);
     let text = RwSignal::new(String::new());
     let text_id = format!("remake-{id}");
     let error_id = format!("remake-{id}-error");
@@ -271,26 +273,29 @@ fn CardRow(card: BankCard, desk: Desk) -> impl IntoView {
                     <form class="inline-form" novalidate=true on:submit=move |ev| {
                         ev.prevent_default();
                         let (name, id_number, phone) = fix.get_untracked();
+                        correction.send();
                         desk.correct.dispatch(CorrectMember { member: id, name, id_number, phone });
-                        correcting.set(false);
                     }>
                         <p class="hint">"按会员出示的证件更正，保存后工会可看到更正记录。"</p>
                         <div class="field">
                             <label for=format!("fix-name-{id}")>"姓名"</label>
-                            <input id=format!("fix-name-{id}") type="text" prop:value=move || fix.get().0
+                            <input id=format!("fix-name-{id}") aria-describedby=format!("fix-name-{id}-error") type="text" prop:value=move || fix.get().0
                                 on:input=move |ev| fix.update(|f| f.0 = event_target_value(&ev))/>
+                            <FieldMessage id=format!("fix-name-{id}-error") message=correction.field_message("name")/>
                         </div>
                         <div class="field">
                             <label for=format!("fix-id-{id}")>"证件号码"</label>
-                            <input id=format!("fix-id-{id}") type="text" prop:value=move || fix.get().1
+                            <input id=format!("fix-id-{id}") aria-describedby=format!("fix-id-{id}-error") type="text" prop:value=move || fix.get().1
                                 on:input=move |ev| fix.update(|f| f.1 = event_target_value(&ev))/>
+                            <FieldMessage id=format!("fix-id-{id}-error") message=correction.field_message("id_number")/>
                         </div>
                         <div class="field">
                             <label for=format!("fix-phone-{id}")>"手机号码"</label>
-                            <input id=format!("fix-phone-{id}") type="tel" prop:value=move || fix.get().2
+                            <input id=format!("fix-phone-{id}") aria-describedby=format!("fix-phone-{id}-error") type="tel" prop:value=move || fix.get().2
                                 on:input=move |ev| fix.update(|f| f.2 = event_target_value(&ev))/>
+                            <FieldMessage id=format!("fix-phone-{id}-error") message=correction.field_message("phone")/>
                         </div>
-                        <button type="submit" class="button primary">"保存更正"</button>
+                        <button type="submit" class="button primary" disabled=move || desk.correct.pending().get()>"保存更正"</button>
                     </form>
                 </td>
             </tr>
@@ -308,14 +313,14 @@ fn CardRow(card: BankCard, desk: Desk) -> impl IntoView {
                                 return;
                             }
                             problem.set(None);
+                            remake_call.send();
                             desk.remake.dispatch(RemakeCard { member: id, seen, text: text.get_untracked() });
-                            remaking.set(false);
                         }>
                             <div class="field">
                                 <label for=text_id.clone()>"卡面哪项信息有误"</label>
                                 <input id=text_id type="text" maxlength="200" aria-describedby=error_id.clone()
                                     prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
-                                <FieldMessage id=error_id message=Signal::derive(move || problem.get())/>
+                                <FieldMessage id=error_id message=Signal::derive(move || problem.get().or_else(|| remake_call.field_message("text").get()))/>
                             </div>
                             <button type="submit" class="button primary">"登记重新制卡"</button>
                         </form>

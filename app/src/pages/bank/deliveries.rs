@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::deliveries::{list_bank_deliveries, DeliveryItem, DeliveryStep, OpenDelivery, UnscheduledItem},
-    components::{ErrorNotice, Pager, Portal},
+    components::{ErrorNotice, FieldMessage, Pager, Portal},
     domain::{card::DeliveryAction, format_time, role::Role},
     pages::act::Act,
 };
@@ -133,6 +133,7 @@ fn Unscheduled(item: UnscheduledItem, desk: Desk) -> impl IntoView {
 #[component]
 fn OpenCard(item: DeliveryItem, desk: Desk) -> impl IntoView {
     let proposing = RwSignal::new(false);
+    let proposal = desk.step.for_row(proposing);
     let time = RwSignal::new(String::new());
     let input_id = format!("repropose-{}", item.id);
     let can = |a: DeliveryAction| item.actions.contains(&a);
@@ -181,17 +182,19 @@ fn OpenCard(item: DeliveryItem, desk: Desk) -> impl IntoView {
             </div>
             {move || proposing.get().then(|| {
                 let input_id = input_id.clone();
+                let error_id = format!("{input_id}-error");
                 let step_of = step_of.clone();
                 view! {
                     <form class="inline-form" on:submit=move |ev| {
                         ev.prevent_default();
+                        proposal.send();
                         desk.step.dispatch(step_of(DeliveryAction::ProposeTime, time.get_untracked()));
-                        proposing.set(false);
                     }>
                         <div class="field">
                             <label for=input_id.clone()>"新的送卡时间"</label>
-                            <input id=input_id type="datetime-local" required=true
+                            <input id=input_id type="datetime-local" required=true aria-describedby=error_id.clone()
                                 prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev))/>
+                            <FieldMessage id=error_id message=proposal.field_message("scheduled")/>
                         </div>
                         <button type="submit" class="button primary">"提交新的时间"</button>
                     </form>

@@ -50,6 +50,13 @@ fn BankTokensIsland() -> impl IntoView {
             _ => pick(rotate.value().get()).or_else(|| pick(create.value().get())),
         }
     };
+    // a token shown once and then revoked here is no longer one to copy
+    let revoking = RwSignal::new(None::<i64>);
+    let revoked_now = move |id: i64| {
+        revoking.get() == Some(id)
+            && revoke.value().read().as_ref().is_some_and(|r| r.is_ok())
+            && !revoke.pending().get()
+    };
     view! {
         <h1>"接口令牌"</h1>
         <p class="hint">"银行系统通过接口 /api/bank/v1 查询批次、提交审核结果，使用本页创建的令牌。令牌代表本行，以创建人的身份操作，每次使用均记入审计日志。"</p>
@@ -61,7 +68,7 @@ fn BankTokensIsland() -> impl IntoView {
             <button type="submit" class="primary" disabled=move || create.pending().get()>"创建令牌"</button>
         </ServerForm>
         <FieldMessage id="token-name-error" message=name_error/>
-        {move || shown().map(|t| view! { <ShownOnce token=t/> })}
+        {move || shown().filter(|t| !revoked_now(t.id)).map(|t| view! { <ShownOnce token=t/> })}
         <ErrorNotice error=row_error/>
         <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
             {move || Suspend::new(async move {
@@ -96,7 +103,10 @@ fn BankTokensIsland() -> impl IntoView {
                                                             <button type="submit" aria-label=rotate_label>"更换"</button>
                                                         </ServerForm>
                                                         <ServerForm action=revoke.address() class="inline"
-                                                            submit=Callback::new(move |_| { revoke.dispatch(RevokeToken { id }); })>
+                                                            submit=Callback::new(move |_| {
+                                                                revoking.set(Some(id));
+                                                                revoke.dispatch(RevokeToken { id });
+                                                            })>
                                                             <input type="hidden" name="id" value=id.to_string()/>
                                                             <button type="submit" aria-label=revoke_label>"停用"</button>
                                                         </ServerForm>

@@ -14,7 +14,7 @@ use crate::{
         overview::union::get_union_overview,
         unions::get_union_info,
     },
-    components::{ErrorNotice, Pager, Portal, TableRegion},
+    components::{ErrorNotice, FieldMessage, Pager, Portal, TableRegion},
     domain::{
         calendar::Urgency,
         card::{available, CardAction, CardState, DeliveryAction},
@@ -64,18 +64,30 @@ fn js_now() -> u64 {
     0
 }
 
+/// The tab holding `state`, as the address names it (`/union/cards?tab=rejected`); the first
+/// when it names none.
+fn tab_of(state: Option<&str>) -> usize {
+    state.and_then(CardState::parse).and_then(|s| TABS.iter().position(|(_, states)| states.contains(&s))).unwrap_or(0)
+}
+
+/// The address of the tab holding `state`, for links from elsewhere (the start page's 待办) and for a reload.
+pub fn tab_href(state: CardState) -> String {
+    format!("/union/cards?tab={}", state.as_str())
+}
+
 #[component]
 pub fn CardsPage() -> impl IntoView {
+    let tab = tab_of(leptos_router::hooks::use_query_map().read_untracked().get("tab").as_deref());
     view! {
         <Portal role=Role::Union title="会员服务卡">
-            <UnionCardsIsland/>
+            <UnionCardsIsland tab=tab/>
         </Portal>
     }
 }
 
 #[island]
-fn UnionCardsIsland() -> impl IntoView {
-    let tab = RwSignal::new(0usize);
+fn UnionCardsIsland(tab: usize) -> impl IntoView {
+    let tab = RwSignal::new(tab.min(TABS.len() - 1));
     let sub_state = RwSignal::new(0usize);
     let page = RwSignal::new(1i64);
     let selected = RwSignal::new(Vec::<MemberId>::new());
@@ -123,6 +135,11 @@ fn UnionCardsIsland() -> impl IntoView {
     });
     let choose = move |i: usize| {
         tab.set(i);
+        // the address names the tab, so a reload or a bookmark comes back to it
+        if let Ok(history) = window().history() {
+            let to = tab_href(TABS[i].1[0]);
+            let _ = history.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&to));
+        }
         search.set(String::new());
         sub_state.set(0);
         page.set(1);
@@ -415,8 +432,10 @@ fn DeliveryPanel(deliveries: Deliveries, desk: Desk) -> impl IntoView {
 fn DeliveryCard(item: crate::api::deliveries::DeliveryItem, desk: Desk) -> impl IntoView {
     let id = item.id;
     let proposing = RwSignal::new(false);
+    let proposal = desk.step.for_row(proposing);
     let time = RwSignal::new(String::new());
     let count = RwSignal::new(String::new());
+    let count_problem = RwSignal::new(None::<String>);
     let time_id = format!("propose-{id}");
     let count_id = format!("count-{id}");
     let can = |a: DeliveryAction| item.actions.contains(&a);
@@ -458,32 +477,42 @@ fn DeliveryCard(item: crate::api::deliveries::DeliveryItem, desk: Desk) -> impl 
             {move || proposing.get().then(|| {
                 let item = item_for_propose.clone();
                 let time_id = time_id.clone();
+                let error_id = format!("{time_id}-error");
                 view! {
                     <form class="inline-form" on:submit=move |ev| {
                         ev.prevent_default();
+                        proposal.send();
                         desk.step.dispatch(step(DeliveryAction::ProposeTime, time.get_untracked(), &item));
-                        proposing.set(false);
                     }>
                         <div class="field">
                             <label for=time_id.clone()>"希望的送卡时间"</label>
-                            <input id=time_id type="datetime-local" required=true
+                            <input id=time_id type="datetime-local" required=true aria-describedby=error_id.clone()
                                 prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev))/>
+                            <FieldMessage id=error_id message=proposal.field_message("scheduled")/>
                         </div>
                         <button type="submit" class="button primary">"提交新的时间"</button>
                     </form>
                 }
             })}
             {delivered.then(|| view! {
-                <form class="inline-form" on:submit=move |ev| {
+                // the count is checked here and by the server, in Chinese, not by the browser
+                <form class="inline-form" novalidate=true on:submit=move |ev| {
                     ev.prevent_default();
-                    let n = count.get_untracked().trim().parse().unwrap_or(-1);
-                    desk.sign.dispatch(SignDelivery { delivery: id, count: n });
+                    match count.get_untracked().trim().parse::<i64>() {
+                        Ok(n) if n > 0 => {
+                            count_problem.set(None);
+                            desk.sign.dispatch(SignDelivery { delivery: id, count: n });
+                        }
+                        _ => count_problem.set(Some("请填写清点的卡片数量（张）。".into())),
+                    }
                 }>
                     <p class="hint">"银行已送达，请清点卡片数量后签收。"</p>
                     <div class="field">
                         <label for=count_id.clone()>"清点数量（张）"</label>
-                        <input id=count_id type="number" min="1" inputmode="numeric" required=true
+                        <input id=count_id.clone() type="number" min="1" inputmode="numeric" required=true
+                            aria-describedby=format!("{count_id}-error")
                             prop:value=move || count.get() on:input=move |ev| count.set(event_target_value(&ev))/>
+                        <FieldMessage id=format!("{count_id}-error") message=Signal::derive(move || count_problem.get())/>
                     </div>
                     <button type="submit" class="button primary" disabled=move || desk.sign.pending().get()>"签收"</button>
                 </form>
@@ -560,7 +589,10 @@ fn DuePanel(deliveries: Deliveries, desk: Desk, selected: RwSignal<Vec<MemberId>
                 <div class="field">
                     <label for="hand-out-department">"按部门发放"</label>
                     <input id="hand-out-department" type="text" placeholder="部门名称" required=true
+                        aria-describedby="hand-out-department-error"
                         prop:value=move || department.get() on:input=move |ev| department.set(event_target_value(&ev))/>
+                    <FieldMessage id="hand-out-department-error"
+                        message=Signal::derive(move || desk.hand_out.error().get().and_then(|e| e.field_message("department")))/>
                 </div>
                 <button type="submit" class="button" disabled=move || desk.hand_out.pending().get()>"发放该部门"</button>
             </form>

@@ -34,15 +34,24 @@ fn ToDo(counts: Vec<StateCount>, deliveries: Option<UnionDeliveries>, feedback: 
     let to_confirm = d.open.iter().filter(|x| x.actions.contains(&DeliveryAction::ConfirmTime)).count() as i64;
     let to_sign = d.open.iter().filter(|x| x.stage_code == "delivered").map(|x| x.cards).sum::<i64>();
     let (not_received, open_reports) = feedback;
+    let tab = super::cards::tab_href;
     let items = [
-        (not_received, "名会员反馈未收到卡，请尽快核实", "/union/feedback"),
-        (outstanding(true), "张会员服务卡已超过签收后5个工作日仍未发放，请尽快发放", "/union/cards"),
-        (to_sign, "张会员服务卡银行已送达，请清点签收", "/union/cards"),
-        (to_confirm, "个送卡时间待确认", "/union/cards"),
-        (n(CardState::Rejected), "名会员被银行退回，请按原因修改后重新提交", "/union/cards"),
-        (open_reports, "条会员反馈信息有误，请核对处理", "/union/feedback"),
-        (n(CardState::Pending), "名会员待发起批量办卡", "/union/cards"),
-        (outstanding(false), "张会员服务卡已签收，须在签收后5个工作日内发放给会员", "/union/cards"),
+        (not_received, "名会员反馈未收到卡，请尽快核实", "/union/feedback".to_string()),
+        (
+            outstanding(true),
+            "张会员服务卡已超过签收后5个工作日仍未发放，请尽快发放",
+            tab(CardState::AwaitingDistribution),
+        ),
+        (to_sign, "张会员服务卡银行已送达，请清点签收", tab(CardState::AwaitingDelivery)),
+        (to_confirm, "个送卡时间待确认", tab(CardState::AwaitingDelivery)),
+        (n(CardState::Rejected), "名会员被银行退回，请按原因修改后重新提交", tab(CardState::Rejected)),
+        (open_reports, "条会员反馈信息有误，请核对处理", "/union/feedback".to_string()),
+        (n(CardState::Pending), "名会员待发起批量办卡", tab(CardState::Pending)),
+        (
+            outstanding(false),
+            "张会员服务卡已签收，须在签收后5个工作日内发放给会员",
+            tab(CardState::AwaitingDistribution),
+        ),
     ];
     let due: Vec<_> = items.into_iter().filter(|(k, _, _)| *k > 0).collect();
     view! {

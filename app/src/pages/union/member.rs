@@ -11,13 +11,14 @@ use crate::{
     },
     components::{ErrorNotice, FieldMessage, Portal, ServerForm},
     domain::{format_time, id_document::IdType, ids::MemberId, role::Role},
+    error::AppError,
     pages::act::Act,
 };
 
 #[component]
 pub fn MemberPage() -> impl IntoView {
-    let id =
-        use_params_map().read_untracked().get("id").and_then(|s| s.parse::<MemberId>().ok()).unwrap_or(MemberId(0));
+    // an address that names no member (/union/members/abc) finds none: nothing is loaded for it
+    let id = use_params_map().read_untracked().get("id").and_then(|s| s.parse::<MemberId>().ok());
     view! {
         <Portal role=Role::Union title="会员详情">
             <UnionMemberIsland id=id/>
@@ -26,11 +27,21 @@ pub fn MemberPage() -> impl IntoView {
 }
 
 #[island]
-fn UnionMemberIsland(id: MemberId) -> impl IntoView {
+fn UnionMemberIsland(id: Option<MemberId>) -> impl IntoView {
     let id = move || id;
     let save = Act::<UpdateMember>::new();
-    let data = crate::wire::resource(id, get_member);
-    let corrections = crate::wire::resource(id, |m| list_corrections(Some(m)));
+    let data = crate::wire::resource(id, |id| async move {
+        match id {
+            Some(id) => get_member(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    let corrections = crate::wire::resource(id, |id| async move {
+        match id {
+            Some(id) => list_corrections(Some(id)).await,
+            None => Ok(Vec::new()),
+        }
+    });
     view! {
         <p><a href="/union/members">"← 返回会员信息"</a></p>
         <Suspense fallback=|| view! { <p role="status">"正在加载…"</p> }>
@@ -100,6 +111,8 @@ pub(crate) fn CorrectionList(items: Vec<CorrectionItem>) -> impl IntoView {
 #[component]
 fn MemberForm(detail: MemberDetail, save: Act<UpdateMember>) -> impl IntoView {
     let form = RwSignal::new(detail.input.clone());
+    // 性别 and 出生日期 read from the ID number follow it when the clerk corrects it
+    let reading = StoredValue::new(detail.input.id_reading());
     let today = detail.today.clone();
     let server_error = save.error();
     let saved = move || save.value().get().is_some_and(|r| r.is_ok());
@@ -126,7 +139,12 @@ fn MemberForm(detail: MemberDetail, save: Act<UpdateMember>) -> impl IntoView {
                 <input id=f name=format!("input[{f}]") type="text" aria-describedby=err_id.clone() readonly=locked(f)
                     value=form.read_untracked().get(f).to_string()
                     prop:value=move || form.read().get(f).to_string()
-                    on:input=move |ev| form.update(|m| m.set(f, event_target_value(&ev)))/>
+                    on:input=move |ev| form.update(|m| {
+                        m.set(f, event_target_value(&ev));
+                        if f == "id_number" {
+                            reading.set_value(m.follow_id_number(reading.get_value()));
+                        }
+                    })/>
                 <FieldMessage id=err_id message=message(f)/>
             </div>
         }
@@ -158,10 +176,15 @@ fn MemberForm(detail: MemberDetail, save: Act<UpdateMember>) -> impl IntoView {
             let _ = window().location().replace("/union/members");
         }
     });
+    let first_name = detail.input.name.clone();
     let confirming = RwSignal::new(false);
     let id = detail.id;
     view! {
-        <h1>{detail.input.name.clone()}</h1>
+        // the name as last saved
+        <h1>{move || match save.value().get() {
+            Some(Ok(saved)) => saved.input.name,
+            _ => first_name.clone(),
+        }}</h1>
         <p class="subtitle">"办卡状态：" {detail.card_state.label()}</p>
         <p class="hint">"此页显示完整证件号码和手机号码，每次查看都会记入操作日志。"</p>
         <OpenReports items=detail.reports.clone() identity_lock=identity_lock/>
@@ -202,7 +225,8 @@ fn MemberForm(detail: MemberDetail, save: Act<UpdateMember>) -> impl IntoView {
                     view! {
                         <p role="alert">"确定删除该会员吗？此操作不能撤销。"</p>
                         <div class="actions">
-                            <button type="button" class="primary" on:click=move |_| { delete.dispatch(DeleteMember { id }); }>"确认删除"</button>
+                            <button type="button" class="primary" disabled=move || delete.pending().get()
+                                on:click=move |_| { delete.dispatch(DeleteMember { id }); }>"确认删除"</button>
                             <button type="button" on:click=move |_| confirming.set(false)>"取消"</button>
                         </div>
                     }.into_any()
