@@ -197,6 +197,9 @@ pub struct MemberDetail {
     /// What the member reported wrong and not yet answered, with the value the member gave, in
     /// full: the edit form is where the clerk types it in (lists mask it).
     pub reports: Vec<OpenReport>,
+    /// Why the bank returned the card, while it is 未办卡—待处理: what the clerk corrects here.
+    #[serde(default)]
+    pub rejections: Vec<crate::api::cards::ReasonView>,
 }
 
 /// A member's report of a wrong field, still open.
@@ -206,6 +209,24 @@ pub struct OpenReport {
     pub field_label: String,
     pub proposed: String,
     pub created_at: i64,
+}
+
+#[cfg(feature = "ssr")]
+async fn rejections(
+    db: &crate::server::Db,
+    union: crate::domain::ids::UnionId,
+    member: MemberId,
+) -> Result<Vec<crate::api::cards::ReasonView>, AppError> {
+    let rows = crate::server::batches::rejections_of_member(db, union, member).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::api::cards::ReasonView {
+            reason: r.reason,
+            label: r.reason.label().to_string(),
+            remedy: r.reason.remedy().to_string(),
+            text: r.text,
+        })
+        .collect())
 }
 
 #[cfg(feature = "ssr")]
@@ -250,7 +271,8 @@ pub async fn get_member(id: MemberId) -> Result<MemberDetail, AppError> {
     // the edit form shows the full ID and phone: that access is recorded
     audit::record(&db.pool, Some(me.id()), "member_viewed", &format!("member:{id}"), "").await?;
     let reports = open_reports(&db, id).await?;
-    Ok(MemberDetail { id, input: row.input()?, card_state: row.card_state, today: today(), reports })
+    let rejections = rejections(&db, me.union()?, id).await?;
+    Ok(MemberDetail { id, input: row.input()?, card_state: row.card_state, today: today(), reports, rejections })
 }
 
 #[server(endpoint = "members/update")]
@@ -309,7 +331,8 @@ pub async fn update_member(id: MemberId, input: MemberInput) -> Result<MemberDet
     audit::record(&mut *tx, Some(me.id()), "member_updated", &format!("member:{id}"), &changed.join("、")).await?;
     tx.commit().await?;
     let reports = open_reports(&db, id).await?;
-    Ok(MemberDetail { id, input: after, card_state: row.card_state, today: today(), reports })
+    let rejections = rejections(&db, me.union()?, id).await?;
+    Ok(MemberDetail { id, input: after, card_state: row.card_state, today: today(), reports, rejections })
 }
 
 #[server(endpoint = "members/delete")]

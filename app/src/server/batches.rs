@@ -573,6 +573,21 @@ pub struct RejectedMember {
 }
 
 /// The union's rejected cards (未办卡—待处理), in id order, with the bank's reasons.
+/// The reasons of a member's latest rejection while its card is 未办卡—待处理 (none otherwise),
+/// in the order the bank gave them.
+pub async fn rejections_of_member(db: &Db, union: UnionId, member: MemberId) -> Result<Vec<Rejection>, sqlx::Error> {
+    let rows: Vec<(RejectionReason, Option<String>)> = sqlx::query_as(
+        "SELECT j.reason, j.text FROM cards c \
+         JOIN card_rejections j ON j.member_id = c.member_id AND j.batch_id = c.batch_id \
+         WHERE c.union_id = $1 AND c.member_id = $2 AND c.state = 'rejected' ORDER BY j.id",
+    )
+    .bind(union)
+    .bind(member)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(reason, text)| Rejection { reason, text: text.unwrap_or_default() }).collect())
+}
+
 pub async fn rejected_of_union(
     db: &Db,
     union: UnionId,

@@ -7,6 +7,7 @@
 use app::{
     api::{
         cards::{GetBatch, ListBatches, ListRejected, RejectionInput, ResetRejected, ReviewBatch, SubmitBatch},
+        members::GetMember,
         overview::bank::GetBankOverview,
     },
     domain::{
@@ -202,6 +203,11 @@ async fn the_bank_rejects_with_reasons_approves_the_rest_and_the_union_sends_the
     assert_eq!(reasons[0]["remedy"], RejectionReason::NameIdMismatch.remedy());
     assert_eq!(reasons[1]["text"], "照片不清晰");
     assert!(mine["id_number_masked"].as_str().unwrap().contains('*'));
+    // and on the member's own page, where the record is corrected
+    let page = app.call_fn(&clerk, GetMember { id: rejected }).await;
+    let on_page: Vec<&str> =
+        page.body["rejections"].as_array().unwrap().iter().map(|r| r["label"].as_str().unwrap()).collect();
+    assert_eq!(on_page, [RejectionReason::NameIdMismatch.label(), RejectionReason::Other.label()], "{:?}", page.body);
     // and downloads them as a workbook, reasons beside each row (the download is audited)
     let r = clerk.get(format!("{}/union/cards/rejected.xlsx", app.base)).send().await.unwrap();
     assert_eq!(r.status(), 200);
@@ -219,6 +225,8 @@ async fn the_bank_rejects_with_reasons_approves_the_rest_and_the_union_sends_the
     // fixed: back to 待办卡, and sent again in a new batch
     let reset = app.call_fn(&clerk, ResetRejected { members: vec![rejected] }).await;
     assert_eq!(reset.body, 1, "{:?}", reset.body);
+    let page = app.call_fn(&clerk, GetMember { id: rejected }).await;
+    assert_eq!(page.body["rejections"], serde_json::json!([]), "no longer 待处理: no reasons on its page");
     let resent =
         app.call_fn(&clerk, SubmitBatch { request_key: "k2".into(), members: vec![rejected], all: false }).await;
     assert!(resent.status.is_success(), "{:?}", resent.body);

@@ -188,6 +188,22 @@ fn MemberForm(detail: MemberDetail, save: Act<UpdateMember>) -> impl IntoView {
         <p class="subtitle">"办卡状态：" {detail.card_state.label()}</p>
         <p class="hint">"此页显示完整证件号码和手机号码，每次查看都会记入操作日志。"</p>
         <OpenReports items=detail.reports.clone() identity_lock=identity_lock/>
+        {(!detail.rejections.is_empty()).then(|| view! {
+            <section class="notice rejection" aria-labelledby="rejection-heading">
+                <h2 id="rejection-heading">"银行退回原因"</h2>
+                <ul class="reasons">
+                    {detail.rejections.iter().map(|r| view! {
+                        <li>
+                            <strong>{r.label.clone()}</strong>
+                            {(!r.text.is_empty()).then(|| format!("：{}", r.text))}
+                            <span class="remedy">{format!("处理方法：{}", r.remedy)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <p class="hint">"按原因修改并保存后，到"<a href="/union/cards?tab=rejected">"未办卡—待处理"</a>
+                    "勾选该会员，点“改为待办卡”，再发起批量办卡。"</p>
+            </section>
+        })}
         <ServerForm action=save.address() class="form grid"
             submit=Callback::new(move |_| { save.dispatch(UpdateMember { id, input: form.get_untracked() }); })>
             <input type="hidden" name="id" value=id.to_string()/>
