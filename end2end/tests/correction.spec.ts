@@ -31,5 +31,7 @@ test('a refused correction keeps the form, the typed values and a message under 
   // nothing was saved: the list still shows the name as it was
   await page.reload();
   await settle(page);
-  await expect(page.getByRole('region', { name: '会员服务卡列表' }).locator('td.name', { hasText: name }).first()).toBeVisible();
+  const names = page.getByRole('region', { name: '会员服务卡列表' }).locator('td.name');
+  await expect(names.filter({ hasText: new RegExp(`^${name}$`) }).first()).toBeVisible();
+  await expect(names.filter({ hasText: `${name}2` })).toHaveCount(0);
 });

@@ -131,7 +131,8 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
     let address = auth::client_address().await;
     if current.is_empty() {
         // nothing typed is no guess: not counted toward the lock
-        errors.insert(0, ("current", "请输入原密码。".to_string()));
+        let asked = if user.must_change_password { "请输入初始密码。" } else { "请输入原密码。" };
+        errors.insert(0, ("current", asked.to_string()));
     } else if current.len() > 256 {
         errors.insert(0, ("current", "原密码不正确。".to_string()));
     } else if let Err(attempt) = auth::checked_attempt(&db, &user.username, &address, current, Some(hash)).await? {

@@ -414,10 +414,6 @@ pub async fn activate_cards(
         (CardAction::ActivateAtBranch, CardMove { branch: Some(branch.trim().to_string()), ..CardMove::default() })
     };
     check(CardState::Distributed, action, me.role(), &input).map_err(refusal)?;
-    // what is recorded has happened: a few minutes' grace for a clock that runs behind
-    if input.at.is_some_and(|at| at > crate::server::db::now() + 5 * 60) {
-        return Err(AppError::invalid("at", "激活时间不能晚于现在，请填写会员实际激活的时间。"));
-    }
     if members.is_empty() {
         return Err(AppError::refused("nothing_selected", "请先勾选要激活的会员服务卡。"));
     }

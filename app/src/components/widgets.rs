@@ -26,7 +26,7 @@ pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
 /// server function's arguments with `serde_qs`, compiled into the wasm once per form.
 #[component]
 pub fn ServerForm(
-    /// The server function's address (`ServerAction::url`).
+    /// The server function's address (`Act::address`).
     action: &'static str,
     #[prop(into)] class: String,
     submit: Callback<FormFields>,

@@ -222,11 +222,12 @@ pub fn entry_for(code: &str) -> Option<&'static FaqEntry> {
 /// How the supervisor's ranking names an import error: the FAQ's message where the guide has
 /// one, else the field with 填写不符合要求.
 pub fn error_label(field: &str, code: &str) -> String {
-    use crate::domain::member::{MSG_BIRTH_DATE_REQUIRED, MSG_ID_TYPE_REQUIRED, MSG_SEX_REQUIRED};
+    use crate::domain::member::{MSG_BIRTH_DATE_REQUIRED, MSG_ID_TYPE_INVALID, MSG_ID_TYPE_REQUIRED, MSG_SEX_REQUIRED};
     // the entry for a document other than the resident ID card is headed by its 国家/地区
     // message; its other fields have messages of their own
     let own = match code {
         "id_type_required" => Some(MSG_ID_TYPE_REQUIRED),
+        "id_type_invalid" => Some(MSG_ID_TYPE_INVALID),
         "birth_date_required" => Some(MSG_BIRTH_DATE_REQUIRED),
         "sex_required" => Some(MSG_SEX_REQUIRED),
         _ => None,
@@ -252,6 +253,7 @@ mod tests {
         assert_eq!(error_label("出生日期", "birth_date_required"), "证件号码无效或者为非居民身份证时，出生日期必填！");
         assert_eq!(error_label("性别", "sex_required"), "证件号码无效或者为非居民身份证时，性别必填！");
         assert_eq!(error_label("证件类型", "id_type_required"), "证件号码无效或者为非居民身份证时，证件类型必填！");
+        assert_eq!(error_label("证件类型", "id_type_invalid"), "证件类型填写错误！");
         assert_eq!(entry_for("sex_required").map(|e| e.slug), Some("id-other-document"), "the same FAQ entry");
     }
 

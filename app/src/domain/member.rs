@@ -60,6 +60,7 @@ pub const MSG_ID_LENGTH: &str = "身份证号码格式错误，请填写18位正
 pub const HINT_ID_LENGTH: &str = "核对身份证原件，填写18位正确的身份证号码";
 pub const MSG_COUNTRY_REQUIRED: &str = "证件号码无效或者为非居民身份证时，国家/地区必填！";
 pub const MSG_ID_TYPE_REQUIRED: &str = "证件号码无效或者为非居民身份证时，证件类型必填！";
+pub const MSG_ID_TYPE_INVALID: &str = "证件类型填写错误！";
 pub const MSG_BIRTH_DATE_REQUIRED: &str = "证件号码无效或者为非居民身份证时，出生日期必填！";
 /// Not in the guide's table; the guide's note makes 性别 required in the same case.
 pub const MSG_SEX_REQUIRED: &str = "证件号码无效或者为非居民身份证时，性别必填！";
@@ -466,7 +467,7 @@ impl MemberInput {
             e.push(
                 "id_type",
                 "id_type_invalid",
-                "证件类型填写错误！",
+                MSG_ID_TYPE_INVALID,
                 format!("证件类型必须按以下内容、格式填写清楚：{}；居民身份证可不填。", type_labels()),
             );
         }
@@ -498,7 +499,7 @@ impl MemberInput {
                 // too (证件号码无效或者为非居民身份证时…必填)
                 Some(IdType::ResidentId) if foreign => {
                     // typed as 居民身份证: the type is wrong, not missing
-                    e.push("id_type", "id_type_invalid", "证件类型填写错误！", foreign_permanent_hint(""));
+                    e.push("id_type", "id_type_invalid", MSG_ID_TYPE_INVALID, foreign_permanent_hint(""));
                     explicit = true;
                 }
                 Some(IdType::ResidentId) => {

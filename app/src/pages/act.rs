@@ -52,22 +52,6 @@ impl Flight {
         }
     }
 
-    fn for_row(self, open: RwSignal<bool>) -> RowCall {
-        let row = RowCall { sent: RwSignal::new(false), refusal: RwSignal::new(None) };
-        Effect::new(move |_| {
-            self.version.track();
-            if row.sent.get_untracked() {
-                row.sent.set(false);
-                let refusal = self.error.get_untracked();
-                if refusal.is_none() {
-                    open.set(false);
-                }
-                row.refusal.set(refusal);
-            }
-        });
-        row
-    }
-
     fn refused<F: Clone + Send + Sync + 'static>(self, form: RwSignal<F>) -> RwSignal<Option<F>> {
         let snapshot = RwSignal::new(None);
         Effect::new(move |_| {
@@ -80,17 +64,22 @@ impl Flight {
     }
 }
 
-/// A form in one row of a list whose rows share one call (`Act::for_row`).
+/// A form in one row of a list whose rows share one call (`Act::for_row`,
+/// `Act::dispatch_for`).
 #[derive(Clone, Copy)]
 pub struct RowCall {
-    sent: RwSignal<bool>,
+    open: RwSignal<bool>,
     refusal: RwSignal<Option<AppError>>,
 }
 
 impl RowCall {
-    /// Marks the call about to be dispatched as this row's.
-    pub fn send(&self) {
-        self.sent.set(true);
+    /// This row's own answer: a success closes its form, a refusal stays with it.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn answered(self, refusal: Option<AppError>) {
+        if refusal.is_none() {
+            self.open.try_set(false);
+        }
+        self.refusal.try_set(refusal);
     }
 
     /// The message the server gave about `field` of this row's last call.
@@ -151,6 +140,16 @@ where
     /// Calls the server function (in the browser; the server renders islands but never calls
     /// from them).
     pub fn dispatch(&self, input: S) {
+        self.call(input, None);
+    }
+
+    /// Calls it for one row's form (`for_row`): that row gets this call's answer, whatever
+    /// other rows send meanwhile.
+    pub fn dispatch_for(&self, row: RowCall, input: S) {
+        self.call(input, Some(row));
+    }
+
+    fn call(&self, input: S, row: Option<RowCall>) {
         let (value, flight) = (self.value, self.flight);
         flight.start();
         #[cfg(feature = "hydrate")]
@@ -158,10 +157,13 @@ where
             let answer = input.run_on_client().await;
             let error = answer.as_ref().err().cloned();
             value.try_set(Some(answer));
+            if let Some(row) = row {
+                row.answered(error.clone());
+            }
             flight.end(error);
         });
         #[cfg(not(feature = "hydrate"))]
-        let _ = (input, value);
+        let _ = (input, value, row);
     }
 
     /// The last answer.
@@ -196,10 +198,11 @@ where
     }
 
     /// For a form in one row of a list (a correction, another delivery time) that this call
-    /// serves for every row: the row's form, shown while `open`, closes when its answer is a
-    /// success and stays, with what was typed and the server's messages, when it is refused.
+    /// serves for every row: the row's form, shown while `open`, closes when the answer to its own
+    /// call (`dispatch_for`) is a success and stays, with what was typed and the server's
+    /// messages, when it is refused.
     pub fn for_row(&self, open: RwSignal<bool>) -> RowCall {
-        self.flight.for_row(open)
+        RowCall { open, refusal: RwSignal::new(None) }
     }
 
     /// The address of the server function, where the island's form posts without the script.

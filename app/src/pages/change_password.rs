@@ -54,6 +54,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
                                 <ErrorNotice error=error/>
                                 <button type="submit" class="primary" disabled=move || action.pending().get()>"确认修改"</button>
                             </ActionForm>
+                            // a change asked for from a portal page can be left there
+                            {(!m.must_change_password).then(|| view! { <p><a href=m.role.home()>"← 返回首页"</a></p> })}
                             <LogoutLink/>
                         </section>
                     }

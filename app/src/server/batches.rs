@@ -572,7 +572,6 @@ pub struct RejectedMember {
     pub rejected_at: i64,
 }
 
-/// The union's rejected cards (未办卡—待处理), in id order, with the bank's reasons.
 /// The reasons of a member's latest rejection while its card is 未办卡—待处理 (none otherwise),
 /// in the order the bank gave them.
 pub async fn rejections_of_member(db: &Db, union: UnionId, member: MemberId) -> Result<Vec<Rejection>, sqlx::Error> {
@@ -588,6 +587,7 @@ pub async fn rejections_of_member(db: &Db, union: UnionId, member: MemberId) -> 
     Ok(rows.into_iter().map(|(reason, text)| Rejection { reason, text: text.unwrap_or_default() }).collect())
 }
 
+/// The union's rejected cards (未办卡—待处理), in id order, with the bank's reasons.
 pub async fn rejected_of_union(
     db: &Db,
     union: UnionId,

@@ -704,6 +704,13 @@ pub async fn activate(
     if !serves(db, bank, union).await? {
         return Err(AppError::refused("union_not_served", "该工会不在本行网点领卡。"));
     }
+    // what is recorded has happened (the desk and the bank's API alike): a few minutes' grace
+    // for a clock that runs behind
+    if let Activation::OnSite { at } = how {
+        if *at > now() + 5 * 60 {
+            return Err(AppError::invalid("at", "激活时间不能晚于现在，请填写会员实际激活的时间。"));
+        }
+    }
     if let Activation::AtBranch { branch } = how {
         let ours: Option<i64> = sqlx::query_scalar("SELECT 1 FROM bank_branches WHERE code = $1 AND bank_id = $2")
             .bind(branch)

@@ -130,7 +130,11 @@ async fn a_new_account_can_do_nothing_but_change_its_initial_password(app: TestA
     assert!(weak.field_message("new").is_some(), "{:?}", weak.body);
     // an empty field is asked for, and is no guess toward the lock
     let empty = app.call_fn(&c, change("", "Kaika2026x", "Kaika2026x")).await;
-    assert_eq!(empty.field_message("current").as_deref(), Some("请输入原密码。"));
+    assert_eq!(
+        empty.field_message("current").as_deref(),
+        Some("请输入初始密码。"),
+        "a first login asks for the initial one"
+    );
     let wrong = app.call_fn(&c, change("not-it-123", "Kaika2026x", "Kaika2026x")).await;
     assert_eq!(wrong.field_message("current").as_deref(), Some("原密码不正确，再错4次账号将被锁定15分钟。"));
     let ok = app.call_fn(&c, change(&initial, "Kaika2026x", "Kaika2026x")).await;

@@ -397,6 +397,8 @@ async fn card_events_carry_a_card_from_the_factory_to_activation(app: TestApp) {
             {"member": a, "event": "corrected", "phone": "139 0013 9000"},
             {"member": a, "event": "corrected", "phone": "13900139000"},
             {"member": a, "event": "corrected", "phone": "12345"},
+            // an activation on site is recorded once it has happened, not for a later date
+            {"member": a, "event": "activated", "activation": "on_site", "at": "2030-01-16T10:00"},
             {"member": a, "event": "activated", "activation": "branch", "branch": branch},
             {"member": a, "event": "activated", "activation": "branch", "branch": branch},
             {"member": a, "event": "remade", "reason": "卡面姓名印错"},
@@ -413,6 +415,7 @@ async fn card_events_carry_a_card_from_the_factory_to_activation(app: TestApp) {
             refused("invalid_value"),
             applied(),
             already(),
+            refused("invalid_value"),
             refused("invalid_value"),
             applied(),
             already(),

@@ -296,6 +296,11 @@ async fn a_new_year_counts_only_once_filled_in_and_published(app: TestApp) {
     assert_eq!(app.call_fn(&city, due("2026-12-28")).await.body["due"], "2027-01-04");
     ok(&app.call_fn(&city, set("2027-02-17", DayKind::Holiday, "春节")).await, "another day off");
     ok(&app.call_fn(&city, RemoveCalendarDay { date: "2027-01-01".into() }).await, "then the first may go");
+    // the last day off made a worked day instead: refused the same way (Sat 2027-02-20)
+    ok(&app.call_fn(&city, set("2027-02-20", DayKind::Holiday, "春节")).await, "a Saturday off");
+    ok(&app.call_fn(&city, RemoveCalendarDay { date: "2027-02-17".into() }).await, "02-17 goes");
+    let r = app.call_fn(&city, set("2027-02-20", DayKind::AdjustedWorkday, "春节")).await;
+    assert!(emptied(&r), "{} {:?}", r.status, r.body);
 }
 
 async fn the_calendar_command_prints_the_due_date_or_says_the_calendar_is_missing(app: TestApp) {

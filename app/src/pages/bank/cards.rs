@@ -273,8 +273,7 @@ fn CardRow(card: BankCard, desk: Desk) -> impl IntoView {
                     <form class="inline-form" novalidate=true on:submit=move |ev| {
                         ev.prevent_default();
                         let (name, id_number, phone) = fix.get_untracked();
-                        correction.send();
-                        desk.correct.dispatch(CorrectMember { member: id, name, id_number, phone });
+                        desk.correct.dispatch_for(correction, CorrectMember { member: id, name, id_number, phone });
                     }>
                         <p class="hint">"按会员出示的证件更正，保存后工会可看到更正记录。"</p>
                         <div class="field">
@@ -313,8 +312,7 @@ fn CardRow(card: BankCard, desk: Desk) -> impl IntoView {
                                 return;
                             }
                             problem.set(None);
-                            remake_call.send();
-                            desk.remake.dispatch(RemakeCard { member: id, seen, text: text.get_untracked() });
+                            desk.remake.dispatch_for(remake_call, RemakeCard { member: id, seen, text: text.get_untracked() });
                         }>
                             <div class="field">
                                 <label for=text_id.clone()>"卡面哪项信息有误"</label>
@@ -322,7 +320,7 @@ fn CardRow(card: BankCard, desk: Desk) -> impl IntoView {
                                     prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
                                 <FieldMessage id=error_id message=Signal::derive(move || problem.get().or_else(|| remake_call.field_message("text").get()))/>
                             </div>
-                            <button type="submit" class="button primary">"登记重新制卡"</button>
+                            <button type="submit" class="button primary" disabled=move || desk.remake.pending().get()>"登记重新制卡"</button>
                         </form>
                     </td>
                 </tr>

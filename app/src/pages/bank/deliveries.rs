@@ -187,8 +187,7 @@ fn OpenCard(item: DeliveryItem, desk: Desk) -> impl IntoView {
                 view! {
                     <form class="inline-form" on:submit=move |ev| {
                         ev.prevent_default();
-                        proposal.send();
-                        desk.step.dispatch(step_of(DeliveryAction::ProposeTime, time.get_untracked()));
+                        desk.step.dispatch_for(proposal, step_of(DeliveryAction::ProposeTime, time.get_untracked()));
                     }>
                         <div class="field">
                             <label for=input_id.clone()>"新的送卡时间"</label>
@@ -196,7 +195,7 @@ fn OpenCard(item: DeliveryItem, desk: Desk) -> impl IntoView {
                                 prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev))/>
                             <FieldMessage id=error_id message=proposal.field_message("scheduled")/>
                         </div>
-                        <button type="submit" class="button primary">"提交新的时间"</button>
+                        <button type="submit" class="button primary" disabled=move || desk.step.pending().get()>"提交新的时间"</button>
                     </form>
                 }
             })}

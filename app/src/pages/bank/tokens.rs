@@ -50,12 +50,9 @@ fn BankTokensIsland() -> impl IntoView {
             _ => pick(rotate.value().get()).or_else(|| pick(create.value().get())),
         }
     };
-    // a token shown once and then revoked here is no longer one to copy
-    let revoking = RwSignal::new(None::<i64>);
+    // a token shown once and revoked since (the list read again says so) is no longer one to copy
     let revoked_now = move |id: i64| {
-        revoking.get() == Some(id)
-            && revoke.value().read().as_ref().is_some_and(|r| r.is_ok())
-            && !revoke.pending().get()
+        data.get().and_then(|r| r.ok()).is_some_and(|tokens| tokens.iter().any(|t| t.id == id && t.revoked))
     };
     view! {
         <h1>"接口令牌"</h1>
@@ -103,10 +100,7 @@ fn BankTokensIsland() -> impl IntoView {
                                                             <button type="submit" aria-label=rotate_label>"更换"</button>
                                                         </ServerForm>
                                                         <ServerForm action=revoke.address() class="inline"
-                                                            submit=Callback::new(move |_| {
-                                                                revoking.set(Some(id));
-                                                                revoke.dispatch(RevokeToken { id });
-                                                            })>
+                                                            submit=Callback::new(move |_| { revoke.dispatch(RevokeToken { id }); })>
                                                             <input type="hidden" name="id" value=id.to_string()/>
                                                             <button type="submit" aria-label=revoke_label>"停用"</button>
                                                         </ServerForm>

@@ -368,15 +368,7 @@ fn RejectedList(
                                             <a href=format!("/union/members/{id}")>"修改信息"</a>
                                         </div>
                                         <p class="meta">{format!("批次 {} · {} 退回 · {}", m.batch_no, format_time(m.rejected_at), m.department)}</p>
-                                        <ul class="reasons">
-                                            {m.reasons.iter().map(|r| view! {
-                                                <li>
-                                                    <strong>{r.label.clone()}</strong>
-                                                    {(!r.text.is_empty()).then(|| format!("：{}", r.text))}
-                                                    <span class="remedy">{format!("处理方法：{}", r.remedy)}</span>
-                                                </li>
-                                            }).collect_view()}
-                                        </ul>
+                                        <ReasonList reasons=m.reasons/>
                                     </li>
                                 }
                             }).collect_view()}
@@ -386,6 +378,23 @@ fn RejectedList(
                 }
             })}
         </Transition>
+    }
+}
+
+/// The reasons of a member's rejection, each with what the union does about it (待处理 and the
+/// member's own page).
+#[component]
+pub(crate) fn ReasonList(reasons: Vec<crate::api::cards::ReasonView>) -> impl IntoView {
+    view! {
+        <ul class="reasons">
+            {reasons.into_iter().map(|r| view! {
+                <li>
+                    <strong>{r.label}</strong>
+                    {(!r.text.is_empty()).then(|| format!("：{}", r.text))}
+                    <span class="remedy">{format!("处理方法：{}", r.remedy)}</span>
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }
 
@@ -481,8 +490,7 @@ fn DeliveryCard(item: crate::api::deliveries::DeliveryItem, desk: Desk) -> impl 
                 view! {
                     <form class="inline-form" on:submit=move |ev| {
                         ev.prevent_default();
-                        proposal.send();
-                        desk.step.dispatch(step(DeliveryAction::ProposeTime, time.get_untracked(), &item));
+                        desk.step.dispatch_for(proposal, step(DeliveryAction::ProposeTime, time.get_untracked(), &item));
                     }>
                         <div class="field">
                             <label for=time_id.clone()>"希望的送卡时间"</label>
@@ -490,7 +498,7 @@ fn DeliveryCard(item: crate::api::deliveries::DeliveryItem, desk: Desk) -> impl 
                                 prop:value=move || time.get() on:input=move |ev| time.set(event_target_value(&ev))/>
                             <FieldMessage id=error_id message=proposal.field_message("scheduled")/>
                         </div>
-                        <button type="submit" class="button primary">"提交新的时间"</button>
+                        <button type="submit" class="button primary" disabled=move || desk.step.pending().get()>"提交新的时间"</button>
                     </form>
                 }
             })}

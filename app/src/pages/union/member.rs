@@ -191,15 +191,7 @@ fn MemberForm(detail: MemberDetail, save: Act<UpdateMember>) -> impl IntoView {
         {(!detail.rejections.is_empty()).then(|| view! {
             <section class="notice rejection" aria-labelledby="rejection-heading">
                 <h2 id="rejection-heading">"银行退回原因"</h2>
-                <ul class="reasons">
-                    {detail.rejections.iter().map(|r| view! {
-                        <li>
-                            <strong>{r.label.clone()}</strong>
-                            {(!r.text.is_empty()).then(|| format!("：{}", r.text))}
-                            <span class="remedy">{format!("处理方法：{}", r.remedy)}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
+                <super::cards::ReasonList reasons=detail.rejections.clone()/>
                 <p class="hint">"按原因修改并保存后，到"<a href="/union/cards?tab=rejected">"未办卡—待处理"</a>
                     "勾选该会员，点“改为待办卡”，再发起批量办卡。"</p>
             </section>
