@@ -32,6 +32,12 @@ test('a supervisor resets a union’s password and disables the account, whose l
 
   // Reset: a new one-time password, shown once.
   await page.getByRole('button', { name: `重置 ${account.username} 的密码` }).click();
+  // asked once more, saying what follows; 取消 leaves it as it was
+  await expect(row.getByRole('alert')).toContainText('原密码立即失效');
+  await row.getByRole('button', { name: '取消' }).click();
+  await expect(page.locator('.credentials').filter({ hasText: '密码已重置' })).toHaveCount(0);
+  await page.getByRole('button', { name: `重置 ${account.username} 的密码` }).click();
+  await row.getByRole('button', { name: '确定重置' }).click();
   const box = page.locator('.credentials').filter({ hasText: '密码已重置' });
   await expect(box).toBeVisible();
   await expect(box.locator('code.username')).toHaveText(account.username);
@@ -49,6 +55,7 @@ test('a supervisor resets a union’s password and disables the account, whose l
 
   // Disable: the row says so, and the login is refused with the reason.
   await page.getByRole('button', { name: `停用 ${account.username}` }).click();
+  await row.getByRole('button', { name: '确定停用' }).click();
   await expect(row).toContainText('已停用');
   await expect(page.getByRole('button', { name: `启用 ${account.username}` })).toBeVisible();
   {

@@ -122,6 +122,9 @@ test('made cards go from a delivery time both sides agree to the union’s signa
   await expect(due.nth(1).locator('td[data-label="发放期限"]')).toHaveText(/^\d{4}-\d{2}-\d{2}$/);
   await auditPage(clerk, 'union-cards-due');
   await due.nth(1).getByRole('button', { name: `全部发放（${cards} 张）` }).click();
+  // asked once more: recorded hand-outs are not taken back
+  await expect(due.nth(1).getByRole('alert')).toContainText('登记后不能撤回');
+  await due.nth(1).getByRole('button', { name: '确定发放' }).click();
   await expect(clerk.getByText(`已发放 ${cards} 张会员服务卡。`)).toBeVisible();
   await expect(due).toHaveCount(1);
 

@@ -9,6 +9,43 @@ use crate::{
     pages::act::Act,
 };
 
+/// What an account's row offers: 重置密码 and 停用 each ask once more, saying what follows (the
+/// old password stops working at once; the union cannot sign in), 启用 does not.
+#[component]
+fn RowActions(username: String, disabled: bool, reset: Callback<()>, set_disabled: Callback<()>) -> impl IntoView {
+    // which of the two is being confirmed
+    let asking = RwSignal::new(None::<bool>);
+    let (reset_label, toggle_label) =
+        (format!("重置 {username} 的密码"), format!("{} {username}", if disabled { "启用" } else { "停用" }));
+    move || {
+        match asking.get() {
+        None => view! {
+            <button type="button" aria-label=reset_label.clone() on:click=move |_| asking.set(Some(true))>"重置密码"</button>
+            <button type="button" aria-label=toggle_label.clone() on:click=move |_| {
+                if disabled { set_disabled.run(()) } else { asking.set(Some(false)) }
+            }>{if disabled { "启用" } else { "停用" }}</button>
+        }
+        .into_any(),
+        Some(is_reset) => {
+            let question = if is_reset {
+                format!("确定重置 {username} 的密码吗？原密码立即失效，新密码只显示一次。")
+            } else {
+                format!("确定停用 {username} 吗？停用后该账号不能登录，可再启用。")
+            };
+            view! {
+                <p class="confirm" role="alert">{question}</p>
+                <button type="button" class="primary" on:click=move |_| {
+                    asking.set(None);
+                    if is_reset { reset.run(()) } else { set_disabled.run(()) }
+                }>{if is_reset { "确定重置" } else { "确定停用" }}</button>
+                <button type="button" on:click=move |_| asking.set(None)>"取消"</button>
+            }
+            .into_any()
+        }
+    }
+    }
+}
+
 #[component]
 fn CredentialsBox(creds: Credentials, #[prop(into)] heading: String) -> impl IntoView {
     view! {
@@ -159,12 +196,11 @@ fn AccountsIsland() -> impl IntoView {
                                                     <td data-label="状态"><span class=format!("badge {}", if disabled { "off" } else if a.pending_activation { "wait" } else { "ok" })>{status}</span></td>
                                                     <td data-label="最近登录">{last_login_label(a.last_login_at)}</td>
                                                     <td class="row-actions">
-                                                        <button type="button" aria-label=format!("重置 {} 的密码", a.username)
-                                                            on:click=move |_| { reset.dispatch(ResetPassword { user_id: id }); }>"重置密码"</button>
-                                                        <button type="button" aria-label=format!("{} {}", if disabled { "启用" } else { "停用" }, a.username)
-                                                            on:click=move |_| { disable.dispatch(SetAccountDisabled { user_id: id, disabled: !disabled }); }>
-                                                            {if disabled { "启用" } else { "停用" }}
-                                                        </button>
+                                                        <RowActions username=a.username.clone() disabled=disabled
+                                                            reset=Callback::new(move |_| { reset.dispatch(ResetPassword { user_id: id }); })
+                                                            set_disabled=Callback::new(move |_| {
+                                                                disable.dispatch(SetAccountDisabled { user_id: id, disabled: !disabled });
+                                                            })/>
                                                     </td>
                                                 </tr>
                                             }

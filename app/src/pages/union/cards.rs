@@ -381,6 +381,30 @@ fn RejectedList(
     }
 }
 
+/// 全部发放 for one signed delivery, asked once more: cards recorded as handed out are not taken
+/// back.
+#[component]
+fn HandOutAll(cards: i64, desk: Desk, hand_out: Callback<()>) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    move || {
+        if asking.get() {
+            view! {
+                <p class="confirm" role="alert">{format!("确定将这 {cards} 张会员服务卡全部登记为已发放吗？请先确认会员都已领到卡，登记后不能撤回。")}</p>
+                <button type="button" class="button primary" disabled=move || desk.hand_out.pending().get()
+                    on:click=move |_| { asking.set(false); hand_out.run(()); }>"确定发放"</button>
+                <button type="button" class="button" on:click=move |_| asking.set(false)>"取消"</button>
+            }
+            .into_any()
+        } else {
+            view! {
+                <button type="button" class="button" disabled=move || desk.hand_out.pending().get()
+                    on:click=move |_| asking.set(true)>{format!("全部发放（{cards} 张）")}</button>
+            }
+            .into_any()
+        }
+    }
+}
+
 /// The reasons of a member's rejection, each with what the union does about it (待处理 and the
 /// member's own page).
 #[component]
@@ -569,10 +593,10 @@ fn DuePanel(deliveries: Deliveries, desk: Desk, selected: RwSignal<Vec<MemberId>
                                                 <td data-label="待发放">{format!("{outstanding} 张")}</td>
                                                 <td data-label="状态"><span class=tag>{label}</span><span class="due-note">{note}</span></td>
                                                 <td data-label="操作">
-                                                    <button type="button" class="button" disabled=move || desk.hand_out.pending().get()
-                                                        on:click=move |_| { desk.hand_out.dispatch(HandOutCards { members: vec![], department: String::new(), delivery: Some(id) }); }>
-                                                        {format!("全部发放（{outstanding} 张）")}
-                                                    </button>
+                                                    <HandOutAll cards=outstanding desk=desk
+                                                        hand_out=Callback::new(move |_| {
+                                                            desk.hand_out.dispatch(HandOutCards { members: vec![], department: String::new(), delivery: Some(id) });
+                                                        })/>
                                                 </td>
                                             </tr>
                                         }
