@@ -25,6 +25,12 @@ pub fn path_ids(path: &str) -> Vec<UnionId> {
 /// Records that `union`'s kept count `kind`/`key` moved by `delta`, for the union and every
 /// union above it, in the caller's transaction.
 pub async fn record(tx: &mut Tx, kind: &str, union: UnionId, key: &str, delta: i64) -> Result<(), sqlx::Error> {
+    if tx.backend_name() == "PostgreSQL" {
+        // The fold's mark row, held shared until this transaction ends: a fold (`compact`, FOR
+        // UPDATE) waits for every writer in flight, so no row it has not seen can commit with an
+        // id below its new mark and stay unfolded. (SQLite's writers are serialised already.)
+        sqlx::query("SELECT 1 FROM subtree_fold WHERE id = 1 FOR SHARE").execute(&mut **tx).await?;
+    }
     let path: String =
         sqlx::query_scalar("SELECT path FROM unions WHERE id = $1").bind(union).fetch_one(&mut **tx).await?;
     let nodes = path_ids(&path);
