@@ -227,6 +227,7 @@ fn CardRow(card: BankCard, desk: Desk) -> impl IntoView {
     let fix = RwSignal::new((card.name.clone(), card.id_number.clone(), card.phone.clone()));
     let remaking = RwSignal::new(false);
     let remake_call = desk.remake.for_row(remaking);
+    let remake_refused = remake_call.field_message("text");
     let text = RwSignal::new(String::new());
     let text_id = format!("remake-{id}");
     let error_id = format!("remake-{id}-error");
@@ -318,7 +319,7 @@ fn CardRow(card: BankCard, desk: Desk) -> impl IntoView {
                                 <label for=text_id.clone()>"卡面哪项信息有误"</label>
                                 <input id=text_id type="text" maxlength="200" aria-describedby=error_id.clone()
                                     prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))/>
-                                <FieldMessage id=error_id message=Signal::derive(move || problem.get().or_else(|| remake_call.field_message("text").get()))/>
+                                <FieldMessage id=error_id message=Signal::derive(move || problem.get().or_else(|| remake_refused.get()))/>
                             </div>
                             <button type="submit" class="button primary" disabled=move || desk.remake.pending().get()>"登记重新制卡"</button>
                         </form>
