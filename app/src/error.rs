@@ -2,13 +2,17 @@
 //! in Chinese; each carries a stable machine code and the HTTP status that says what happened.
 //! Causes of `Internal` are logged on the server and never sent.
 
-use leptos::server_fn::{codec::JsonEncoding, error::FromServerFnError, error::ServerFnErrorErr};
+use leptos::server_fn::{error::FromServerFnError, error::ServerFnErrorErr};
+
+use crate::wire::WireEncoding;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::FieldError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+// Tagged outside (the serde default), which postcard can read back; `to_json` gives the JSON
+// form plain routes answer with, `{"kind": "invalid", "errors": […]}`.
+#[serde(rename_all = "snake_case")]
 pub enum AppError {
     /// 401: not signed in (or the session ended).
     #[error("请先登录。")]
@@ -103,7 +107,7 @@ impl AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = WireEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         #[cfg(feature = "ssr")]
@@ -132,8 +136,8 @@ impl FromServerFnError for AppError {
                 response.set_status(status);
             }
         }
-        <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self)
-            .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(br#"{"kind":"internal"}"#))
+        // postcard writes every value of this type; the fallback only keeps the signature total
+        <WireEncoding as leptos::server_fn::Encodes<Self>>::encode(self).unwrap_or_default()
     }
 }
 
@@ -155,7 +159,27 @@ impl From<sqlx::Error> for AppError {
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         let status = http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(self)).into_response()
+        (status, axum::Json(self.to_json())).into_response()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The JSON form of the error: its kind beside its fields, `{"kind": "invalid", "errors":
+    /// […]}` or `{"kind": "not_found"}`, what plain routes answer with (and what tests read).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::{Map, Value};
+        match serde_json::to_value(self) {
+            Ok(Value::String(kind)) => Value::Object(Map::from_iter([("kind".to_string(), Value::String(kind))])),
+            Ok(Value::Object(outer)) => match outer.into_iter().next() {
+                Some((kind, Value::Object(mut fields))) => {
+                    fields.insert("kind".into(), Value::String(kind));
+                    Value::Object(fields)
+                }
+                _ => serde_json::json!({ "kind": "internal" }),
+            },
+            _ => serde_json::json!({ "kind": "internal" }),
+        }
     }
 }
 

@@ -14,6 +14,7 @@ use app::{
         supervision::{self, Export},
         Db,
     },
+    wire::WireEncoding,
 };
 use axum::{
     body::Bytes,
@@ -21,7 +22,7 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
-    Json, Router,
+    Router,
 };
 use serde::Deserialize;
 
@@ -102,12 +103,36 @@ struct UploadQuery {
     name: String,
 }
 
+/// The import's upload. Answers the way server functions do (`app::wire`, postcard): the
+/// preview, or the refusal (`AppError`, with its status) for the import page to show.
 async fn upload(
     State(db): State<Db>,
-    caller: Caller,
+    caller: Result<Caller, AppError>,
     Query(q): Query<UploadQuery>,
     body: Bytes,
-) -> Result<Response, AppError> {
+) -> Response {
+    let (status, bytes) = match preview_upload(&db, caller, q, body).await {
+        Ok(preview) => (StatusCode::OK, postcard::to_allocvec(&preview)),
+        Err(e) => {
+            (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), postcard::to_allocvec(&e))
+        }
+    };
+    match bytes {
+        Ok(bytes) => {
+            (status, [(header::CONTENT_TYPE, <WireEncoding as leptos::server_fn::ContentType>::CONTENT_TYPE)], bytes)
+                .into_response()
+        }
+        Err(_) => AppError::Internal.into_response(),
+    }
+}
+
+async fn preview_upload(
+    db: &Db,
+    caller: Result<Caller, AppError>,
+    q: UploadQuery,
+    body: Bytes,
+) -> Result<app::api::imports::ImportPreview, AppError> {
+    let caller = caller?;
     let union = caller.union()?;
     if body.is_empty() {
         return Err(AppError::refused("empty_file", "上传的文件是空的，请重新选择文件。"));
@@ -117,8 +142,8 @@ async fn upload(
     } else {
         q.name.chars().take(120).collect()
     };
-    let preview = imports::preview(&db, union, Some(caller.id()), &name, Vec::from(body)).await?;
-    Ok(Json(preview.for_browser()).into_response())
+    let preview = imports::preview(db, union, Some(caller.id()), &name, Vec::from(body)).await?;
+    Ok(preview.for_browser())
 }
 
 async fn template(State(db): State<Db>, UnionCaller(caller): UnionCaller) -> Result<Response, PageFailure> {

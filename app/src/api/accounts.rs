@@ -51,7 +51,7 @@ pub struct Credentials {
     pub initial_password: String,
 }
 
-#[server(endpoint = "accounts/list")]
+#[server(endpoint = "accounts/list", output = crate::wire::Answer)]
 pub async fn list_accounts(query: String, page: i64) -> Result<AccountPage, AppError> {
     use crate::server::{accounts, caller};
     let (db, me) = caller::require(&[Role::Supervisor]).await?;
@@ -73,7 +73,7 @@ pub async fn list_accounts(query: String, page: i64) -> Result<AccountPage, AppE
     Ok(AccountPage { items, total, page, page_size: PAGE_SIZE })
 }
 
-#[server(endpoint = "accounts/parents")]
+#[server(endpoint = "accounts/parents", output = crate::wire::Answer)]
 pub async fn parent_options() -> Result<Vec<ParentOption>, AppError> {
     use crate::server::{caller, unions};
     let (db, me) = caller::require(&[Role::Supervisor]).await?;
@@ -96,7 +96,7 @@ pub fn check_username(username: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-#[server(endpoint = "accounts/create")]
+#[server(endpoint = "accounts/create", output = crate::wire::Answer)]
 pub async fn create_account(
     parent_id: UnionId,
     level: String,
@@ -163,7 +163,7 @@ pub async fn create_account(
     Ok(Credentials { username, union_name, initial_password: password })
 }
 
-#[server(endpoint = "accounts/reset")]
+#[server(endpoint = "accounts/reset", output = crate::wire::Answer)]
 pub async fn reset_password(user_id: UserId) -> Result<Credentials, AppError> {
     use crate::server::{accounts, audit, auth, caller};
     let (db, me) = caller::require(&[Role::Supervisor]).await?;
@@ -178,7 +178,7 @@ pub async fn reset_password(user_id: UserId) -> Result<Credentials, AppError> {
     Ok(Credentials { username: target.username, union_name: union.name, initial_password: password })
 }
 
-#[server(endpoint = "accounts/disable")]
+#[server(endpoint = "accounts/disable", output = crate::wire::Answer)]
 pub async fn set_account_disabled(user_id: UserId, disabled: bool) -> Result<(), AppError> {
     use crate::server::{accounts, audit, caller};
     let (db, me) = caller::require(&[Role::Supervisor]).await?;

@@ -26,7 +26,7 @@ pub struct AuditPage {
 
 pub const AUDIT_PAGE_SIZE: i64 = 50;
 
-#[server(endpoint = "supervisor/audit")]
+#[server(endpoint = "supervisor/audit", output = crate::wire::Answer)]
 pub async fn search_audit_log(
     account: String,
     union: String,

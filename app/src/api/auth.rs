@@ -15,7 +15,7 @@ pub struct Me {
     pub must_change_password: bool,
 }
 
-#[server(endpoint = "me")]
+#[server(endpoint = "me", output = crate::wire::Answer)]
 pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     use crate::server::{auth, state, unions};
     let db = state::db()?;
@@ -36,13 +36,13 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
 
 /// The account name this browser last typed into a refused sign-in: the page is a plain form, so
 /// it comes back from the server with the name filled in.
-#[server(endpoint = "login_typed")]
+#[server(endpoint = "login_typed", output = crate::wire::Answer)]
 pub async fn typed_login_name() -> Result<Option<String>, AppError> {
     use crate::server::auth;
     auth::typed_username(&auth::session().await?).await
 }
 
-#[server(endpoint = "login")]
+#[server(endpoint = "login", output = crate::wire::Answer)]
 pub async fn login(username: String, password: String) -> Result<(), AppError> {
     use crate::server::{accounts, audit, auth, state};
     let db = state::db()?;
@@ -93,7 +93,7 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(endpoint = "logout")]
+#[server(endpoint = "logout", output = crate::wire::Answer)]
 pub async fn logout() -> Result<(), AppError> {
     use crate::server::{auth, state};
     let session = auth::session().await?;
@@ -108,7 +108,7 @@ pub async fn logout() -> Result<(), AppError> {
 
 /// Changes the caller's password; the only call (with logout) open to an account that still
 /// has its initial password. Other sessions of the account end.
-#[server(endpoint = "change_password")]
+#[server(endpoint = "change_password", output = crate::wire::Answer)]
 pub async fn change_password(current: String, new: String, confirm: String) -> Result<(), AppError> {
     use crate::{
         domain::password,

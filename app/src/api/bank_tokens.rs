@@ -18,7 +18,7 @@ pub struct TokenItem {
     pub revoked: bool,
 }
 
-#[server(endpoint = "bank/tokens")]
+#[server(endpoint = "bank/tokens", output = crate::wire::Answer)]
 pub async fn list_tokens() -> Result<Vec<TokenItem>, AppError> {
     use crate::{
         domain::role::Role,
@@ -47,7 +47,7 @@ pub struct NewToken {
     pub token: String,
 }
 
-#[server(endpoint = "bank/tokens/create")]
+#[server(endpoint = "bank/tokens/create", output = crate::wire::Answer)]
 pub async fn create_token(name: String) -> Result<NewToken, AppError> {
     use crate::{
         domain::role::Role,
@@ -58,7 +58,7 @@ pub async fn create_token(name: String) -> Result<NewToken, AppError> {
     Ok(NewToken { id, token })
 }
 
-#[server(endpoint = "bank/tokens/rotate")]
+#[server(endpoint = "bank/tokens/rotate", output = crate::wire::Answer)]
 pub async fn rotate_token(id: i64) -> Result<NewToken, AppError> {
     use crate::{
         domain::role::Role,
@@ -69,7 +69,7 @@ pub async fn rotate_token(id: i64) -> Result<NewToken, AppError> {
     Ok(NewToken { id, token })
 }
 
-#[server(endpoint = "bank/tokens/revoke")]
+#[server(endpoint = "bank/tokens/revoke", output = crate::wire::Answer)]
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     use crate::{
         domain::role::Role,

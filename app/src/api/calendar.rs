@@ -151,7 +151,7 @@ fn check_year(year: i32) -> Result<(), AppError> {
 }
 
 /// The calendar page's data: `year` (default: this year if the table holds it, else its last).
-#[server(endpoint = "calendar/get")]
+#[server(endpoint = "calendar/get", output = crate::wire::Answer)]
 pub async fn get_calendar(year: Option<i32>) -> Result<CalendarView, AppError> {
     use crate::{
         domain::role::Role,
@@ -176,7 +176,7 @@ pub async fn get_calendar(year: Option<i32>) -> Result<CalendarView, AppError> {
 
 /// Makes a date a holiday (放假) or an adjusted working day (调休上班) named `name`, or changes
 /// what it is. Running deadlines move with it.
-#[server(endpoint = "calendar/set_day")]
+#[server(endpoint = "calendar/set_day", output = crate::wire::Answer)]
 pub async fn set_calendar_day(date: String, kind: DayKind, name: String) -> Result<SpecialDay, AppError> {
     use crate::server::calendar;
     let (db, actor) = editor().await?;
@@ -191,7 +191,7 @@ pub async fn set_calendar_day(date: String, kind: DayKind, name: String) -> Resu
 }
 
 /// Makes a special date an ordinary day again; returns what it was.
-#[server(endpoint = "calendar/remove_day")]
+#[server(endpoint = "calendar/remove_day", output = crate::wire::Answer)]
 pub async fn remove_calendar_day(date: String) -> Result<SpecialDay, AppError> {
     use crate::server::calendar;
     let (db, actor) = editor().await?;
@@ -200,7 +200,7 @@ pub async fn remove_calendar_day(date: String) -> Result<SpecialDay, AppError> {
 }
 
 /// Adds a year to the table, empty and not yet in use: fill in its days, then publish it.
-#[server(endpoint = "calendar/add_year")]
+#[server(endpoint = "calendar/add_year", output = crate::wire::Answer)]
 pub async fn add_calendar_year(year: i32) -> Result<i32, AppError> {
     use crate::server::calendar;
     let (db, actor) = editor().await?;
@@ -210,7 +210,7 @@ pub async fn add_calendar_year(year: i32) -> Result<i32, AppError> {
 }
 
 /// Puts a filled-in year into use: deadlines count with its days from now on.
-#[server(endpoint = "calendar/publish_year")]
+#[server(endpoint = "calendar/publish_year", output = crate::wire::Answer)]
 pub async fn publish_calendar_year(year: i32) -> Result<i32, AppError> {
     use crate::server::calendar;
     let (db, actor) = editor().await?;
@@ -222,7 +222,7 @@ pub async fn publish_calendar_year(year: i32) -> Result<i32, AppError> {
 /// The deadline to hand out cards signed for on `signed` (`YYYY-MM-DD`): the fifth working day
 /// after it (`domain::calendar::DISTRIBUTION_WORKING_DAYS`), with the calendar years it used; or
 /// a refusal (422, code `calendar_gap`) whose message says which year's calendar is 未维护.
-#[server(endpoint = "calendar/due")]
+#[server(endpoint = "calendar/due", output = crate::wire::Answer)]
 pub async fn calendar_due(signed: String) -> Result<DueDate, AppError> {
     use crate::{
         domain::{calendar::DISTRIBUTION_WORKING_DAYS, role::Role},

@@ -78,7 +78,7 @@ pub struct BatchReceipt {
 /// 发起批量办卡 (the selected pending members) or 全部批量办卡 (`all`): one batch to the bank of
 /// the union's pickup branch. `request_key` is made once per click by the page: sent again, it
 /// answers with the same batch.
-#[server(endpoint = "cards/submit")]
+#[server(endpoint = "cards/submit", output = crate::wire::Answer)]
 pub async fn submit_batch(
     request_key: String,
     #[server(default)] members: Vec<MemberId>,
@@ -141,7 +141,7 @@ pub struct RejectedPage {
 pub const CARD_PAGE_SIZE: i64 = 20;
 
 /// The union's 待处理 list: each rejected member with the bank's reasons and what to do.
-#[server(endpoint = "cards/rejected")]
+#[server(endpoint = "cards/rejected", output = crate::wire::Answer)]
 pub async fn list_rejected(page: i64) -> Result<RejectedPage, AppError> {
     use crate::{
         domain::{mask_id, phone::mask, role::Role},
@@ -178,7 +178,7 @@ pub async fn list_rejected(page: i64) -> Result<RejectedPage, AppError> {
 }
 
 /// The union, having fixed the records, sets rejected members back to 未办卡—待办卡.
-#[server(endpoint = "cards/reset")]
+#[server(endpoint = "cards/reset", output = crate::wire::Answer)]
 pub async fn reset_rejected(#[server(default)] members: Vec<MemberId>) -> Result<usize, AppError> {
     use crate::{
         domain::{
@@ -206,7 +206,7 @@ pub struct BatchPage {
 }
 
 /// The bank's review queue: batches routed to its branches, those waiting first.
-#[server(endpoint = "bank/batches")]
+#[server(endpoint = "bank/batches", output = crate::wire::Answer)]
 pub async fn list_batches(page: i64) -> Result<BatchPage, AppError> {
     use crate::{
         domain::role::Role,
@@ -243,7 +243,7 @@ pub struct BatchDetail {
 }
 
 /// One batch with its members' full records (each opening is written to the audit log).
-#[server(endpoint = "bank/batch")]
+#[server(endpoint = "bank/batch", output = crate::wire::Answer)]
 pub async fn get_batch(batch: BatchId, state: Option<CardState>, page: i64) -> Result<BatchDetail, AppError> {
     use crate::{
         domain::role::Role,
@@ -290,7 +290,7 @@ pub struct ReviewReceipt {
 
 /// The bank's decision on a batch: rejections with reasons, then approval of the listed members
 /// or of every card still under review (`approve_rest`).
-#[server(endpoint = "bank/review")]
+#[server(endpoint = "bank/review", output = crate::wire::Answer)]
 pub async fn review_batch(
     batch: BatchId,
     #[server(default)] rejections: Vec<RejectionInput>,

@@ -115,7 +115,7 @@ pub async fn due_items(
     Ok(due)
 }
 
-#[server(endpoint = "union/deliveries")]
+#[server(endpoint = "union/deliveries", output = crate::wire::Answer)]
 pub async fn list_union_deliveries() -> Result<UnionDeliveries, AppError> {
     use crate::{
         domain::calendar::Date,
@@ -157,7 +157,7 @@ pub struct BankDeliveries {
 /// Unions or deliveries on one page of the bank's 送卡上门 lists.
 pub const DELIVERY_PAGE_SIZE: i64 = 20;
 
-#[server(endpoint = "bank/deliveries")]
+#[server(endpoint = "bank/deliveries", output = crate::wire::Answer)]
 pub async fn list_bank_deliveries(
     #[server(default)] union_name: String,
     #[server(default)] unscheduled_page: i64,
@@ -203,7 +203,7 @@ pub fn time_of(field: &str, text: &str) -> Result<i64, AppError> {
 }
 
 /// The bank arranges a delivery of a union's made cards, proposing a time (`2026-12-05T10:00`).
-#[server(endpoint = "bank/deliveries/open")]
+#[server(endpoint = "bank/deliveries/open", output = crate::wire::Answer)]
 pub async fn open_delivery(union: UnionId, scheduled: String) -> Result<DeliveryItem, AppError> {
     use crate::server::{caller, deliveries};
     let (db, me) = caller::require(&[Role::Bank]).await?;
@@ -215,7 +215,7 @@ pub async fn open_delivery(union: UnionId, scheduled: String) -> Result<Delivery
 /// A step of a delivery's appointment by the union or the bank: propose a time (`scheduled`),
 /// confirm the other side's, or (the bank) record the delivery. `seen_*` is the delivery as the
 /// page showed it.
-#[server(endpoint = "deliveries/step")]
+#[server(endpoint = "deliveries/step", output = crate::wire::Answer)]
 pub async fn delivery_step(
     delivery: DeliveryId,
     action: DeliveryAction,
@@ -242,7 +242,7 @@ pub async fn delivery_step(
 }
 
 /// The union signs for a delivered delivery, with the number of cards counted.
-#[server(endpoint = "union/deliveries/sign")]
+#[server(endpoint = "union/deliveries/sign", output = crate::wire::Answer)]
 pub async fn sign_delivery(delivery: DeliveryId, count: i64) -> Result<DeliveryItem, AppError> {
     use crate::{
         domain::card::{check, CardAction, CardMove},
@@ -255,7 +255,7 @@ pub async fn sign_delivery(delivery: DeliveryId, count: i64) -> Result<DeliveryI
 }
 
 /// The union hands cards out: the selected members, a department's, or all of a delivery's.
-#[server(endpoint = "union/cards/hand-out")]
+#[server(endpoint = "union/cards/hand-out", output = crate::wire::Answer)]
 pub async fn hand_out_cards(
     #[server(default)] members: Vec<MemberId>,
     #[server(default)] department: String,
@@ -297,7 +297,7 @@ pub struct MadeInput {
 }
 
 /// The bank records cards of a batch made, each with its number's last four digits.
-#[server(endpoint = "bank/cards/made")]
+#[server(endpoint = "bank/cards/made", output = crate::wire::Answer)]
 pub async fn mark_cards_made(batch: BatchId, #[server(default)] made: Vec<MadeInput>) -> Result<usize, AppError> {
     use crate::{
         domain::card::{check, CardAction, CardMove},
@@ -347,7 +347,7 @@ pub struct BankCardPage {
 
 /// The bank's cards in one state (已发放 for activations by default), searched by ID number,
 /// a page at a time. Each page read is written to the audit log (full records).
-#[server(endpoint = "bank/cards")]
+#[server(endpoint = "bank/cards", output = crate::wire::Answer)]
 pub async fn list_bank_cards(
     state: CardState,
     #[server(default)] id_number: String,
@@ -396,7 +396,7 @@ pub async fn list_bank_cards(
 
 /// The bank records cards of one union activated: on site at the agreed time (`at`,
 /// `2026-12-05T10:00`), or at one of its branches (`branch`).
-#[server(endpoint = "bank/cards/activate")]
+#[server(endpoint = "bank/cards/activate", output = crate::wire::Answer)]
 pub async fn activate_cards(
     union: UnionId,
     #[server(default)] members: Vec<MemberId>,
@@ -431,7 +431,7 @@ pub async fn activate_cards(
 
 /// The bank recalls a card with a wrong face and makes it again (`seen`: the state the page
 /// showed; `text`: what is wrong on the face).
-#[server(endpoint = "bank/cards/remake")]
+#[server(endpoint = "bank/cards/remake", output = crate::wire::Answer)]
 pub async fn remake_card(member: MemberId, seen: CardState, text: String) -> Result<(), AppError> {
     use crate::{
         domain::card::{check, CardAction, CardMove},

@@ -36,13 +36,13 @@ pub fn parse_manual(text: &str) -> Vec<ManualBlock> {
         .collect()
 }
 
-#[server(endpoint = "help/manual")]
+#[server(endpoint = "help/manual", output = crate::wire::Answer)]
 pub async fn get_manual() -> Result<Vec<ManualBlock>, AppError> {
     Ok(parse_manual(include_str!("../../help/manual.zh.txt")))
 }
 
 /// 服务热线 as the help centre lists them. Anyone may read them, signed in or not.
-#[server(endpoint = "help/hotlines")]
+#[server(endpoint = "help/hotlines", output = crate::wire::Answer)]
 pub async fn get_hotlines() -> Result<Vec<Hotline>, AppError> {
     let db = crate::server::state::db()?;
     Ok(hotlines::load(&db).await?)
@@ -60,7 +60,7 @@ pub struct HotlinesView {
 
 /// The page sends no script (`script_free_path`): its form is a plain post, so what the last
 /// save left in the session is read here once (the typed lines of a refusal, or that it saved).
-#[server(endpoint = "help/hotlines/view")]
+#[server(endpoint = "help/hotlines/view", output = crate::wire::Answer)]
 pub async fn get_hotlines_view() -> Result<HotlinesView, AppError> {
     use crate::{
         domain::role::Role,
@@ -78,7 +78,7 @@ pub async fn get_hotlines_view() -> Result<HotlinesView, AppError> {
 }
 
 /// Replaces the hotlines (the city-level supervisor only), in the audit log with the new lines.
-#[server(endpoint = "help/hotlines/save")]
+#[server(endpoint = "help/hotlines/save", output = crate::wire::Answer)]
 pub async fn save_hotlines(lines: Vec<Hotline>) -> Result<(), AppError> {
     use crate::{
         domain::{

@@ -56,7 +56,7 @@ impl ImportPreview {
 }
 
 /// Writes the previewed upload's members, all or nothing, after checking it again.
-#[server(endpoint = "import/commit")]
+#[server(endpoint = "import/commit", output = crate::wire::Answer)]
 pub async fn commit_import(import_id: String) -> Result<ImportPreview, AppError> {
     use crate::{
         domain::role::Role,

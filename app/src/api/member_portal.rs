@@ -21,7 +21,7 @@ pub struct CodeAnswer {
 
 /// Asks for a 短信验证码 to the phone on record for this ID number. The answer is the same for
 /// someone who is not a member.
-#[server(endpoint = "me/code")]
+#[server(endpoint = "me/code", output = crate::wire::Answer)]
 pub async fn request_member_code(id_number: String, phone: String) -> Result<CodeAnswer, AppError> {
     use crate::server::{auth, member_signin, state};
     let state = use_context::<state::AppState>().ok_or(AppError::Internal)?;
@@ -48,7 +48,7 @@ pub struct SignInStep {
     pub resend_after: i64,
 }
 
-#[server(endpoint = "me/sign_in_step")]
+#[server(endpoint = "me/sign_in_step", output = crate::wire::Answer)]
 pub async fn member_sign_in_step() -> Result<SignInStep, AppError> {
     use crate::server::{auth, member_signin, state};
     let state = use_context::<state::AppState>().ok_or(AppError::Internal)?;
@@ -64,7 +64,7 @@ pub async fn member_sign_in_step() -> Result<SignInStep, AppError> {
 }
 
 /// Signs in with the code this browser asked for.
-#[server(endpoint = "me/sign_in")]
+#[server(endpoint = "me/sign_in", output = crate::wire::Answer)]
 pub async fn member_sign_in(code: String) -> Result<(), AppError> {
     use crate::server::{auth, member_signin, state};
     let db = state::db()?;
@@ -151,7 +151,7 @@ pub struct MyCard {
     pub reports: Vec<ReportItem>,
 }
 
-#[server(endpoint = "me/card")]
+#[server(endpoint = "me/card", output = crate::wire::Answer)]
 pub async fn get_my_card() -> Result<MyCard, AppError> {
     use crate::{
         domain::{
@@ -233,7 +233,7 @@ pub fn moment(state: CardState) -> &'static str {
 }
 
 /// 我已领到卡 / 未收到: the member's answer once the union has recorded the card handed out.
-#[server(endpoint = "me/receipt")]
+#[server(endpoint = "me/receipt", output = crate::wire::Answer)]
 pub async fn answer_receipt(answer: String) -> Result<(), AppError> {
     use crate::{
         domain::role::Role,
@@ -245,7 +245,7 @@ pub async fn answer_receipt(answer: String) -> Result<(), AppError> {
 }
 
 /// 信息有误: the member names a field of their record and writes what is right.
-#[server(endpoint = "me/report")]
+#[server(endpoint = "me/report", output = crate::wire::Answer)]
 pub async fn report_wrong_info(field: String, proposed: String) -> Result<(), AppError> {
     use crate::{
         domain::{member_portal, role::Role},
@@ -281,7 +281,7 @@ pub struct Feedback {
     pub confirmed: i64,
 }
 
-#[server(endpoint = "union/feedback")]
+#[server(endpoint = "union/feedback", output = crate::wire::Answer)]
 pub async fn get_feedback() -> Result<Feedback, AppError> {
     use crate::{
         domain::{mask_id, phone::mask, role::Role},
@@ -313,7 +313,7 @@ pub fn report_answer_field(id: i64) -> String {
 }
 
 /// The union closes a report: `fixed` once it has edited the record, or `answered` in words.
-#[server(endpoint = "union/feedback/resolve")]
+#[server(endpoint = "union/feedback/resolve", output = crate::wire::Answer)]
 pub async fn resolve_report(id: i64, status: String, answer: String) -> Result<(), AppError> {
     use crate::{
         domain::{member_portal::clean_report_text, role::Role},

@@ -41,7 +41,7 @@ pub const DEPARTMENT_CHOICES: usize = 1000;
 
 /// The departments of the union's own members, for the list's department filter: by name, or
 /// the `DEPARTMENT_CHOICES` largest when there are more.
-#[server(endpoint = "members/departments")]
+#[server(endpoint = "members/departments", output = crate::wire::Answer)]
 pub async fn list_departments() -> Result<Vec<DepartmentCount>, AppError> {
     use crate::{
         domain::role::Role,
@@ -78,7 +78,7 @@ pub fn member_list_href(searched: bool, state: Option<CardState>, department: &s
 /// 查询 on the member list, a plain form: keeps the search text in the session (a whole ID or
 /// phone number never goes into the list's address, so not into the browser's history or a
 /// proxy's log; signing out forgets it) and answers with the list's address for the filters.
-#[server(endpoint = "members/search")]
+#[server(endpoint = "members/search", output = crate::wire::Answer)]
 pub async fn search_members(q: String, state: String, department: String) -> Result<(), AppError> {
     use crate::{
         domain::role::Role,
@@ -95,7 +95,7 @@ pub async fn search_members(q: String, state: String, department: String) -> Res
 }
 
 /// The member search kept for this session (`search_members`), empty if none.
-#[server(endpoint = "members/search_text")]
+#[server(endpoint = "members/search_text", output = crate::wire::Answer)]
 pub async fn member_search() -> Result<String, AppError> {
     use crate::{
         domain::role::Role,
@@ -107,7 +107,7 @@ pub async fn member_search() -> Result<String, AppError> {
 
 /// The union's own members, searched by name, ID tail or phone and filtered by card state and
 /// department (`None` and empty: all); ID and phone masked.
-#[server(endpoint = "members/list")]
+#[server(endpoint = "members/list", output = crate::wire::Answer)]
 pub async fn list_members(
     query: String,
     state: Option<CardState>,
@@ -122,7 +122,7 @@ pub async fn list_members(
 
 /// A grassroots union's members as its supervisor sees them (any union of the supervisor's
 /// subtree), searched and filtered like the union's own list; ID and phone masked.
-#[server(endpoint = "supervisor/members")]
+#[server(endpoint = "supervisor/members", output = crate::wire::Answer)]
 pub async fn list_supervised_members(
     union_id: crate::domain::ids::UnionId,
     query: String,
@@ -260,7 +260,7 @@ impl MemberDetail {
     }
 }
 
-#[server(endpoint = "members/get")]
+#[server(endpoint = "members/get", output = crate::wire::Answer)]
 pub async fn get_member(id: MemberId) -> Result<MemberDetail, AppError> {
     use crate::{
         domain::role::Role,
@@ -275,7 +275,7 @@ pub async fn get_member(id: MemberId) -> Result<MemberDetail, AppError> {
     Ok(MemberDetail { id, input: row.input()?, card_state: row.card_state, today: today(), reports, rejections })
 }
 
-#[server(endpoint = "members/update")]
+#[server(endpoint = "members/update", output = crate::wire::Answer)]
 pub async fn update_member(id: MemberId, input: MemberInput) -> Result<MemberDetail, AppError> {
     use crate::{
         domain::{member::StoredMember, role::Role, FieldError},
@@ -335,7 +335,7 @@ pub async fn update_member(id: MemberId, input: MemberInput) -> Result<MemberDet
     Ok(MemberDetail { id, input: after, card_state: row.card_state, today: today(), reports, rejections })
 }
 
-#[server(endpoint = "members/delete")]
+#[server(endpoint = "members/delete", output = crate::wire::Answer)]
 pub async fn delete_member(id: MemberId) -> Result<(), AppError> {
     use crate::{
         domain::{mask_id, role::Role},
@@ -382,7 +382,7 @@ pub struct CorrectionItem {
 }
 
 /// The union's latest corrections by the bank (of one member when `member` is given).
-#[server(endpoint = "members/corrections")]
+#[server(endpoint = "members/corrections", output = crate::wire::Answer)]
 pub async fn list_corrections(#[server(default)] member: Option<MemberId>) -> Result<Vec<CorrectionItem>, AppError> {
     use crate::{
         domain::{mask_id, member::field_label as label, phone, role::Role},
@@ -411,7 +411,7 @@ pub async fn list_corrections(#[server(default)] member: Option<MemberId>) -> Re
 /// The bank corrects a member's name, ID number or phone at activation, from the member's papers:
 /// the shared validation applies, the change is audited, and the union sees each changed field.
 /// Answers the labels of the fields changed.
-#[server(endpoint = "bank/members/correct")]
+#[server(endpoint = "bank/members/correct", output = crate::wire::Answer)]
 pub async fn correct_member(
     member: MemberId,
     name: String,

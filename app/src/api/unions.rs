@@ -39,14 +39,14 @@ async fn view_of(db: &crate::server::Db, union_id: UnionId) -> Result<UnionInfoV
     Ok(UnionInfoView { form, branches, missing })
 }
 
-#[server(endpoint = "union/info")]
+#[server(endpoint = "union/info", output = crate::wire::Answer)]
 pub async fn get_union_info() -> Result<UnionInfoView, AppError> {
     use crate::server::caller;
     let (db, me) = caller::require(&[Role::Union]).await?;
     view_of(&db, me.union()?).await
 }
 
-#[server(endpoint = "union/info/save")]
+#[server(endpoint = "union/info/save", output = crate::wire::Answer)]
 pub async fn save_union_info(info: UnionInfoForm) -> Result<UnionInfoView, AppError> {
     use crate::server::{audit, banks, caller, db::OnUnique, unions};
     let (db, me) = caller::require(&[Role::Union]).await?;

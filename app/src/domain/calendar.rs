@@ -355,7 +355,8 @@ impl Timeliness {
 
 /// How the handing-out of a signed-for delivery stands on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+// tagged outside (the serde default): postcard, the browser's wire, cannot read back a tag inside
+#[serde(rename_all = "snake_case")]
 pub enum Urgency {
     /// Before the third working day after signing: `left` working days to go (3 to 5).
     OnTime { left: u32 },

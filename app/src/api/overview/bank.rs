@@ -21,7 +21,7 @@ pub struct BankOverview {
     pub batches_waiting: i64,
 }
 
-#[server(endpoint = "overview/bank")]
+#[server(endpoint = "overview/bank", output = crate::wire::Answer)]
 pub async fn get_bank_overview() -> Result<BankOverview, AppError> {
     use crate::{
         api::cards::state_counts,

@@ -337,7 +337,7 @@ pub const CHILDREN_PAGE: i64 = 50;
 /// The most overdue distributions listed (the count says how many there are).
 pub const OVERDUE_SHOWN: usize = 100;
 
-#[server(endpoint = "overview/supervisor")]
+#[server(endpoint = "overview/supervisor", output = crate::wire::Answer)]
 pub async fn get_supervisor_overview(
     union_id: Option<UnionId>,
     #[server(default)] sort: Option<String>,
@@ -349,7 +349,7 @@ pub async fn get_supervisor_overview(
 }
 
 /// Unions of the caller's subtree whose name contains `query`.
-#[server(endpoint = "overview/supervisor/find")]
+#[server(endpoint = "overview/supervisor/find", output = crate::wire::Answer)]
 pub async fn find_unions(query: String) -> Result<Vec<FoundUnion>, AppError> {
     use crate::{domain::role::Role, server::caller};
     let (db, me) = caller::require(&[Role::Supervisor]).await?;

@@ -20,7 +20,7 @@ pub struct UnionOverview {
     pub open_reports: i64,
 }
 
-#[server(endpoint = "overview/union")]
+#[server(endpoint = "overview/union", output = crate::wire::Answer)]
 pub async fn get_union_overview() -> Result<UnionOverview, AppError> {
     use crate::{
         api::cards::state_counts,

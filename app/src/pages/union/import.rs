@@ -35,6 +35,7 @@ fn send(file: web_sys::File, state: RwSignal<Upload>) {
         state.set(Upload::Failed("无法开始上传，请刷新页面后重试。".into()));
         return;
     }
+    xhr.set_response_type(web_sys::XmlHttpRequestResponseType::Arraybuffer);
     let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
         if e.length_computable() && e.total() > 0.0 {
             let percent = (e.loaded() / e.total() * 100.0).round() as u32;
@@ -47,15 +48,16 @@ fn send(file: web_sys::File, state: RwSignal<Upload>) {
     progress.forget();
     let done_xhr = xhr.clone();
     let done = Closure::<dyn FnMut()>::new(move || {
-        let text = done_xhr.response_text().ok().flatten().unwrap_or_default();
+        // answered in the server functions' encoding (`crate::wire`): the preview or the refusal
+        let bytes = done_xhr.response().map(|b| js_sys::Uint8Array::new(&b).to_vec()).unwrap_or_default();
         let status = done_xhr.status().unwrap_or(0);
         if status == 200 {
-            match serde_json::from_str::<ImportPreview>(&text) {
+            match postcard::from_bytes::<ImportPreview>(&bytes) {
                 Ok(p) => state.set(Upload::Done(p)),
                 Err(_) => state.set(Upload::Failed(AppError::Request.to_string())),
             }
         } else {
-            let message = serde_json::from_str::<AppError>(&text).map(|e| e.to_string()).unwrap_or_else(|_| {
+            let message = postcard::from_bytes::<AppError>(&bytes).map(|e| e.to_string()).unwrap_or_else(|_| {
                 if status == 413 {
                     "文件太大：单个文件不能超过30MB。".into()
                 } else {

@@ -8,8 +8,9 @@ pub mod workbook;
 use std::net::SocketAddr;
 
 use app::{
-    api::{accounts::CreateAccount, auth::Login, members::ListMembers},
+    api::{accounts::CreateAccount, auth::Login, imports::ImportPreview, members::ListMembers},
     domain::{card::CardState, ids::UnionId},
+    error::AppError,
     server::Db,
 };
 use leptos::{config::LeptosOptions, server_fn::ServerFn};
@@ -139,9 +140,15 @@ impl TestApp {
     /// Calls a server function the way its form does: its own argument struct, encoded as
     /// server_fn's `PostUrl` encodes it, posted to its own path. A renamed argument or endpoint
     /// fails to compile here.
+    ///
+    /// The answer is read the way the browser reads it (postcard, `app::wire`: the answer type,
+    /// or `AppError` for a refusal) and turned into JSON for the assertions (an error as
+    /// `AppError::to_json` writes it, `{"kind": …}`). A redirect or anything else unreadable
+    /// (an HTML page, a plain route's text) stays as its text.
     pub async fn call_fn<F>(&self, client: &reqwest::Client, args: F) -> Reply
     where
         F: ServerFn + serde::Serialize,
+        F::Output: serde::de::DeserializeOwned + serde::Serialize,
     {
         let body = serde_qs::to_string(&args).expect("encode the arguments");
         let res = client
@@ -154,8 +161,16 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let location = headers.get("location").and_then(|v| v.to_str().ok()).map(String::from);
-        let text = res.text().await.unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        let postcard = headers.get("content-type").is_some_and(|t| t == "application/x-postcard");
+        let bytes = res.bytes().await.unwrap();
+        let body = match postcard {
+            true if status.is_success() => {
+                let answer: F::Output = postcard::from_bytes(&bytes).expect("the answer reads as its type");
+                serde_json::to_value(answer).expect("the answer as JSON")
+            }
+            true => postcard::from_bytes::<AppError>(&bytes).expect("the refusal reads as AppError").to_json(),
+            false => Value::String(String::from_utf8_lossy(&bytes).into_owned()),
+        };
         Reply { status, location, headers, body }
     }
 
@@ -186,7 +201,16 @@ impl TestApp {
     /// Posts a member file to the upload route (a plain route, not a server function).
     pub async fn upload(&self, c: &reqwest::Client, name: &str, bytes: Vec<u8>) -> (u16, Value) {
         let r = c.post(format!("{}/api/import/upload?name={name}", self.base)).body(bytes).send().await.unwrap();
-        (r.status().as_u16(), r.json().await.unwrap())
+        // answered as server functions answer (postcard), read back into JSON for the assertions
+        let status = r.status().as_u16();
+        let bytes = r.bytes().await.unwrap();
+        let body = match status {
+            200 => serde_json::to_value(postcard::from_bytes::<ImportPreview>(&bytes).expect("a preview")).unwrap(),
+            _ => postcard::from_bytes::<AppError>(&bytes)
+                .map(|e| e.to_json())
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned())),
+        };
+        (status, body)
     }
 
     /// Members in the database, all unions.
