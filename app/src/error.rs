@@ -123,13 +123,7 @@ impl FromServerFnError for AppError {
     /// which carries the error in the address for the page to show.
     fn ser(&self) -> leptos::server_fn::Bytes {
         #[cfg(feature = "ssr")]
-        let form_post = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
-            parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|a| a.contains("text/html"))
-        });
+        let form_post = crate::server::auth::plain_form_post();
         #[cfg(feature = "ssr")]
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>().filter(|_| !form_post) {
             if let Ok(status) = http::StatusCode::from_u16(self.status()) {

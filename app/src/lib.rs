@@ -198,11 +198,11 @@ impl Page {
         use Page::*;
         match self {
             // Forms checked as the clerk types (单位信息, a member's record), the import preview,
-            // the card desk, the bank's review, delivery and activation desks, 接口令牌 and
-            // 账号管理 (secrets shown once), the working-day calendar.
+            // the card desk, the bank's review, delivery and activation desks, 账号管理 (secrets
+            // shown once), the working-day calendar.
             SupervisorAccounts | SupervisorCalendar => true,
             UnionInfo | UnionImport | UnionMember | UnionCards => true,
-            BankBatch | BankDeliveries | BankCards | BankTokens => true,
+            BankBatch | BankDeliveries | BankCards => true,
             // The member's pages and the help centre.
             MyCard | MemberLogin | Help | Manual | Faq => false,
             // The sign-in, the password change and `/`'s redirect: plain forms the server checks
@@ -220,6 +220,9 @@ impl Page {
             // meanwhile is told so), and 服务热线, whose refused save comes back with every row as
             // typed (kept in the session for the page that follows).
             UnionFeedback | SupervisorHotlines => false,
+            // 接口令牌, used when a bank system is set up: a token just made comes with the page
+            // that answers the form, once (kept in the session between the post and that page).
+            BankTokens => false,
         }
     }
 

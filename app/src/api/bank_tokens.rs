@@ -47,6 +47,42 @@ pub struct NewToken {
     pub token: String,
 }
 
+/// The 接口令牌 page: the bank's tokens, and what the last plain form left for it in the session
+/// (each read once): a token just made or rotated, to copy now, and the purpose typed into a
+/// refused 创建令牌.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokensPage {
+    pub tokens: Vec<TokenItem>,
+    pub shown: Option<NewToken>,
+    pub typed_name: String,
+}
+
+#[server(endpoint = "bank/tokens/page", output = crate::wire::Answer)]
+pub async fn get_tokens_page() -> Result<TokensPage, AppError> {
+    use crate::server::auth;
+    let tokens = list_tokens().await?;
+    let session = auth::session().await?;
+    let shown = auth::take::<NewToken>(&session, auth::SESSION_SHOWN_TOKEN).await?;
+    let typed_name = auth::take::<String>(&session, auth::SESSION_TYPED_TOKEN_NAME).await?.unwrap_or_default();
+    Ok(TokensPage { tokens, shown, typed_name })
+}
+
+/// Keeps what a plain form's 创建令牌 or 更换 did for the page that follows: the new token, or
+/// the purpose typed into a refusal. A script's call reads its answer and leaves nothing.
+#[cfg(feature = "ssr")]
+async fn keep_for_page(made: &Result<NewToken, AppError>, typed_name: Option<&str>) -> Result<(), AppError> {
+    use crate::server::auth;
+    if !auth::plain_form_post() {
+        return Ok(());
+    }
+    let session = auth::session().await?;
+    match (made, typed_name) {
+        (Ok(token), _) => auth::keep(&session, auth::SESSION_SHOWN_TOKEN, token).await,
+        (Err(AppError::Invalid { .. }), Some(name)) => auth::keep(&session, auth::SESSION_TYPED_TOKEN_NAME, name).await,
+        _ => Ok(()),
+    }
+}
+
 #[server(endpoint = "bank/tokens/create", output = crate::wire::Answer)]
 pub async fn create_token(name: String) -> Result<NewToken, AppError> {
     use crate::{
@@ -54,8 +90,9 @@ pub async fn create_token(name: String) -> Result<NewToken, AppError> {
         server::{bank_tokens, caller},
     };
     let (db, me) = caller::require(&[Role::Bank]).await?;
-    let (id, token) = bank_tokens::create(&db, me.bank()?, me.id(), &name).await?;
-    Ok(NewToken { id, token })
+    let made = bank_tokens::create(&db, me.bank()?, me.id(), &name).await.map(|(id, token)| NewToken { id, token });
+    keep_for_page(&made, Some(&name)).await?;
+    made
 }
 
 #[server(endpoint = "bank/tokens/rotate", output = crate::wire::Answer)]
@@ -65,8 +102,9 @@ pub async fn rotate_token(id: i64) -> Result<NewToken, AppError> {
         server::{bank_tokens, caller},
     };
     let (db, me) = caller::require(&[Role::Bank]).await?;
-    let (id, token) = bank_tokens::rotate(&db, me.bank()?, me.id(), id).await?;
-    Ok(NewToken { id, token })
+    let made = bank_tokens::rotate(&db, me.bank()?, me.id(), id).await.map(|(id, token)| NewToken { id, token });
+    keep_for_page(&made, None).await?;
+    made
 }
 
 #[server(endpoint = "bank/tokens/revoke", output = crate::wire::Answer)]

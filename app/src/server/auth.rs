@@ -31,6 +31,19 @@ pub const SESSION_MEMBER_SEARCH: &str = "member_search";
 /// save went through; each read once by the page that follows.
 pub const SESSION_TYPED_HOTLINES: &str = "hotlines_typed";
 pub const SESSION_HOTLINES_SAVED: &str = "hotlines_saved";
+/// 接口令牌 (a page without scripts): the token a plain 创建令牌 or 更换 just made, shown once by
+/// the page that follows (and then gone from the session), and the purpose of a refused 创建令牌.
+pub const SESSION_SHOWN_TOKEN: &str = "token_shown";
+pub const SESSION_TYPED_TOKEN_NAME: &str = "token_name_typed";
+
+/// Whether this request is a plain form's post (it accepts HTML): a page without scripts sent
+/// it, and the answer is a redirect back to that page, which reads what the call left for it
+/// in the session (`keep`, `take`). A script's call accepts the answer's own encoding.
+pub fn plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
+    })
+}
 
 /// Failed logins an account may have in the window before it is locked.
 pub const ACCOUNT_FAILURE_LIMIT: i64 = 5;

@@ -12,7 +12,59 @@ on_both_engines!(
     card_events_carry_a_card_from_the_factory_to_activation,
     identical_requests_sent_together_do_the_work_once,
     a_rotated_token_stops_and_its_successor_works,
+    the_tokens_page_has_no_script_and_shows_a_new_token_once,
 );
+
+/// 接口令牌 without scripts: 创建令牌 is a plain form; the page that answers it shows the new
+/// token once (the session keeps it between the post and that page, then not), a refused
+/// purpose comes back as typed with its message, and 更换 shows its successor the same way.
+async fn the_tokens_page_has_no_script_and_shows_a_new_token_once(app: TestApp) {
+    use crate::common::{follow, post_form, script_free};
+    let officer = app.login_ok("boc", unioncard_server::seed::DEMO_PASSWORD).await;
+    let (_, page) = app.get_page(&officer, "/bank/tokens").await;
+    assert!(!script_free(&page).is_empty(), "no script on 接口令牌: {page}");
+
+    let long = "对接".repeat(26);
+    let (status, to) = post_form(&app, &officer, "bank/tokens/create", "/bank/tokens", &[("name", &long)]).await;
+    assert!(status == 302 && to.contains("__err="), "{status} {to}");
+    let page = follow(&app, &officer, &to).await;
+    assert!(page.contains("请填写令牌用途（50字以内）"), "{page}");
+    assert!(page.contains(&format!(r#"value="{long}""#)), "the purpose as typed: {page}");
+
+    let (status, to) =
+        post_form(&app, &officer, "bank/tokens/create", "/bank/tokens", &[("name", "信贷系统对接")]).await;
+    assert!(status == 302 && !to.contains("__err"), "{status} {to}");
+    let page = follow(&app, &officer, &to).await;
+    let token = |page: &str| {
+        page.split(r#"<code class="mono token">"#).nth(1).map(|rest| rest.split('<').next().unwrap().to_string())
+    };
+    let made = token(&page).expect("the new token on the page that answers");
+    assert!(made.starts_with("ucb_") && made.len() == 68, "{made}");
+    assert!(!page.contains(&format!(r#"value="{long}""#)), "the refused purpose was read once");
+    let http = reqwest::Client::new();
+    let works = |t: String| {
+        let (http, base) = (http.clone(), app.base.clone());
+        async move { http.get(format!("{base}/api/bank/v1/batches")).bearer_auth(t).send().await.unwrap().status() }
+    };
+    assert_eq!(works(made.clone()).await, StatusCode::OK);
+    assert_eq!(token(&follow(&app, &officer, "/bank/tokens").await), None, "shown once only");
+
+    // 更换 the same way; a script's call (the answer read by the caller) leaves nothing behind
+    let id: i64 = sqlx::query_scalar("SELECT id FROM bank_tokens WHERE name = '信贷系统对接'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let (status, to) =
+        post_form(&app, &officer, "bank/tokens/rotate", "/bank/tokens", &[("id", &id.to_string())]).await;
+    assert_eq!(status, 302, "{to}");
+    let successor = token(&follow(&app, &officer, &to).await).expect("the successor shown");
+    assert_ne!(successor, made);
+    assert_eq!(works(made).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(works(successor).await, StatusCode::OK);
+    let called = app.call_fn(&officer, app::api::bank_tokens::CreateToken { name: "另一系统".into() }).await;
+    assert!(called.body["token"].is_string(), "{:?}", called.body);
+    assert_eq!(token(&follow(&app, &officer, "/bank/tokens").await), None, "nothing kept for a script's call");
+}
 
 /// 轮换: the old token answers 401 at once, the new one (same name) works, and another bank's
 /// officer cannot rotate it.
