@@ -197,11 +197,11 @@ impl Page {
     fn has_island(self) -> bool {
         use Page::*;
         match self {
-            // Forms checked as the clerk types (单位信息, a member's record), the import preview,
+            // A member's record, checked as the clerk types, the import preview,
             // the card desk, the bank's review, delivery and activation desks, 账号管理 (secrets
             // shown once), the working-day calendar.
             SupervisorAccounts | SupervisorCalendar => true,
-            UnionInfo | UnionImport | UnionMember | UnionCards => true,
+            UnionImport | UnionMember | UnionCards => true,
             BankBatch | BankDeliveries | BankCards => true,
             // The member's pages and the help centre.
             MyCard | MemberLogin | Help | Manual | Faq => false,
@@ -223,6 +223,9 @@ impl Page {
             // 接口令牌, used when a bank system is set up: a token just made comes with the page
             // that answers the form, once (kept in the session between the post and that page).
             BankTokens => false,
+            // 单位信息, filled once when the union starts and rarely after: 保存 is a plain form,
+            // a refusal comes back with every field as typed and its messages under them.
+            UnionInfo => false,
         }
     }
 
@@ -337,10 +340,12 @@ mod tests {
             "/union/feedback",
             "/union/members?search=1&page=2",
             "/supervisor/hotlines",
+            "/bank/tokens",
+            "/union/info/",
         ] {
             assert!(script_free_path(href.split(['?', '#']).next().unwrap()), "{href}");
         }
-        for href in ["/union/members/3", "/union/cards", "/bank/batches/3", "/supervisor/accounts", "/union/info/"] {
+        for href in ["/union/members/3", "/union/cards", "/bank/batches/3", "/supervisor/accounts", "/supervisor/calendar/"] {
             assert!(!script_free_path(href), "{href}");
         }
         // no page there: 页面不存在 needs no script

@@ -24,6 +24,8 @@ pub struct UnionInfoView {
     pub branches: Vec<BranchOption>,
     /// Labels of required fields still empty; import and card applications wait for these.
     pub missing: Vec<String>,
+    /// The page follows a save that went through (a plain form's, kept in the session once).
+    pub saved: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -36,18 +38,43 @@ async fn view_of(db: &crate::server::Db, union_id: UnionId) -> Result<UnionInfoV
         .map(|b| BranchOption { code: b.code, name: b.name, bank_name: b.bank_name })
         .collect();
     let missing = form.missing().into_iter().map(String::from).collect();
-    Ok(UnionInfoView { form, branches, missing })
+    Ok(UnionInfoView { form, branches, missing, saved: false })
 }
 
 #[server(endpoint = "union/info", output = crate::wire::Answer)]
 pub async fn get_union_info() -> Result<UnionInfoView, AppError> {
-    use crate::server::caller;
+    use crate::server::{auth, caller};
     let (db, me) = caller::require(&[Role::Union]).await?;
-    view_of(&db, me.union()?).await
+    let mut view = view_of(&db, me.union()?).await?;
+    // what the last plain 保存 left for this page, read once: the form as typed when it was
+    // refused (its messages come in the address), or that it went through
+    let session = auth::session().await?;
+    if let Some(typed) = auth::take::<UnionInfoForm>(&session, auth::SESSION_TYPED_UNION_INFO).await? {
+        view.form = typed;
+    }
+    view.saved = auth::take::<bool>(&session, auth::SESSION_UNION_INFO_SAVED).await?.unwrap_or(false);
+    Ok(view)
 }
 
+/// Saves the union's record, all fields checked. A plain form's 保存 leaves for the page that
+/// answers it the form as typed when refused, or that it was saved.
 #[server(endpoint = "union/info/save", output = crate::wire::Answer)]
 pub async fn save_union_info(info: UnionInfoForm) -> Result<UnionInfoView, AppError> {
+    use crate::server::auth;
+    let saved = save_checked(info.clone()).await;
+    if auth::plain_form_post() {
+        let session = auth::session().await?;
+        match &saved {
+            Ok(_) => auth::keep(&session, auth::SESSION_UNION_INFO_SAVED, true).await?,
+            Err(AppError::Invalid { .. }) => auth::keep(&session, auth::SESSION_TYPED_UNION_INFO, info).await?,
+            Err(_) => {}
+        }
+    }
+    saved
+}
+
+#[cfg(feature = "ssr")]
+async fn save_checked(info: UnionInfoForm) -> Result<UnionInfoView, AppError> {
     use crate::server::{audit, banks, caller, db::OnUnique, unions};
     let (db, me) = caller::require(&[Role::Union]).await?;
     let union_id = me.union()?;

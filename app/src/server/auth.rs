@@ -35,6 +35,10 @@ pub const SESSION_HOTLINES_SAVED: &str = "hotlines_saved";
 /// the page that follows (and then gone from the session), and the purpose of a refused 创建令牌.
 pub const SESSION_SHOWN_TOKEN: &str = "token_shown";
 pub const SESSION_TYPED_TOKEN_NAME: &str = "token_name_typed";
+/// 单位信息 (a page without scripts): the form of a refused 保存 as typed, and that the last
+/// 保存 went through; each read once by the page that follows.
+pub const SESSION_TYPED_UNION_INFO: &str = "union_info_typed";
+pub const SESSION_UNION_INFO_SAVED: &str = "union_info_saved";
 
 /// Whether this request is a plain form's post (it accepts HTML): a page without scripts sent
 /// it, and the answer is a redirect back to that page, which reads what the call left for it

@@ -18,7 +18,50 @@ use crate::common::TestApp;
 on_both_engines!(
     a_union_name_its_info_form_would_refuse_cannot_open_an_account,
     a_grassroots_union_completes_its_info_and_the_lock_lifts,
+    the_info_page_has_no_script_and_a_refused_save_keeps_every_field,
 );
+
+/// 单位信息 without scripts: 保存 is a plain form; a refusal comes back with every field as typed
+/// and the message under its field, once; a save says 已保存 once.
+async fn the_info_page_has_no_script_and_a_refused_save_keeps_every_field(app: TestApp) {
+    use crate::common::{follow, post_form, script_free};
+    let clerk = app.login_ok("yangban", DEMO_PASSWORD).await;
+    let (_, page) = app.get_page(&clerk, "/union/info").await;
+    assert!(!script_free(&page).is_empty(), "no script on 单位信息: {page}");
+    let before = page;
+    let fields = |credit: &'static str| {
+        vec![
+            ("info[union_name]", "深圳市样板物流有限公司工会委员会"),
+            ("info[unit_name]", "深圳市样板物流有限公司（新）"),
+            ("info[credit_code]", credit),
+            ("info[address]", "深圳市宝安区新安街道1号"),
+            ("info[contact_person]", "陈静"),
+            ("info[contact_phone]", "0755-83288565"),
+            ("info[pickup_branch]", "104584000102"),
+            ("info[agreement_branch]", "104584000102"),
+            ("info[agreement_signed_on]", "2026-03-02"),
+        ]
+    };
+    let (status, to) = post_form(&app, &clerk, "union/info/save", "/union/info", &fields("91110000600037341M")).await;
+    assert!(status == 302 && to.contains("__err="), "{status} {to}");
+    let page = follow(&app, &clerk, &to).await;
+    assert!(page.contains("统一社会信用代码校验位不正确，请核对营业执照。"), "{page}");
+    assert!(
+        page.contains(r#"value="深圳市样板物流有限公司（新）""#) && page.contains(r#"value="91110000600037341M""#),
+        "every field as typed: {page}"
+    );
+    assert!(!page.contains("已保存。"));
+    // read once: the next visit shows the record as saved
+    let page = follow(&app, &clerk, "/union/info").await;
+    assert!(!page.contains("91110000600037341M") && !page.contains("（新）"), "{page}");
+    assert_eq!(page.contains("已保存。"), before.contains("已保存。"));
+
+    let (status, to) = post_form(&app, &clerk, "union/info/save", &to, &fields("91110000600037341L")).await;
+    assert!(status == 302 && !to.contains("__err"), "{status} {to}");
+    let page = follow(&app, &clerk, &to).await;
+    assert!(page.contains("已保存。") && page.contains(r#"value="深圳市样板物流有限公司（新）""#), "{page}");
+    assert!(!follow(&app, &clerk, "/union/info").await.contains("已保存。"), "said once");
+}
 
 async fn a_union_name_its_info_form_would_refuse_cannot_open_an_account(app: TestApp) {
     let sup = app.login_ok("futian", DEMO_PASSWORD).await;
