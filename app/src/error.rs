@@ -148,7 +148,8 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-/// A plain route answers with the same JSON and status as a server function.
+/// A plain route answers with the error's JSON (`to_json`) and the status a server function
+/// answers it with.
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {

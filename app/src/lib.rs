@@ -345,7 +345,9 @@ mod tests {
         ] {
             assert!(script_free_path(href.split(['?', '#']).next().unwrap()), "{href}");
         }
-        for href in ["/union/members/3", "/union/cards", "/bank/batches/3", "/supervisor/accounts", "/supervisor/calendar/"] {
+        for href in
+            ["/union/members/3", "/union/cards", "/bank/batches/3", "/supervisor/accounts", "/supervisor/calendar/"]
+        {
             assert!(!script_free_path(href), "{href}");
         }
         // no page there: 页面不存在 needs no script

@@ -284,7 +284,10 @@ async fn time_overview(
         let t = Instant::now();
         let r = client.post(format!("http://{addr}/api/overview/supervisor")).form(&form).send().await.unwrap();
         assert!(r.status().is_success(), "{label}: {}", r.status());
-        body = r.json().await.unwrap();
+        // answered in postcard, as the browser reads it (app::wire); JSON for the figures below
+        let bytes = r.bytes().await.unwrap();
+        let overview: app::api::overview::supervisor::SupervisorOverview = postcard::from_bytes(&bytes).unwrap();
+        body = serde_json::to_value(overview).unwrap();
         times.push(t.elapsed());
     }
     println!(

@@ -62,24 +62,45 @@ pub async fn get_tokens_page() -> Result<TokensPage, AppError> {
     use crate::server::auth;
     let tokens = list_tokens().await?;
     let session = auth::session().await?;
-    let shown = auth::take::<NewToken>(&session, auth::SESSION_SHOWN_TOKEN).await?;
+    // made within the last two minutes (the page that answers the post comes at once; a token
+    // whose page never came is not shown later), and not revoked since
+    let now = crate::server::db::now();
+    let shown = auth::take::<(i64, NewToken)>(&session, auth::SESSION_SHOWN_TOKEN)
+        .await?
+        .filter(|(at, _)| now - at <= SHOWN_TOKEN_SECONDS)
+        .map(|(_, token)| token)
+        .filter(|s| tokens.iter().any(|t| t.id == s.id && !t.revoked));
     let typed_name = auth::take::<String>(&session, auth::SESSION_TYPED_TOKEN_NAME).await?.unwrap_or_default();
     Ok(TokensPage { tokens, shown, typed_name })
 }
 
-/// Keeps what a plain form's 创建令牌 or 更换 did for the page that follows: the new token, or
-/// the purpose typed into a refusal. A script's call reads its answer and leaves nothing.
+/// How long a token made by a plain form waits in the session for the page that shows it.
 #[cfg(feature = "ssr")]
-async fn keep_for_page(made: &Result<NewToken, AppError>, typed_name: Option<&str>) -> Result<(), AppError> {
+const SHOWN_TOKEN_SECONDS: i64 = 120;
+
+/// Keeps what a plain form's 创建令牌 or 更换 did for the page that follows: the new token
+/// (stamped, for `SHOWN_TOKEN_SECONDS`; the session is the server's, and the token is taken out
+/// when that page is sent), or the purpose typed into a refusal. A script's call reads its
+/// answer and leaves nothing. The token is made by then: a failure to keep it is logged, and the
+/// answer stands.
+#[cfg(feature = "ssr")]
+async fn keep_for_page(made: &Result<NewToken, AppError>, typed_name: Option<&str>) {
     use crate::server::auth;
     if !auth::plain_form_post() {
-        return Ok(());
+        return;
     }
-    let session = auth::session().await?;
-    match (made, typed_name) {
-        (Ok(token), _) => auth::keep(&session, auth::SESSION_SHOWN_TOKEN, token).await,
-        (Err(AppError::Invalid { .. }), Some(name)) => auth::keep(&session, auth::SESSION_TYPED_TOKEN_NAME, name).await,
-        _ => Ok(()),
+    let kept = match (auth::session().await, made, typed_name) {
+        (Ok(session), Ok(token), _) => {
+            auth::keep(&session, auth::SESSION_SHOWN_TOKEN, (crate::server::db::now(), token)).await
+        }
+        (Ok(session), Err(AppError::Invalid { .. }), Some(name)) => {
+            auth::keep(&session, auth::SESSION_TYPED_TOKEN_NAME, name).await
+        }
+        (Ok(_), _, _) => Ok(()),
+        (Err(e), _, _) => Err(e),
+    };
+    if let Err(e) = kept {
+        tracing::error!(error = %e, "could not keep the token page's answer in the session");
     }
 }
 
@@ -91,7 +112,7 @@ pub async fn create_token(name: String) -> Result<NewToken, AppError> {
     };
     let (db, me) = caller::require(&[Role::Bank]).await?;
     let made = bank_tokens::create(&db, me.bank()?, me.id(), &name).await.map(|(id, token)| NewToken { id, token });
-    keep_for_page(&made, Some(&name)).await?;
+    keep_for_page(&made, Some(&name)).await;
     made
 }
 
@@ -103,7 +124,7 @@ pub async fn rotate_token(id: i64) -> Result<NewToken, AppError> {
     };
     let (db, me) = caller::require(&[Role::Bank]).await?;
     let made = bank_tokens::rotate(&db, me.bank()?, me.id(), id).await.map(|(id, token)| NewToken { id, token });
-    keep_for_page(&made, None).await?;
+    keep_for_page(&made, None).await;
     made
 }
 

@@ -43,9 +43,16 @@ async fn view_of(db: &crate::server::Db, union_id: UnionId) -> Result<UnionInfoV
 
 #[server(endpoint = "union/info", output = crate::wire::Answer)]
 pub async fn get_union_info() -> Result<UnionInfoView, AppError> {
-    use crate::server::{auth, caller};
+    use crate::server::caller;
     let (db, me) = caller::require(&[Role::Union]).await?;
-    let mut view = view_of(&db, me.union()?).await?;
+    view_of(&db, me.union()?).await
+}
+
+/// The 单位信息 page: the record, with what the last plain 保存 left for this page.
+#[server(endpoint = "union/info/page", output = crate::wire::Answer)]
+pub async fn get_union_info_page() -> Result<UnionInfoView, AppError> {
+    use crate::server::auth;
+    let mut view = get_union_info().await?;
     // what the last plain 保存 left for this page, read once: the form as typed when it was
     // refused (its messages come in the address), or that it went through
     let session = auth::session().await?;

@@ -64,6 +64,14 @@ async fn the_tokens_page_has_no_script_and_shows_a_new_token_once(app: TestApp) 
     let called = app.call_fn(&officer, app::api::bank_tokens::CreateToken { name: "另一系统".into() }).await;
     assert!(called.body["token"].is_string(), "{:?}", called.body);
     assert_eq!(token(&follow(&app, &officer, "/bank/tokens").await), None, "nothing kept for a script's call");
+
+    // a token revoked before its page came is not shown (nor one whose page comes too late)
+    let (_, to) = post_form(&app, &officer, "bank/tokens/create", "/bank/tokens", &[("name", "短命系统")]).await;
+    let id: i64 =
+        sqlx::query_scalar("SELECT id FROM bank_tokens WHERE name = '短命系统'").fetch_one(&app.db.pool).await.unwrap();
+    let r = app.call_fn(&officer, app::api::bank_tokens::RevokeToken { id }).await;
+    assert!(r.status.is_success(), "{:?}", r.body);
+    assert_eq!(token(&follow(&app, &officer, &to).await), None, "a revoked token is not one to copy");
 }
 
 /// 轮换: the old token answers 401 at once, the new one (same name) works, and another bank's

@@ -9,6 +9,7 @@ use crate::{
     api::bank_tokens::{get_tokens_page, CreateToken, NewToken, RevokeToken, RotateToken},
     components::{ErrorNotice, FieldMessage, Portal, TableRegion},
     domain::{format_time, role::Role},
+    error::AppError,
     pages::action_error,
 };
 
@@ -32,7 +33,14 @@ pub fn TokensPage() -> impl IntoView {
     let create_error = action_error(create);
     let name_error = Signal::derive(move || create_error.get().and_then(|e| e.field_message("name")));
     let (rotate_error, revoke_error) = (action_error(rotate), action_error(revoke));
-    let row_error = Signal::derive(move || rotate_error.get().or_else(|| revoke_error.get()));
+    // a refused purpose stands under its field; anything else (and 更换, 停用) above the list
+    let other_error = Signal::derive(move || {
+        create_error
+            .get()
+            .filter(|e| !matches!(e, AppError::Invalid { .. }))
+            .or_else(|| rotate_error.get())
+            .or_else(|| revoke_error.get())
+    });
     let data = crate::wire::resource(|| (), |_| get_tokens_page());
     view! {
         <Portal role=Role::Bank title="接口令牌">
@@ -51,7 +59,7 @@ pub fn TokensPage() -> impl IntoView {
                             </ActionForm>
                             <FieldMessage id="token-name-error" message=name_error/>
                             {p.shown.map(|t| view! { <ShownOnce token=t/> })}
-                            <ErrorNotice error=row_error/>
+                            <ErrorNotice error=other_error/>
                             {if p.tokens.is_empty() {
                                 view! { <p class="empty">"还没有令牌。"</p> }.into_any()
                             } else {

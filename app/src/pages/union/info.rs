@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::unions::{get_union_info, SaveUnionInfo, UnionInfoView},
+    api::unions::{get_union_info_page, SaveUnionInfo, UnionInfoView},
     components::{ErrorNotice, FieldMessage, Portal},
     domain::role::Role,
     error::AppError,
@@ -17,7 +17,7 @@ use crate::{
 pub fn InfoPage() -> impl IntoView {
     let save = ServerAction::<SaveUnionInfo>::new();
     let error = action_error(save);
-    let data = crate::wire::resource(|| (), |_| get_union_info());
+    let data = crate::wire::resource(|| (), |_| get_union_info_page());
     view! {
         <Portal role=Role::Union title="单位信息">
             <h1>"单位信息与工会组织信息"</h1>
