@@ -30,6 +30,7 @@ async fn the_tokens_page_has_no_script_and_shows_a_new_token_once(app: TestApp) 
     let page = follow(&app, &officer, &to).await;
     assert!(page.contains("请填写令牌用途（50字以内）"), "{page}");
     assert!(page.contains(&format!(r#"value="{long}""#)), "the purpose as typed: {page}");
+    assert!(page.contains(r#"aria-invalid="true""#), "the purpose marked invalid: {page}");
 
     let (status, to) =
         post_form(&app, &officer, "bank/tokens/create", "/bank/tokens", &[("name", "信贷系统对接")]).await;

@@ -51,6 +51,8 @@ async fn the_info_page_has_no_script_and_a_refused_save_keeps_every_field(app: T
         "every field as typed: {page}"
     );
     assert!(!page.contains("已保存。"));
+    assert_eq!(page.matches(r#"aria-invalid="true""#).count(), 1, "only the credit code is marked: {page}");
+    assert!(page.contains(r#"id="credit_code" name="info[credit_code]""#), "{page}");
     // read once: the next visit shows the record as saved
     let page = follow(&app, &clerk, "/union/info").await;
     assert!(!page.contains("91110000600037341M") && !page.contains("（新）"), "{page}");

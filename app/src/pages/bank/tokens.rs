@@ -54,7 +54,8 @@ pub fn TokensPage() -> impl IntoView {
                             <ActionForm action=create attr:class="form inline-form" attr:novalidate=true>
                                 <label for="token-name">"令牌用途"</label>
                                 <input id="token-name" name="name" type="text" maxlength="50" required placeholder="例如：信贷系统对接"
-                                    value=p.typed_name aria-describedby="token-name-error"/>
+                                    value=p.typed_name aria-describedby="token-name-error"
+                                    aria-invalid=name_error.get_untracked().map(|_| "true")/>
                                 <button type="submit" class="primary">"创建令牌"</button>
                             </ActionForm>
                             <FieldMessage id="token-name-error" message=name_error/>

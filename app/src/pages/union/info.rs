@@ -37,6 +37,8 @@ pub fn InfoPage() -> impl IntoView {
 fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>, error: Signal<Option<AppError>>) -> impl IntoView {
     let form = view.form;
     let message = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
+    // a field the refusal names is marked for assistive technology, beside its message
+    let invalid = move |f: &'static str| error.get_untracked().and_then(|e| e.field_message(f)).map(|_| "true");
     let input = move |f: &'static str, label: &'static str, hint: &'static str, value: String| {
         let err_id = format!("{f}-error");
         let hint_id = format!("{f}-hint");
@@ -44,7 +46,7 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>, error: Signa
             <div class="field">
                 <label for=f>{label}<span class="req" aria-hidden="true">" *"</span></label>
                 <input id=f name=format!("info[{f}]") type="text" required
-                    aria-describedby=format!("{hint_id} {err_id}") value=value/>
+                    aria-describedby=format!("{hint_id} {err_id}") value=value aria-invalid=invalid(f)/>
                 <p class="hint" id=hint_id>{hint}</p>
                 <FieldMessage id=err_id message=message(f)/>
             </div>
@@ -80,7 +82,7 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>, error: Signa
                 {input("contact_phone", "联系电话", "手机号，或座机如 0755-83288060。", form.contact_phone)}
                 <div class="field">
                     <label for="pickup_branch">"领卡网点"<span class="req" aria-hidden="true">" *"</span></label>
-                    <select id="pickup_branch" name="info[pickup_branch]" required aria-describedby="pickup_branch-hint pickup_branch-error">
+                    <select id="pickup_branch" name="info[pickup_branch]" required aria-describedby="pickup_branch-hint pickup_branch-error" aria-invalid=invalid("pickup_branch")>
                         <option value="">"请选择对接的银行网点"</option>
                         {pickup_options}
                     </select>
@@ -93,7 +95,7 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>, error: Signa
                 <p class="hint">"与银行签订批量开卡协议后在此登记，登记后才能发起批量办卡；导入会员不需要。"</p>
                 <div class="field">
                     <label for="agreement_branch">"合作网点"</label>
-                    <select id="agreement_branch" name="info[agreement_branch]" aria-describedby="agreement_branch-error">
+                    <select id="agreement_branch" name="info[agreement_branch]" aria-describedby="agreement_branch-error" aria-invalid=invalid("agreement_branch")>
                         <option value="">"尚未签订"</option>
                         {agreement_options}
                     </select>
@@ -101,7 +103,7 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>, error: Signa
                 </div>
                 <div class="field">
                     <label for="agreement_signed_on">"签约日期"</label>
-                    <input id="agreement_signed_on" name="info[agreement_signed_on]" type="date" aria-describedby="agreement_signed_on-error"
+                    <input id="agreement_signed_on" name="info[agreement_signed_on]" type="date" aria-describedby="agreement_signed_on-error" aria-invalid=invalid("agreement_signed_on")
                         value=form.agreement_signed_on/>
                     <FieldMessage id="agreement_signed_on-error" message=message("agreement_signed_on")/>
                 </div>
