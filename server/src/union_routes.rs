@@ -24,6 +24,7 @@ use axum::{
     routing::{get, post},
     Router,
 };
+use leptos::server_fn::{ContentType, Encodes};
 use serde::Deserialize;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -112,16 +113,13 @@ async fn upload(
     body: Bytes,
 ) -> Response {
     let (status, bytes) = match preview_upload(&db, caller, q, body).await {
-        Ok(preview) => (StatusCode::OK, postcard::to_allocvec(&preview)),
+        Ok(preview) => (StatusCode::OK, WireEncoding::encode(&preview)),
         Err(e) => {
-            (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), postcard::to_allocvec(&e))
+            (StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), WireEncoding::encode(&e))
         }
     };
     match bytes {
-        Ok(bytes) => {
-            (status, [(header::CONTENT_TYPE, <WireEncoding as leptos::server_fn::ContentType>::CONTENT_TYPE)], bytes)
-                .into_response()
-        }
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, WireEncoding::CONTENT_TYPE)], bytes).into_response(),
         Err(_) => AppError::Internal.into_response(),
     }
 }

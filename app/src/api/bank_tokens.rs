@@ -86,18 +86,12 @@ const SHOWN_TOKEN_SECONDS: i64 = 120;
 #[cfg(feature = "ssr")]
 async fn keep_for_page(made: &Result<NewToken, AppError>, typed_name: Option<&str>) {
     use crate::server::auth;
-    if !auth::plain_form_post() {
-        return;
-    }
-    let kept = match (auth::session().await, made, typed_name) {
-        (Ok(session), Ok(token), _) => {
-            auth::keep(&session, auth::SESSION_SHOWN_TOKEN, (crate::server::db::now(), token)).await
+    let kept = match (made, typed_name) {
+        (Ok(token), _) => auth::keep_for_form_page(auth::SESSION_SHOWN_TOKEN, (crate::server::db::now(), token)).await,
+        (Err(AppError::Invalid { .. }), Some(name)) => {
+            auth::keep_for_form_page(auth::SESSION_TYPED_TOKEN_NAME, name).await
         }
-        (Ok(session), Err(AppError::Invalid { .. }), Some(name)) => {
-            auth::keep(&session, auth::SESSION_TYPED_TOKEN_NAME, name).await
-        }
-        (Ok(_), _, _) => Ok(()),
-        (Err(e), _, _) => Err(e),
+        _ => Ok(()),
     };
     if let Err(e) = kept {
         tracing::error!(error = %e, "could not keep the token page's answer in the session");

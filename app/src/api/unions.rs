@@ -69,13 +69,10 @@ pub async fn get_union_info_page() -> Result<UnionInfoView, AppError> {
 pub async fn save_union_info(info: UnionInfoForm) -> Result<UnionInfoView, AppError> {
     use crate::server::auth;
     let saved = save_checked(info.clone()).await;
-    if auth::plain_form_post() {
-        let session = auth::session().await?;
-        match &saved {
-            Ok(_) => auth::keep(&session, auth::SESSION_UNION_INFO_SAVED, true).await?,
-            Err(AppError::Invalid { .. }) => auth::keep(&session, auth::SESSION_TYPED_UNION_INFO, info).await?,
-            Err(_) => {}
-        }
+    match &saved {
+        Ok(_) => auth::keep_for_form_page(auth::SESSION_UNION_INFO_SAVED, true).await?,
+        Err(AppError::Invalid { .. }) => auth::keep_for_form_page(auth::SESSION_TYPED_UNION_INFO, info).await?,
+        Err(_) => {}
     }
     saved
 }

@@ -221,6 +221,15 @@ pub async fn keep<T: serde::Serialize>(session: &Session, key: &str, value: T) -
     session.insert(key, value).await.map_err(session_error)
 }
 
+/// Keeps `value` under `key` for the page that answers this call when it is a plain form's post
+/// (`plain_form_post`); a script's call reads its own answer, and nothing is kept for it.
+pub async fn keep_for_form_page<T: serde::Serialize>(key: &str, value: T) -> AppResult<()> {
+    if !plain_form_post() {
+        return Ok(());
+    }
+    keep(&session().await?, key, value).await
+}
+
 /// Takes what `keep` left under `key`: read once, then gone.
 pub async fn take<T: serde::de::DeserializeOwned>(session: &Session, key: &str) -> AppResult<Option<T>> {
     session.remove::<T>(key).await.map_err(session_error)

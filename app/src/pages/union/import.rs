@@ -25,6 +25,8 @@ enum Upload {
 /// Sends the chosen file as the request body and reports progress. Browser only.
 #[cfg(feature = "hydrate")]
 fn send(file: web_sys::File, state: RwSignal<Upload>) {
+    use crate::wire::WireEncoding;
+    use leptos::server_fn::Decodes;
     use wasm_bindgen::{closure::Closure, JsCast};
     let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
         state.set(Upload::Failed("浏览器不支持文件上传，请更换浏览器。".into()));
@@ -52,18 +54,19 @@ fn send(file: web_sys::File, state: RwSignal<Upload>) {
         let bytes = done_xhr.response().map(|b| js_sys::Uint8Array::new(&b).to_vec()).unwrap_or_default();
         let status = done_xhr.status().unwrap_or(0);
         if status == 200 {
-            match postcard::from_bytes::<ImportPreview>(&bytes) {
+            match <WireEncoding as Decodes<ImportPreview>>::decode(bytes.into()) {
                 Ok(p) => state.set(Upload::Done(p)),
                 Err(_) => state.set(Upload::Failed(AppError::Request.to_string())),
             }
         } else {
-            let message = postcard::from_bytes::<AppError>(&bytes).map(|e| e.to_string()).unwrap_or_else(|_| {
-                if status == 413 {
-                    "文件太大：单个文件不能超过30MB。".into()
-                } else {
-                    AppError::Request.to_string()
-                }
-            });
+            let message =
+                <WireEncoding as Decodes<AppError>>::decode(bytes.into()).map(|e| e.to_string()).unwrap_or_else(|_| {
+                    if status == 413 {
+                        "文件太大：单个文件不能超过30MB。".into()
+                    } else {
+                        AppError::Request.to_string()
+                    }
+                });
             state.set(Upload::Failed(message));
         }
     });

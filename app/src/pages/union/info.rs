@@ -38,7 +38,7 @@ fn InfoForm(view: UnionInfoView, save: ServerAction<SaveUnionInfo>, error: Signa
     let form = view.form;
     let message = move |f: &'static str| Signal::derive(move || error.get().and_then(|e| e.field_message(f)));
     // a field the refusal names is marked for assistive technology, beside its message
-    let invalid = move |f: &'static str| error.get_untracked().and_then(|e| e.field_message(f)).map(|_| "true");
+    let invalid = move |f: &'static str| message(f).get_untracked().map(|_| "true");
     let input = move |f: &'static str, label: &'static str, hint: &'static str, value: String| {
         let err_id = format!("{f}-error");
         let hint_id = format!("{f}-hint");
